@@ -1,0 +1,44 @@
+//! # mpd-proto: the multipathd control-socket protocol, without I/O
+//!
+//! `multipathd`, the Linux device-mapper multipath daemon, takes commands on a
+//! unix socket. This crate turns typed commands into the exact bytes the
+//! daemon expects, and the daemon's replies into typed values, for the
+//! multipath-tools releases in the field (0.8.5, 0.9.4 and 0.11.1 are
+//! verified against recorded replies). It performs no I/O: no sockets, no
+//! threads, no clock. The blocking client is `mpd-client`; everything here is
+//! a pure function on bytes or text, so it can be tested and fuzzed cheaply.
+//!
+//! The big assumption: the peer speaks multipathd's framing (a native-endian
+//! `size_t` length, then text and a NUL), so this crate is only meaningful on
+//! the machine running the daemon.
+//!
+//! - [`frame`]: length-prefix framing and an incremental [`frame::Decoder`].
+//! - [`quote`]: quoting arguments for the daemon's tokenizer, and a model of it.
+//! - [`command`]: every command as a [`Command`], rendered and validated.
+//! - [`reply`]: classification of replies (ok, fail, permission denied, …).
+//! - [`model`]: the typed values (paths, maps, topology, status) and their
+//!   parsers.
+//!
+//! ```
+//! use mpd_proto::{frame, reply, Command, Reply};
+//!
+//! let bytes = Command::ReinstatePath("sda".into()).encode().unwrap();
+//! assert_eq!(&bytes[frame::LEN_PREFIX..], b"reinstate path \"sda\"\0");
+//!
+//! // 0.11.1 answers an unknown path like this:
+//! let r = reply::classify("fail\ndevice not found\n", mpd_proto::ReplyShape::Action);
+//! assert!(matches!(r, Reply::Failure(f) if f.kind == reply::FailureKind::DeviceNotFound));
+//! ```
+#![warn(missing_docs, rust_2018_idioms, clippy::all)]
+
+pub mod command;
+pub mod error;
+pub mod frame;
+pub mod model;
+pub mod quote;
+pub mod reply;
+
+pub use command::{Command, ReplyShape};
+pub use error::{Error, FrameError};
+pub use frame::{MAX_COMMAND_LEN, MAX_REPLY_LEN};
+pub use reply::{DaemonVersion, Failure, FailureKind, Reply};

@@ -1,0 +1,1 @@
+//! Typed values the daemon reports, and their parsers.
