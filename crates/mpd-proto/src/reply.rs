@@ -212,14 +212,14 @@ pub fn classify(text: &str, shape: ReplyShape) -> Reply {
         return failure(FailureKind::PermissionDenied, Some(first));
     }
     if first == "fail" {
-        let second = rest.split('\n').next().unwrap_or("");
+        let (second, after) = rest.split_once('\n').unwrap_or((rest, ""));
         return match second {
             "" => failure(FailureKind::Failed, None),
             DENIED => failure(FailureKind::PermissionDenied, Some(second)),
             "timeout" => failure(FailureKind::Timeout, Some(second)),
             "map or partition in use" => failure(FailureKind::MapInUse, Some(second)),
             "device not found" => failure(FailureKind::DeviceNotFound, Some(second)),
-            _ => match help_kind(second, rest) {
+            _ => match help_kind(second, after) {
                 Some(kind) => failure(kind, Some(second)),
                 None => failure(FailureKind::Failed, Some(rest.trim_end())),
             },

@@ -1,1 +1,0 @@
-//! Typed values the daemon reports, and their parsers.
