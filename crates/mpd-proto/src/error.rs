@@ -65,6 +65,10 @@ pub enum FrameError {
     /// The payload holds a NUL byte before its end.
     #[error("payload holds a NUL byte at offset {0} before its end")]
     InteriorNul(usize),
+    /// The peer sent bytes after a complete reply, which a request/reply
+    /// peer never does.
+    #[error("{0} unexpected bytes after the reply")]
+    Trailing(usize),
     /// The peer closed the stream in the middle of a frame.
     #[error("stream ended after {got} of {expected} bytes")]
     Truncated {

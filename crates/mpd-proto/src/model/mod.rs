@@ -16,6 +16,7 @@
 mod de;
 pub mod maps;
 pub mod paths;
+pub mod pr;
 pub mod status;
 pub mod topology;
 

@@ -1,0 +1,187 @@
+//! The client's error type.
+
+use std::io;
+use std::time::Duration;
+
+use mpd_proto::reply::{Failure, FailureKind};
+use mpd_proto::DaemonVersion;
+use thiserror::Error;
+
+/// Everything a client call can fail with. Match on it; every variant keeps
+/// the command text (quoted as sent) and, where the daemon answered, its
+/// full reply.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was refused before anything was sent: an empty name, a
+    /// control character, a command over the daemon's 512-byte limit.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(#[source] mpd_proto::Error),
+    /// No daemon could be reached at `address`.
+    #[error("cannot connect to multipathd at {address}: {source}")]
+    Connect {
+        /// The address tried (a path, or `@name` for an abstract socket).
+        address: String,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// No complete reply within the timeout, or the daemon itself answered
+    /// `timeout` (it gave up waiting for its own lock).
+    #[error("{command:?}: {detail}")]
+    Timeout {
+        /// The command.
+        command: String,
+        /// How long the client waited, when it was the client that gave up.
+        after: Option<Duration>,
+        /// What happened, in words.
+        detail: String,
+    },
+    /// The daemon closed the connection before a complete reply (it does
+    /// this for a command it cannot read, or when it exits).
+    #[error("{command:?}: the daemon closed the connection ({detail})")]
+    ConnectionClosed {
+        /// The command.
+        command: String,
+        /// What was received before the close.
+        detail: String,
+    },
+    /// The peer sent bytes that are not a valid reply: a bad length prefix,
+    /// a payload without its NUL, or text that does not parse as the
+    /// command's reply.
+    #[error("{command:?}: protocol error: {source}")]
+    Protocol {
+        /// The command.
+        command: String,
+        /// What was wrong.
+        #[source]
+        source: mpd_proto::Error,
+    },
+    /// The daemon refused the command because this process is not root.
+    #[error("{command:?}: permission denied (the daemon accepts only show/list commands from non-root users)")]
+    PermissionDenied {
+        /// The command.
+        command: String,
+        /// The daemon's reply.
+        reply: String,
+    },
+    /// The daemon answered `fail`: no such map or path, or the action
+    /// could not be done.
+    #[error("{command:?} failed{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    CommandFailed {
+        /// The command.
+        command: String,
+        /// The daemon's reason, when it gave one (0.10+: `device not found`).
+        message: Option<String>,
+        /// The daemon's full reply.
+        reply: String,
+    },
+    /// The daemon does not know the command (or it lacks an argument): it
+    /// answered with its help text. Typically a command newer than the
+    /// daemon, such as `reconfigure all` on 0.8.
+    #[error("{command:?}: not supported by this multipathd{}", version.map(|v| format!(" ({v})")).unwrap_or_default())]
+    UnknownCommand {
+        /// The command.
+        command: String,
+        /// The daemon's version, read from its help text.
+        version: Option<DaemonVersion>,
+        /// The daemon's full reply.
+        reply: String,
+    },
+    /// `add path` on a device the daemon's configuration blacklists (or
+    /// that does not exist).
+    #[error("{command:?}: the device is blacklisted or unknown to the daemon")]
+    Blacklisted {
+        /// The command.
+        command: String,
+    },
+    /// The map is open (mounted, or held by another device) and cannot be
+    /// removed.
+    #[error("{command:?}: map or partition in use")]
+    MapInUse {
+        /// The command.
+        command: String,
+        /// The daemon's full reply.
+        reply: String,
+    },
+    /// Another I/O error on an established connection.
+    #[error("{command:?}: I/O error: {source}")]
+    Io {
+        /// The command.
+        command: String,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// True when the daemon said the map or path does not exist. Only
+    /// 0.10+ say so explicitly; older daemons answer a bare `fail`, which
+    /// this cannot tell apart from other failures.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::CommandFailed { message: Some(m), .. } if m == "device not found")
+    }
+
+    /// The command this error is about, when there was one.
+    pub fn command(&self) -> Option<&str> {
+        match self {
+            Error::InvalidArgument(_) | Error::Connect { .. } => None,
+            Error::Timeout { command, .. }
+            | Error::ConnectionClosed { command, .. }
+            | Error::Protocol { command, .. }
+            | Error::PermissionDenied { command, .. }
+            | Error::CommandFailed { command, .. }
+            | Error::UnknownCommand { command, .. }
+            | Error::Blacklisted { command }
+            | Error::MapInUse { command, .. }
+            | Error::Io { command, .. } => Some(command),
+        }
+    }
+
+    /// The daemon's full reply text, when it answered.
+    pub fn reply(&self) -> Option<&str> {
+        match self {
+            Error::PermissionDenied { reply, .. }
+            | Error::CommandFailed { reply, .. }
+            | Error::UnknownCommand { reply, .. }
+            | Error::MapInUse { reply, .. } => Some(reply),
+            _ => None,
+        }
+    }
+
+    /// Turns a classified failure reply into the matching error.
+    pub fn from_failure(command: &str, f: Failure) -> Self {
+        let command = command.to_owned();
+        match f.kind {
+            FailureKind::PermissionDenied => Error::PermissionDenied {
+                command,
+                reply: f.text,
+            },
+            FailureKind::Timeout => Error::Timeout {
+                command,
+                after: None,
+                detail: "the daemon answered \"timeout\"".into(),
+            },
+            FailureKind::Blacklisted => Error::Blacklisted { command },
+            FailureKind::MapInUse => Error::MapInUse {
+                command,
+                reply: f.text,
+            },
+            FailureKind::UnknownCommand | FailureKind::MissingArgument => Error::UnknownCommand {
+                command,
+                version: f.version(),
+                reply: f.text,
+            },
+            // Failed, DeviceNotFound, and kinds added later.
+            _ => Error::CommandFailed {
+                command,
+                message: f.message,
+                reply: f.text,
+            },
+        }
+    }
+}
+
+/// The client's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,43 @@
+//! # mpd-client: a blocking client for multipathd
+//!
+//! Talks to the Linux device-mapper multipath daemon over its control
+//! socket, the way `multipathd show …` does, but with typed results and
+//! errors and one connection for many commands. The protocol itself (framing,
+//! quoting, reply parsing) lives in [`mpd_proto`]; this crate owns the socket.
+//!
+//! ```no_run
+//! use mpd_client::{Client, Error};
+//!
+//! let mut client = Client::connect()?;          // finds the daemon like the official client
+//! let topo = client.topology()?;                 // maps, path groups, paths
+//! for (map, path) in topo.paths() {
+//!     println!("{} {} {:?}", map.name, path.device, path.checker_state);
+//! }
+//! match client.fail_path("sdx") {
+//!     Err(Error::CommandFailed { .. }) => println!("no such path"),
+//!     Err(Error::PermissionDenied { .. }) => println!("run me as root"),
+//!     other => other?,
+//! }
+//! # Ok::<(), mpd_client::Error>(())
+//! ```
+//!
+//! Every method validates its arguments before anything is sent: names are
+//! quoted for the daemon's tokenizer, and a name with a control character or
+//! a command over 512 bytes is an [`Error::InvalidArgument`].
+#![warn(missing_docs, rust_2018_idioms, clippy::all)]
+
+mod address;
+mod client;
+mod error;
+mod transport;
+
+pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
+pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use error::{Error, Result};
+pub use mpd_proto;
+pub use mpd_proto::model::pr::{PrKey, PrStatus};
+pub use mpd_proto::model::{
+    DaemonState, DaemonStatus, Map, MapStats, MapStatus, MapTopology, Path, PathGroup, Topology,
+    TopologyPath,
+};
+pub use mpd_proto::{Command, DaemonVersion, Reply};
