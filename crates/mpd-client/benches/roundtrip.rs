@@ -16,7 +16,8 @@ use mpd_proto::frame::{encode_frame, Decoder};
 /// Answers every command with `ok\n`, one thread per connection.
 fn server() -> String {
     let name = format!("mpd-bench-{}", std::process::id());
-    let listener = UnixListener::bind_addr(&SocketAddr::from_abstract_name(name.as_bytes()).unwrap()).unwrap();
+    let listener =
+        UnixListener::bind_addr(&SocketAddr::from_abstract_name(name.as_bytes()).unwrap()).unwrap();
     std::thread::spawn(move || {
         for s in listener.incoming() {
             let mut s = s.unwrap();
@@ -51,7 +52,9 @@ fn bench(c: &mut Criterion) {
     let mut client = Client::connect_to(addr.as_str()).unwrap();
     g.bench_function("mpd_client", |b| b.iter(|| client.reconfigure().unwrap()));
 
-    let mut raw = UnixStream::connect_addr(&SocketAddr::from_abstract_name(&addr.as_bytes()[1..]).unwrap()).unwrap();
+    let mut raw =
+        UnixStream::connect_addr(&SocketAddr::from_abstract_name(&addr.as_bytes()[1..]).unwrap())
+            .unwrap();
     let frame = encode_frame(b"reconfigure");
     let mut reply = [0u8; 12];
     g.bench_function("bare_unix_stream", |b| {

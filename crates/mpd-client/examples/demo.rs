@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 use mpd_client::{Client, Error, Path};
 
 fn show_paths(paths: &[Path]) {
-    println!("  {:<8} {:<7} {:<8} {:<10} {:<8} {:<10} {}", "device", "dev_t", "dm", "checker", "dev", "map", "hcil");
+    println!(
+        "  {:<8} {:<7} {:<8} {:<10} {:<8} {:<10} {}",
+        "device", "dev_t", "dm", "checker", "dev", "map", "hcil"
+    );
     for p in paths {
         println!(
             "  {:<8} {:<7} {:<8} {:<10} {:<8} {:<10} {}",
@@ -35,7 +38,10 @@ fn state_of(client: &mut Client, dev: &str) -> Result<(String, String), Error> {
         message: Some(format!("{dev} disappeared")),
         reply: String::new(),
     })?;
-    Ok((p.dm_state.unwrap_or_default(), p.checker_state.unwrap_or_default()))
+    Ok((
+        p.dm_state.unwrap_or_default(),
+        p.checker_state.unwrap_or_default(),
+    ))
 }
 
 /// Polls until the path reaches `want` (dm state) or the deadline passes.
@@ -45,7 +51,12 @@ fn watch(client: &mut Client, dev: &str, want: &str, limit: Duration) -> Result<
     loop {
         let s = state_of(client, dev)?;
         if last.as_ref() != Some(&s) {
-            println!("  {:>6.2}s  {dev}: dm={} checker={}", start.elapsed().as_secs_f64(), s.0, s.1);
+            println!(
+                "  {:>6.2}s  {dev}: dm={} checker={}",
+                start.elapsed().as_secs_f64(),
+                s.0,
+                s.1
+            );
             last = Some(s.clone());
         }
         if s.0 == want {
@@ -76,7 +87,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("== multipathd {version} at {}", client.address());
 
     let status = client.status()?;
-    println!("== status: {} paths, checker states {:?}, busy={}", status.paths, status.checker_states, status.busy);
+    println!(
+        "== status: {} paths, checker states {:?}, busy={}",
+        status.paths, status.checker_states, status.busy
+    );
 
     println!("== topology (show maps json)");
     let topo = client.topology()?;
@@ -104,7 +118,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("== maps (show maps raw format)");
     for m in client.list_maps()? {
-        println!("  {:<10} {:<6} paths={} size={}", m.name, m.device.unwrap_or_default(), m.paths.unwrap_or(0), m.size.unwrap_or_default());
+        println!(
+            "  {:<10} {:<6} paths={} size={}",
+            m.name,
+            m.device.unwrap_or_default(),
+            m.paths.unwrap_or(0),
+            m.size.unwrap_or_default()
+        );
     }
 
     println!("== paths (show paths raw format)");
@@ -118,7 +138,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A path whose map keeps another active path, so I/O never stops.
     let victim = paths.iter().find(|p| {
         p.dm_state.as_deref() == Some("active")
-            && paths.iter().any(|q| q.device != p.device && q.map == p.map && q.dm_state.as_deref() == Some("active"))
+            && paths.iter().any(|q| {
+                q.device != p.device && q.map == p.map && q.dm_state.as_deref() == Some("active")
+            })
     });
     let Some(victim) = victim else {
         println!("== no map has two active paths; not failing anything");

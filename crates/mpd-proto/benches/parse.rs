@@ -15,23 +15,33 @@ use std::time::Duration;
 /// path group per path), each map and path object cloned from the 0.9.4
 /// recording with its names changed.
 pub fn maps_json(maps: usize, paths_per_map: usize) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/multipathd/0.9.4/");
-    let rec = payload_text(std::fs::read(format!("{dir}010_show_map_mpatha_json")).unwrap()).unwrap();
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/multipathd/0.9.4/"
+    );
+    let rec =
+        payload_text(std::fs::read(format!("{dir}010_show_map_mpatha_json")).unwrap()).unwrap();
     // Cut the recorded single map into: map head, group head, path, tails.
     let map_start = rec.find("\"map\":").unwrap() + "\"map\":".len();
     let groups_at = rec.find("\"path_groups\": [").unwrap() + "\"path_groups\": [".len();
     let map_head = &rec[map_start..groups_at];
     let group_start = groups_at;
-    let paths_at = rec[group_start..].find("\"paths\": [").unwrap() + group_start + "\"paths\": [".len();
+    let paths_at =
+        rec[group_start..].find("\"paths\": [").unwrap() + group_start + "\"paths\": [".len();
     let group_head = &rec[group_start..paths_at];
     let path_end = rec[paths_at..].find('}').unwrap() + paths_at + 1;
     let path = &rec[paths_at..path_end];
-    let mut out = String::from("{\n   \"major_version\": 0,\n   \"minor_version\": 1,\n   \"maps\": [");
+    let mut out =
+        String::from("{\n   \"major_version\": 0,\n   \"minor_version\": 1,\n   \"maps\": [");
     for m in 0..maps {
         if m > 0 {
             out.push(',');
         }
-        out.push_str(&map_head.replace("mpatha", &format!("mpath{m}")).replace("dm-0", &format!("dm-{m}")));
+        out.push_str(
+            &map_head
+                .replace("mpatha", &format!("mpath{m}"))
+                .replace("dm-0", &format!("dm-{m}")),
+        );
         for p in 0..paths_per_map {
             if p > 0 {
                 out.push(',');
@@ -67,10 +77,18 @@ pub fn path_list(n: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let json = maps_json(1000, 4);
-    assert_eq!(topology::parse_topology_json(&json).unwrap().paths().count(), 4000);
+    assert_eq!(
+        topology::parse_topology_json(&json)
+            .unwrap()
+            .paths()
+            .count(),
+        4000
+    );
     let mut g = c.benchmark_group("maps_json_1000x4");
     g.throughput(Throughput::Bytes(json.len() as u64));
-    g.bench_function("typed_topology", |b| b.iter(|| topology::parse_topology_json(&json).unwrap()));
+    g.bench_function("typed_topology", |b| {
+        b.iter(|| topology::parse_topology_json(&json).unwrap())
+    });
     g.bench_function("serde_json_value", |b| {
         b.iter(|| serde_json::from_str::<serde_json::Value>(&json).unwrap())
     });
