@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use mpd_client::{Client, Error, Path};
 
 fn show_paths(paths: &[Path]) {
+    let header = ["device", "dev_t", "dm", "checker", "dev", "map", "hcil"];
     println!(
         "  {:<8} {:<7} {:<8} {:<10} {:<8} {:<10} {}",
-        "device", "dev_t", "dm", "checker", "dev", "map", "hcil"
+        header[0], header[1], header[2], header[3], header[4], header[5], header[6]
     );
     for p in paths {
         println!(
