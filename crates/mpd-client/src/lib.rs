@@ -41,3 +41,8 @@ pub use mpd_proto::model::{
     TopologyPath,
 };
 pub use mpd_proto::{Command, DaemonVersion, Reply};
+
+/// The README's Rust examples, compiled as doc tests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
