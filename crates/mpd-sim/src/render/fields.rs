@@ -1,0 +1,335 @@
+//! The wildcards of each release (`%n`, `%d`, …): their headers and how
+//! each prints a value from the state.
+
+use crate::state::{Map, Path, PathGroup, Queueing, State};
+use crate::version::Version;
+
+/// One wildcard: its letter and its column header.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field {
+    pub wc: u8,
+    pub header: &'static str,
+}
+
+const fn f(wc: u8, header: &'static str) -> Field {
+    Field { wc, header }
+}
+
+const MAP_0_9: [Field; 24] = [
+    f(b'n', "name"),
+    f(b'w', "uuid"),
+    f(b'd', "sysfs"),
+    f(b'F', "failback"),
+    f(b'Q', "queueing"),
+    f(b'N', "paths"),
+    f(b'r', "write_prot"),
+    f(b't', "dm-st"),
+    f(b'S', "size"),
+    f(b'f', "features"),
+    f(b'x', "failures"),
+    f(b'h', "hwhandler"),
+    f(b'A', "action"),
+    f(b'0', "path_faults"),
+    f(b'1', "switch_grp"),
+    f(b'2', "map_loads"),
+    f(b'3', "total_q_time"),
+    f(b'4', "q_timeouts"),
+    f(b's', "vend/prod/rev"),
+    f(b'v', "vend"),
+    f(b'p', "prod"),
+    f(b'e', "rev"),
+    f(b'G', "foreign"),
+    f(b'g', "vpd page data"),
+];
+
+const MAP_0_11: [Field; 25] = [
+    f(b'n', "name"),
+    f(b'w', "uuid"),
+    f(b'd', "sysfs"),
+    f(b'F', "failback"),
+    f(b'Q', "queueing"),
+    f(b'N', "paths"),
+    f(b'r', "write_prot"),
+    f(b't', "dm-st"),
+    f(b'S', "size"),
+    f(b'f', "features"),
+    f(b'x', "failures"),
+    f(b'h', "hwhandler"),
+    f(b'A', "action"),
+    f(b'0', "path_faults"),
+    f(b'1', "switch_grp"),
+    f(b'2', "map_loads"),
+    f(b'3', "total_q_time"),
+    f(b'4', "q_timeouts"),
+    f(b's', "vend/prod"),
+    f(b'v', "vend"),
+    f(b'p', "prod"),
+    f(b'e', "rev"),
+    f(b'G', "foreign"),
+    f(b'g', "vpd page data"),
+    f(b'k', "max_sectors_kb"),
+];
+
+const PATH_0_8: [Field; 24] = [
+    f(b'w', "uuid"),
+    f(b'i', "hcil"),
+    f(b'd', "dev"),
+    f(b'D', "dev_t"),
+    f(b't', "dm_st"),
+    f(b'o', "dev_st"),
+    f(b'T', "chk_st"),
+    f(b's', "vend/prod/rev"),
+    f(b'c', "checker"),
+    f(b'C', "next_check"),
+    f(b'p', "pri"),
+    f(b'S', "size"),
+    f(b'z', "serial"),
+    f(b'M', "marginal_st"),
+    f(b'm', "multipath"),
+    f(b'N', "host WWNN"),
+    f(b'n', "target WWNN"),
+    f(b'R', "host WWPN"),
+    f(b'r', "target WWPN"),
+    f(b'a', "host adapter"),
+    f(b'G', "foreign"),
+    f(b'g', "vpd page data"),
+    f(b'0', "failures"),
+    f(b'P', "protocol"),
+];
+
+const PATH_0_9: [Field; 26] = {
+    let mut out = [f(b'I', "init_st"); 26];
+    let mut i = 0;
+    while i < 24 {
+        out[i] = PATH_0_8[i];
+        i += 1;
+    }
+    out[25] = f(b'L', "LUN hex");
+    out
+};
+
+const PATH_0_11: [Field; 28] = {
+    let mut out = [f(b'A', "TPG"); 28];
+    let mut i = 0;
+    while i < 26 {
+        out[i] = PATH_0_9[i];
+        i += 1;
+    }
+    out[27] = f(b'k', "max_sectors_kb");
+    out
+};
+
+/// Path group wildcards (all releases).
+pub(crate) const GROUP_FIELDS: [Field; 4] = [
+    f(b's', "selector"),
+    f(b'p', "pri"),
+    f(b't', "dm_st"),
+    f(b'M', "marginal_st"),
+];
+
+/// The map wildcards of a release, in `show wildcards` order.
+pub(crate) fn map_fields(v: Version) -> &'static [Field] {
+    match v {
+        Version::V0_8_5 | Version::V0_9_4 => &MAP_0_9,
+        Version::V0_11_1 => &MAP_0_11,
+    }
+}
+
+/// The path wildcards of a release, in `show wildcards` order.
+pub(crate) fn path_fields(v: Version) -> &'static [Field] {
+    match v {
+        Version::V0_8_5 => &PATH_0_8,
+        Version::V0_9_4 => &PATH_0_9,
+        Version::V0_11_1 => &PATH_0_11,
+    }
+}
+
+/// Index of a wildcard letter in a table.
+pub(crate) fn lookup(fields: &[Field], wc: u8) -> Option<usize> {
+    fields.iter().position(|f| f.wc == wc)
+}
+
+const VENDOR: &str = "Linux";
+const PRODUCT: &str = "scsi_debug";
+const REVISION: &str = "0191";
+const SELECTOR: &str = "service-time 0";
+const FEATURES: &str = "0";
+const HWHANDLER: &str = "1 alua";
+const CHECKER: &str = "tur";
+/// `queue/max_sectors_kb` of a `scsi_debug` disk and its map (not in the
+/// recordings: the kernel default for this device, 512).
+const MAX_SECTORS_KB: &str = "512";
+/// Size of each simulated LUN in 512-byte sectors (16 MiB).
+pub(crate) const LUN_SECTORS: u64 = 16 * 1024 * 2;
+
+/// `snprint_size`: KiB, MiB, … with one decimal below 10.
+pub(crate) fn size_text(sectors: u64) -> String {
+    let mut s = (sectors >> 1) as f32;
+    let units = ['K', 'M', 'G', 'T', 'P'];
+    let mut u = 0;
+    while s >= 1024.0 && u < units.len() - 1 {
+        s /= 1024.0;
+        u += 1;
+    }
+    let prec = usize::from(s < 10.0);
+    format!("{s:.prec$}{}", units[u])
+}
+
+/// `snprint_progress`: ten characters of `X`/`.` and `cur/total`.
+pub(crate) fn progress(cur: u32, total: u32) -> String {
+    let mut out = String::new();
+    if total > 0 {
+        let i = (10 * cur / total).min(10) as usize;
+        out.push_str(&"X".repeat(i));
+        out.push_str(&".".repeat(10 - i));
+    }
+    out.push_str(&format!(" {cur}/{total}"));
+    out
+}
+
+/// `int_to_scsilun` of a LUN, as `0x%016x`.
+fn lun_hex(lun: u64) -> String {
+    let hex = ((lun & 0xffff) << 48)
+        | ((lun & 0xffff_0000) << 16)
+        | ((lun & 0xffff_0000_0000) >> 16)
+        | ((lun & 0xffff_0000_0000_0000) >> 48);
+    format!("0x{hex:016x}")
+}
+
+/// The value of map wildcard `wc`.
+pub(crate) fn map_value(st: &State, v: Version, m: &Map, wc: u8) -> String {
+    let has_paths = st.map_paths(m).next().is_some();
+    let or_hash = |s: &str| if has_paths { s.to_owned() } else { "##".to_owned() };
+    match wc {
+        b'n' => m.alias.clone(),
+        b'w' => m.wwid.clone(),
+        b'd' => format!("dm-{}", m.minor),
+        b'F' => match v {
+            Version::V0_11_1 => "manual".into(),
+            _ => "-".into(),
+        },
+        b'Q' => match m.queueing {
+            Queueing::Undef => "-".into(),
+            Queueing::Off => "off".into(),
+        },
+        b'N' => st.active_paths(m).to_string(),
+        b'r' => "rw".into(),
+        b't' => if m.suspended { "suspend" } else { "active" }.into(),
+        b'S' => size_text(m.size_sectors),
+        b'f' => FEATURES.into(),
+        b'x' => m.stats.map_failures.to_string(),
+        b'h' => HWHANDLER.into(),
+        b'A' => match m.action {
+            crate::state::MapAction::Create => "create".into(),
+            crate::state::MapAction::Nothing => String::new(),
+        },
+        b'0' => m.stats.path_faults.to_string(),
+        b'1' => m.stats.switch_grp.to_string(),
+        b'2' => m.stats.map_loads.to_string(),
+        b'3' => m.stats.total_q_time.to_string(),
+        b'4' => m.stats.q_timeouts.to_string(),
+        b's' => {
+            if has_paths {
+                format!("{VENDOR},{PRODUCT}")
+            } else {
+                "##,##".into()
+            }
+        }
+        b'v' => or_hash(VENDOR),
+        b'p' => or_hash(PRODUCT),
+        b'e' => or_hash(REVISION),
+        b'G' => "--".into(),
+        b'g' => "[undef]".into(),
+        b'k' if v == Version::V0_11_1 => MAX_SECTORS_KB.into(),
+        _ => String::new(),
+    }
+}
+
+/// The value of path wildcard `wc`.
+pub(crate) fn path_value(_st: &State, v: Version, p: &Path, wc: u8) -> String {
+    let orphan = p.map.is_none();
+    match wc {
+        b'w' => p.wwid.clone(),
+        b'i' => p.hcil.to_string(),
+        b'd' => p.dev.clone(),
+        b'D' => p.dev_t.clone(),
+        b't' => p.dm_state.name().into(),
+        b'o' => {
+            if orphan {
+                "unknown".into()
+            } else if p.offline {
+                "offline".into()
+            } else {
+                "running".into()
+            }
+        }
+        b'T' => {
+            if orphan {
+                "undef".into()
+            } else {
+                p.checker_state.display_name().into()
+            }
+        }
+        b's' => match v {
+            Version::V0_11_1 => format!("{VENDOR},{PRODUCT},{REVISION}"),
+            _ => format!("{VENDOR},{PRODUCT}"),
+        },
+        b'c' => if orphan { "(null)" } else { CHECKER }.into(),
+        b'C' => {
+            if orphan {
+                "orphan".into()
+            } else {
+                progress(p.tick, p.checkint)
+            }
+        }
+        b'p' => p.priority.to_string(),
+        b'S' => size_text(LUN_SECTORS),
+        b'z' => p.serial.clone(),
+        b'M' => if p.marginal { "marginal" } else { "normal" }.into(),
+        b'm' => p.map.clone().unwrap_or_else(|| "[orphan]".into()),
+        b'N' | b'n' | b'R' | b'r' | b'a' | b'g' => "[undef]".into(),
+        b'G' => "--".into(),
+        b'0' => "0".into(),
+        b'P' => "scsi:unspec".into(),
+        b'I' if v != Version::V0_8_5 => if orphan { "new" } else { "ok" }.into(),
+        b'L' if v != Version::V0_8_5 => lun_hex(p.hcil.lun),
+        b'A' if v == Version::V0_11_1 => format!("0x{:04x}", p.tpg),
+        b'k' if v == Version::V0_11_1 => MAX_SECTORS_KB.into(),
+        _ => String::new(),
+    }
+}
+
+/// The value of path group wildcard `wc`.
+pub(crate) fn group_value(st: &State, g: &PathGroup, wc: u8) -> String {
+    match wc {
+        b's' => SELECTOR.into(),
+        b'p' => st.group_priority(g).0.to_string(),
+        b't' => g.state.name().into(),
+        b'M' => if st.group_priority(g).1 { "marginal" } else { "normal" }.into(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_progress() {
+        assert_eq!(size_text(32768), "16M");
+        assert_eq!(size_text(2 * 1024 * 2), "2.0M");
+        assert_eq!(size_text(2), "1.0K");
+        assert_eq!(size_text(3 * 1024 * 1024 * 1024 * 2), "3.0T");
+        assert_eq!(progress(6, 8), "XXXXXXX... 6/8");
+        assert_eq!(progress(2, 8), "XX........ 2/8");
+        assert_eq!(progress(1, 2), "XXXXX..... 1/2");
+        assert_eq!(progress(0, 0), " 0/0");
+    }
+
+    #[test]
+    fn lun_hex_matches_recordings() {
+        assert_eq!(lun_hex(0), "0x0000000000000000");
+        assert_eq!(lun_hex(1), "0x0001000000000000");
+        assert_eq!(lun_hex(0x1_0000), "0x0000000100000000");
+    }
+}
