@@ -2,6 +2,8 @@
 //! back (a reply, or the connection closing), never hides protocol errors.
 #![allow(dead_code)]
 
+pub mod run_dependent;
+
 use std::io::{self, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
@@ -88,4 +90,22 @@ pub fn ask(s: &mut UnixStream, text: &str) -> Answer {
 pub fn ask_once(sim: &SimHandle, text: &str) -> String {
     let mut s = connect(sim);
     ask(&mut s, text).text()
+}
+
+/// Serializes the tests (in any test binary) that bind the daemon's default
+/// abstract address: an exclusive `flock` on a file in the temp directory,
+/// held until the guard is dropped.
+pub fn default_address_lock() -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let path = std::env::temp_dir().join("mpd-sim-default-address.lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .expect("open lock file");
+    // SAFETY: flock on a file descriptor we own.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(rc, 0, "flock {}", path.display());
+    f
 }
