@@ -1,0 +1,82 @@
+"""Client for multipathd, the Linux device-mapper multipath daemon.
+
+Talks to the daemon over its unix control socket, the way ``multipathd show
+...`` does, with typed results and exceptions and one connection for many
+commands. The work is done by the Rust crate ``mpd-client``; this package is
+its Python face.
+
+    >>> import multipathd
+    >>> with multipathd.Client() as client:          # doctest: +SKIP
+    ...     for path in client.list_paths():
+    ...         print(path.device, path.dm_state, path.checker_state)
+
+``multipathd.testing.Simulator`` runs a simulated daemon for tests.
+"""
+
+from multipathd._multipathd import (
+    DEFAULT_ABSTRACT_NAME,
+    DEFAULT_SOCKET_PATH,
+    DEFAULT_TIMEOUT,
+    SOCKET_ENV,
+    Blacklisted,
+    Client,
+    CommandFailed,
+    ConnectionClosed,
+    ConnectionFailed,
+    DaemonState,
+    DaemonStatus,
+    DaemonVersion,
+    Error,
+    InvalidArgument,
+    IoError,
+    Map,
+    MapInUse,
+    MapStats,
+    MapStatus,
+    MapTopology,
+    Path,
+    PathGroup,
+    PermissionDenied,
+    PrKey,
+    PrStatus,
+    ProtocolError,
+    Timeout,
+    Topology,
+    TopologyPath,
+    UnknownCommand,
+    __version__,
+)
+
+__all__ = [
+    "DEFAULT_ABSTRACT_NAME",
+    "DEFAULT_SOCKET_PATH",
+    "DEFAULT_TIMEOUT",
+    "SOCKET_ENV",
+    "Blacklisted",
+    "Client",
+    "CommandFailed",
+    "ConnectionClosed",
+    "ConnectionFailed",
+    "DaemonState",
+    "DaemonStatus",
+    "DaemonVersion",
+    "Error",
+    "InvalidArgument",
+    "IoError",
+    "Map",
+    "MapInUse",
+    "MapStats",
+    "MapStatus",
+    "MapTopology",
+    "Path",
+    "PathGroup",
+    "PermissionDenied",
+    "PrKey",
+    "PrStatus",
+    "ProtocolError",
+    "Timeout",
+    "Topology",
+    "TopologyPath",
+    "UnknownCommand",
+    "__version__",
+]

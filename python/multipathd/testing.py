@@ -1,0 +1,26 @@
+"""A simulated multipathd for tests.
+
+``Simulator`` runs a protocol-faithful stand-in for the daemon (releases
+0.8.5, 0.9.4 and 0.11.1) on a private unix socket, in this process, without
+root, SAN or device-mapper. It is the Rust crate ``mpd-sim``, shipped in the
+wheel.
+
+    >>> from multipathd import Client
+    >>> from multipathd.testing import Simulator
+    >>> with Simulator(version="0.11.1", maps=2, paths_per_map=2) as sim:
+    ...     with Client(sim.address) as client:
+    ...         client.fail_path("sda")
+    ...         [p.dm_state for p in client.list_paths() if p.device == "sda"]
+    ['failed']
+
+A pytest fixture:
+
+    @pytest.fixture
+    def sim():
+        with Simulator() as s:
+            yield s
+"""
+
+from multipathd._multipathd import Simulator
+
+__all__ = ["Simulator"]
