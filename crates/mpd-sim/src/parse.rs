@@ -564,3 +564,26 @@ mod tests {
         assert_eq!(strvec_markers("x \""), [false, true]);
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The marker scan and mpd-proto's tokenizer agree on the words.
+        #[test]
+        fn markers_agree_with_tokenize(s in "[a-z \"#!{}\t\u{e9}x]{0,40}") {
+            let words = strvec_markers(&s).iter().filter(|m| !**m).count();
+            prop_assert_eq!(words, mpd_proto::quote::tokenize(&s).len());
+        }
+
+        /// Parsing never panics, whatever the text.
+        #[test]
+        fn parse_total(s in any::<String>()) {
+            for v in crate::version::ALL_VERSIONS {
+                let _ = parse(v, &s);
+            }
+        }
+    }
+}
