@@ -31,7 +31,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .checker_tick(Some(Duration::from_millis(50)))
         .privilege(Privilege::Root)
         .start()?;
-    println!("simulated multipathd {} on {}\n", sim.version(), sim.address());
+    println!(
+        "simulated multipathd {} on {}\n",
+        sim.version(),
+        sim.address()
+    );
 
     let mut s = sim.connect()?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;

@@ -166,7 +166,11 @@ fn scan_dm_minor(s: &str) -> Option<(i64, bool)> {
 fn find_map_by_str(st: &State, v: Version, name: &str) -> Option<usize> {
     match scan_dm_minor(name) {
         Some((minor, trailing)) if v == Version::V0_11_1 => {
-            let by_minor = if trailing { None } else { st.map_by_minor(minor) };
+            let by_minor = if trailing {
+                None
+            } else {
+                st.map_by_minor(minor)
+            };
             by_minor.or_else(|| st.map_by_alias(name))
         }
         Some((minor, _)) => st.map_by_minor(minor),
@@ -266,7 +270,9 @@ fn run(st: &mut State, ctx: &Context, p: &Parsed) -> HandlerResult {
         Op::ListMapsStatus => {
             HandlerResult::text(table::show_maps(st, v, table::PRINT_MAP_STATUS, true))
         }
-        Op::ListMapsStats => HandlerResult::text(table::show_maps(st, v, table::PRINT_MAP_STATS, true)),
+        Op::ListMapsStats => {
+            HandlerResult::text(table::show_maps(st, v, table::PRINT_MAP_STATS, true))
+        }
         Op::ListMapsFmt => HandlerResult::text(table::show_maps(st, v, &fmt(), true)),
         Op::ListMapsRaw => HandlerResult::text(table::show_maps(st, v, &fmt(), false)),
         Op::ListStatus => HandlerResult::text(text::status(st)),
@@ -481,7 +487,9 @@ fn atoi(s: &str) -> i64 {
     let n: i64 = rest
         .bytes()
         .take_while(u8::is_ascii_digit)
-        .fold(0i64, |acc, d| acc.saturating_mul(10).saturating_add(i64::from(d - b'0')));
+        .fold(0i64, |acc, d| {
+            acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+        });
     if neg {
         -n
     } else {
@@ -525,15 +533,31 @@ mod tests {
         let mut st = State::new(2, 2);
         let mut c = ctx(Version::V0_9_4);
         c.is_root = false;
-        assert_eq!(execute(&mut st, &c, "fail path sda").reply, "permission deny: need to be root\n");
-        assert!(execute(&mut st, &c, "frobnicate").reply.starts_with("frobnicate: not found\n"));
-        assert_eq!(execute(&mut st, &c, "show maps raw format %n").reply, "mpatha\nmpathb\n");
+        assert_eq!(
+            execute(&mut st, &c, "fail path sda").reply,
+            "permission deny: need to be root\n"
+        );
+        assert!(execute(&mut st, &c, "frobnicate")
+            .reply
+            .starts_with("frobnicate: not found\n"));
+        assert_eq!(
+            execute(&mut st, &c, "show maps raw format %n").reply,
+            "mpatha\nmpathb\n"
+        );
         let mut c = ctx(Version::V0_8_5);
         c.is_root = false;
-        assert_eq!(execute(&mut st, &c, " show maps").reply, "permission deny: need to be root");
-        assert!(execute(&mut st, &c, "showx").reply.starts_with("multipath-tools v0.8.5"));
+        assert_eq!(
+            execute(&mut st, &c, " show maps").reply,
+            "permission deny: need to be root"
+        );
+        assert!(execute(&mut st, &c, "showx")
+            .reply
+            .starts_with("multipath-tools v0.8.5"));
         let c = ctx(Version::V0_11_1);
-        assert_eq!(execute(&mut st, &c, "fail path nosuch").reply, "fail\ndevice not found\n");
+        assert_eq!(
+            execute(&mut st, &c, "fail path nosuch").reply,
+            "fail\ndevice not found\n"
+        );
         assert_eq!(execute(&mut st, &c, "SHOW MAPS").reply, "fail\n");
     }
 

@@ -91,7 +91,10 @@ mod tests {
         ] {
             assert_eq!(f.to_string().parse::<Fault>().unwrap(), f);
         }
-        assert_eq!("bad-length".parse::<Fault>().unwrap(), Fault::BadLength(1 << 40));
+        assert_eq!(
+            "bad-length".parse::<Fault>().unwrap(),
+            Fault::BadLength(1 << 40)
+        );
         assert!("explode".parse::<Fault>().is_err());
     }
 }

@@ -254,7 +254,11 @@ impl SimBuilder {
 
     /// Treat every peer as not root (`--force-nonroot`).
     pub fn force_nonroot(self, yes: bool) -> Self {
-        self.privilege(if yes { Privilege::NonRoot } else { Privilege::PeerCred })
+        self.privilege(if yes {
+            Privilege::NonRoot
+        } else {
+            Privilege::PeerCred
+        })
     }
 
     /// Delay every reply by this much (default none).
@@ -315,7 +319,10 @@ impl SimBuilder {
     /// `shutdown`.
     pub fn start(self) -> Result<SimHandle, Error> {
         self.check()?;
-        let address = self.address.clone().unwrap_or_else(Address::unique_abstract);
+        let address = self
+            .address
+            .clone()
+            .unwrap_or_else(Address::unique_abstract);
         let controls = server::Controls {
             fault: self.fault,
             delay: self.reply_delay,
@@ -452,7 +459,9 @@ impl SimHandle {
     /// Returns false if there is no such disk.
     pub fn set_path_health(&self, dev: &str, healthy: bool) -> bool {
         let immediate = self.shared().controls().immediate;
-        self.shared().state().set_disk_health(dev, healthy, immediate)
+        self.shared()
+            .state()
+            .set_disk_health(dev, healthy, immediate)
     }
 
     /// Runs the path checker on every path now.

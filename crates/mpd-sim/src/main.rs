@@ -42,11 +42,15 @@ fn parse_args(args: &[String]) -> Result<Option<mpd_sim::SimBuilder>, String> {
         let mut value = |name: &str| -> Result<String, String> {
             match &inline {
                 Some(v) => Ok(v.clone()),
-                None => it.next().cloned().ok_or_else(|| format!("{name} needs a value")),
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value")),
             }
         };
         let number = |name: &str, s: String| -> Result<u64, String> {
-            s.parse::<u64>().map_err(|_| format!("{name}: {s:?} is not a number"))
+            s.parse::<u64>()
+                .map_err(|_| format!("{name}: {s:?} is not a number"))
         };
         b = match flag {
             "-h" | "--help" => return Ok(None),
@@ -136,7 +140,10 @@ mod tests {
     #[test]
     fn parses_flags() {
         assert!(parse_args(&args("--help")).unwrap().is_none());
-        assert!(parse_args(&args("--maps 3 --paths-per-map=4 --version 0.8.5 --immediate")).is_ok());
+        assert!(parse_args(&args(
+            "--maps 3 --paths-per-map=4 --version 0.8.5 --immediate"
+        ))
+        .is_ok());
         assert!(parse_args(&args("--fault bad-length=0 --delay-ms 5 --socket @x")).is_ok());
         assert!(parse_args(&args("--version 1.0")).is_err());
         assert!(parse_args(&args("--maps")).is_err());

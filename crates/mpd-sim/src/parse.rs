@@ -27,7 +27,7 @@ use crate::version::Version;
 /// The order is the daemon's code order; in 0.8 the code of a keyword is
 /// `1 << (its position here)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
+#[allow(missing_docs, clippy::enum_variant_names)]
 pub(crate) enum Key {
     List,
     Add,
@@ -327,7 +327,8 @@ fn handlers_from_help(version: Version) -> Vec<Handler> {
 
 /// The version's accepted commands, in help-text order.
 pub(crate) fn handlers(version: Version) -> &'static [Handler] {
-    static TABLES: [OnceLock<Vec<Handler>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static TABLES: [OnceLock<Vec<Handler>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let i = version as usize;
     TABLES[i].get_or_init(|| handlers_from_help(version))
 }
@@ -491,9 +492,9 @@ pub(crate) fn parse(version: Version, command: &str) -> Result<Parsed, ParseErro
     } else if words.len() > 4 {
         None
     } else {
-        handlers(version)
-            .iter()
-            .find(|h| h.pattern.len() == words.len() && h.pattern.iter().zip(&words).all(|(a, b)| *a == b.0))
+        handlers(version).iter().find(|h| {
+            h.pattern.len() == words.len() && h.pattern.iter().zip(&words).all(|(a, b)| *a == b.0)
+        })
     };
     match handler {
         Some(h) => Ok(Parsed { op: h.op, words }),
@@ -512,7 +513,11 @@ mod tests {
             let hs = handlers(v);
             let lines = v.help_body().lines().skip(1).count();
             assert_eq!(hs.len(), lines, "{v}");
-            assert_eq!(hs.iter().any(|h| h.op == Op::ReconfigureAll), !v.is_legacy(), "{v}");
+            assert_eq!(
+                hs.iter().any(|h| h.op == Op::ReconfigureAll),
+                !v.is_legacy(),
+                "{v}"
+            );
         }
     }
 
@@ -539,9 +544,18 @@ mod tests {
         assert_eq!(parse(v, "paths count").unwrap_err(), ParseError::NotFound);
         assert_eq!(parse(v, "frobnicate").unwrap_err(), ParseError::NotFound);
         assert_eq!(parse(v, "show").unwrap_err(), ParseError::MissingArgument);
-        assert_eq!(parse(v, "show map").unwrap_err(), ParseError::MissingArgument);
-        assert_eq!(parse(v, "show map mpatha json extra").unwrap_err(), ParseError::NotFound);
-        assert_eq!(parse(v, "show maps \"frob\"").unwrap_err(), ParseError::Unknown);
+        assert_eq!(
+            parse(v, "show map").unwrap_err(),
+            ParseError::MissingArgument
+        );
+        assert_eq!(
+            parse(v, "show map mpatha json extra").unwrap_err(),
+            ParseError::NotFound
+        );
+        assert_eq!(
+            parse(v, "show maps \"frob\"").unwrap_err(),
+            ParseError::Unknown
+        );
         assert_eq!(parse(v, "").unwrap_err(), ParseError::NoMemory);
         assert_eq!(parse(v, "# nothing").unwrap_err(), ParseError::NoMemory);
         let p = parse(v, "switch map \"mpatha\" group 2").unwrap();
@@ -551,14 +565,23 @@ mod tests {
         assert_eq!(parse(v, "show maps json !x").unwrap().op, Op::ListMapsJson);
         // Position matters in 0.9+, not in 0.8.
         assert!(parse(v, "json maps show").is_err());
-        assert_eq!(parse(Version::V0_8_5, "json maps show").unwrap().op, Op::ListMapsJson);
-        assert_eq!(parse(Version::V0_8_5, "reconfigure all").unwrap_err(), ParseError::NotFound);
+        assert_eq!(
+            parse(Version::V0_8_5, "json maps show").unwrap().op,
+            Op::ListMapsJson
+        );
+        assert_eq!(
+            parse(Version::V0_8_5, "reconfigure all").unwrap_err(),
+            ParseError::NotFound
+        );
         assert_eq!(parse(v, "reconfigure all").unwrap().op, Op::ReconfigureAll);
     }
 
     #[test]
     fn markers() {
-        assert_eq!(strvec_markers("show map \"a b\" json"), [false, false, true, false, true, false]);
+        assert_eq!(
+            strvec_markers("show map \"a b\" json"),
+            [false, false, true, false, true, false]
+        );
         assert_eq!(strvec_markers("a{b}"), [false, false, false, false]);
         assert!(strvec_markers("  # x").is_empty());
         assert_eq!(strvec_markers("x \""), [false, true]);

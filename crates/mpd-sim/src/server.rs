@@ -261,7 +261,11 @@ impl Runtime {
     }
 }
 
-fn accept_loop(listener: UnixListener, shared: Arc<Shared>, conn_threads: Arc<Mutex<Vec<JoinHandle<()>>>>) {
+fn accept_loop(
+    listener: UnixListener,
+    shared: Arc<Shared>,
+    conn_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+) {
     for stream in listener.incoming() {
         if shared.is_stopping() {
             break;
@@ -352,7 +356,11 @@ fn serve(shared: &Shared, mut stream: UnixStream) {
         match stream.read(&mut buf) {
             Ok(0) => return,
             Ok(n) => pending.extend_from_slice(&buf[..n]),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return,
         }
@@ -361,7 +369,12 @@ fn serve(shared: &Shared, mut stream: UnixStream) {
 
 /// Runs one command and answers it. Returns false when the connection must
 /// end.
-fn handle_command(shared: &Shared, stream: &mut UnixStream, uid: Option<u32>, payload: &[u8]) -> bool {
+fn handle_command(
+    shared: &Shared,
+    stream: &mut UnixStream,
+    uid: Option<u32>,
+    payload: &[u8],
+) -> bool {
     let controls = shared.controls();
     let text = String::from_utf8_lossy(payload).into_owned();
     let is_root = match controls.privilege {
@@ -381,7 +394,13 @@ fn handle_command(shared: &Shared, stream: &mut UnixStream, uid: Option<u32>, pa
                 match stream.read(&mut sink) {
                     Ok(0) => return false,
                     Ok(_) => {}
-                    Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock
+                                | io::ErrorKind::TimedOut
+                                | io::ErrorKind::Interrupted
+                        ) => {}
                     Err(_) => return false,
                 }
             }

@@ -180,7 +180,11 @@ pub struct Hcil {
 
 impl std::fmt::Display for Hcil {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}:{}", self.host, self.channel, self.target, self.lun)
+        write!(
+            f,
+            "{}:{}:{}:{}",
+            self.host, self.channel, self.target, self.lun
+        )
     }
 }
 
@@ -327,7 +331,9 @@ pub struct State {
 }
 
 /// Major numbers of the sd driver's first 256 disks.
-const SD_MAJORS: [u32; 16] = [8, 65, 66, 67, 68, 69, 70, 71, 128, 129, 130, 131, 132, 133, 134, 135];
+const SD_MAJORS: [u32; 16] = [
+    8, 65, 66, 67, 68, 69, 70, 71, 128, 129, 130, 131, 132, 133, 134, 135,
+];
 
 /// `sda`, …, `sdz`, `sdaa`, … (the kernel's `sd_format_disk_name`).
 pub fn disk_name(index: usize) -> String {
@@ -429,7 +435,11 @@ impl State {
             self.paths.push(p);
         }
         for lun in 0..self.luns.len() {
-            if self.paths.iter().any(|p| self.lun_of_wwid(&p.wwid) == Some(lun)) {
+            if self
+                .paths
+                .iter()
+                .any(|p| self.lun_of_wwid(&p.wwid) == Some(lun))
+            {
                 self.create_map(lun, MapAction::Create);
             }
         }
@@ -454,7 +464,11 @@ impl State {
             tpg: disk.tpg,
             map: None,
             dm_state: DmPathState::Undef,
-            checker_state: if up { CheckerState::Up } else { CheckerState::Down },
+            checker_state: if up {
+                CheckerState::Up
+            } else {
+                CheckerState::Down
+            },
             checker_enabled: true,
             offline: false,
             marginal: false,
@@ -465,7 +479,9 @@ impl State {
 
     /// Lowest free device-mapper minor (the kernel's allocation).
     fn free_minor(&self) -> u32 {
-        (0..).find(|m| self.maps.iter().all(|mp| mp.minor != *m)).unwrap_or(0)
+        (0..)
+            .find(|m| self.maps.iter().all(|mp| mp.minor != *m))
+            .unwrap_or(0)
     }
 
     /// Creates the map of `lun` from the monitored paths with its WWID
@@ -542,9 +558,10 @@ impl State {
 
     fn activate_first_group(&mut self, m: usize) {
         let first_usable = self.maps[m].groups.iter().position(|g| {
-            g.paths
-                .iter()
-                .any(|d| self.path(d).is_some_and(|p| p.dm_state == DmPathState::Active))
+            g.paths.iter().any(|d| {
+                self.path(d)
+                    .is_some_and(|p| p.dm_state == DmPathState::Active)
+            })
         });
         if let Some(g) = first_usable {
             self.maps[m].groups[g].state = GroupState::Active;
@@ -854,7 +871,11 @@ impl State {
                 if pending == CheckerState::Pending {
                     self.paths[i].dm_state = DmPathState::Active;
                     if let Some(m) = m {
-                        if !self.maps[m].groups.iter().any(|g| g.state == GroupState::Active) {
+                        if !self.maps[m]
+                            .groups
+                            .iter()
+                            .any(|g| g.state == GroupState::Active)
+                        {
                             self.activate_first_group(m);
                         }
                     }
@@ -917,8 +938,11 @@ impl State {
     /// `reconfigure`: the daemon drops its state and discovers everything
     /// again (deleted paths and maps come back, counters restart).
     pub(crate) fn reconfigure(&mut self) {
-        let prkeys: Vec<(String, Option<(u64, bool)>)> =
-            self.maps.iter().map(|m| (m.wwid.clone(), m.prkey)).collect();
+        let prkeys: Vec<(String, Option<(u64, bool)>)> = self
+            .maps
+            .iter()
+            .map(|m| (m.wwid.clone(), m.prkey))
+            .collect();
         let qwd = self.queue_without_daemon;
         self.discover_all();
         self.queue_without_daemon = qwd;
@@ -1027,7 +1051,11 @@ mod tests {
     #[test]
     fn fixture_layout() {
         let s = State::new(2, 2);
-        let devs: Vec<_> = s.paths.iter().map(|p| (p.dev.as_str(), p.hcil.to_string(), p.priority)).collect();
+        let devs: Vec<_> = s
+            .paths
+            .iter()
+            .map(|p| (p.dev.as_str(), p.hcil.to_string(), p.priority))
+            .collect();
         assert_eq!(
             devs,
             [

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{ask_once, connect, ask};
+use common::{ask, ask_once, connect};
 use mpd_sim::{CheckerState, DmPathState, GroupState, Privilege, Sim, SimHandle, Version};
 
 fn sim(v: Version) -> SimHandle {
@@ -26,26 +26,49 @@ fn path_states(sim: &SimHandle, dev: &str) -> (DmPathState, CheckerState) {
 fn fail_is_immediate_and_reinstate_waits_for_the_checker() {
     let sim = sim(Version::V0_9_4);
     assert_eq!(ask_once(&sim, "fail path sda"), "ok\n");
-    assert_eq!(path_states(&sim, "sda"), (DmPathState::Failed, CheckerState::Down));
+    assert_eq!(
+        path_states(&sim, "sda"),
+        (DmPathState::Failed, CheckerState::Down)
+    );
     // The checker leaves a failed-by-operator path alone.
     sim.advance(20);
-    assert_eq!(path_states(&sim, "sda"), (DmPathState::Failed, CheckerState::Down));
+    assert_eq!(
+        path_states(&sim, "sda"),
+        (DmPathState::Failed, CheckerState::Down)
+    );
     assert_eq!(ask_once(&sim, "reinstate path sda"), "ok\n");
-    assert_eq!(path_states(&sim, "sda"), (DmPathState::Failed, CheckerState::Down));
+    assert_eq!(
+        path_states(&sim, "sda"),
+        (DmPathState::Failed, CheckerState::Down)
+    );
     // Within one polling interval (2 s) the checker brings it back.
     sim.advance(2);
-    assert_eq!(path_states(&sim, "sda"), (DmPathState::Active, CheckerState::Up));
+    assert_eq!(
+        path_states(&sim, "sda"),
+        (DmPathState::Active, CheckerState::Up)
+    );
     assert_eq!(sim.state().map("mpatha").unwrap().stats.path_faults, 1);
     assert!(ask_once(&sim, "show maps stats").contains("mpatha 1 "));
 }
 
 #[test]
 fn immediate_mode_reinstates_at_once() {
-    let sim = Sim::builder().immediate(true).checker_tick(None).privilege(Privilege::Root).start().unwrap();
+    let sim = Sim::builder()
+        .immediate(true)
+        .checker_tick(None)
+        .privilege(Privilege::Root)
+        .start()
+        .unwrap();
     ask_once(&sim, "fail path 8:0");
-    assert_eq!(path_states(&sim, "sda"), (DmPathState::Failed, CheckerState::Down));
+    assert_eq!(
+        path_states(&sim, "sda"),
+        (DmPathState::Failed, CheckerState::Down)
+    );
     ask_once(&sim, "reinstate path sda");
-    assert_eq!(path_states(&sim, "sda"), (DmPathState::Active, CheckerState::Up));
+    assert_eq!(
+        path_states(&sim, "sda"),
+        (DmPathState::Active, CheckerState::Up)
+    );
 }
 
 #[test]
@@ -70,11 +93,17 @@ fn device_health_drives_the_checker() {
     assert!(sim.set_path_health("sdc", false));
     assert!(!sim.set_path_health("sdzz", false));
     sim.advance(1);
-    assert_eq!(path_states(&sim, "sdc"), (DmPathState::Failed, CheckerState::Down));
+    assert_eq!(
+        path_states(&sim, "sdc"),
+        (DmPathState::Failed, CheckerState::Down)
+    );
     assert!(ask_once(&sim, "show status").contains("down                1\n"));
     sim.set_path_health("sdc", true);
     sim.advance(1);
-    assert_eq!(path_states(&sim, "sdc"), (DmPathState::Active, CheckerState::Up));
+    assert_eq!(
+        path_states(&sim, "sdc"),
+        (DmPathState::Active, CheckerState::Up)
+    );
 }
 
 #[test]
@@ -83,36 +112,66 @@ fn map_state_commands() {
     let mut s = connect(&sim);
     assert_eq!(ask(&mut s, "suspend map mpatha").text(), "ok\n");
     assert!(sim.state().map("mpatha").unwrap().suspended);
-    assert!(ask(&mut s, "show maps status").text().contains("mpatha -        -        2     suspend rw"));
+    assert!(ask(&mut s, "show maps status")
+        .text()
+        .contains("mpatha -        -        2     suspend rw"));
     assert_eq!(ask(&mut s, "resume map mpatha").text(), "ok\n");
     assert!(!sim.state().map("mpatha").unwrap().suspended);
     assert_eq!(ask(&mut s, "disablequeueing map dm-1").text(), "ok\n");
-    assert!(ask(&mut s, "show maps raw format \"%n %Q\"").text().contains("mpathb off\n"));
+    assert!(ask(&mut s, "show maps raw format \"%n %Q\"")
+        .text()
+        .contains("mpathb off\n"));
     assert_eq!(ask(&mut s, "restorequeueing maps").text(), "ok\n");
     assert_eq!(ask(&mut s, "show maps raw format \"%Q\"").text(), "-\n-\n");
     assert_eq!(ask(&mut s, "switchgroup map mpatha group 2").text(), "ok\n");
-    assert!(sim.state().map("mpatha").unwrap().groups.iter().all(|g| g.state == GroupState::Enabled));
-    assert_eq!(ask(&mut s, "switchgroup map mpatha group 3").text(), "fail\n");
+    assert!(sim
+        .state()
+        .map("mpatha")
+        .unwrap()
+        .groups
+        .iter()
+        .all(|g| g.state == GroupState::Enabled));
+    assert_eq!(
+        ask(&mut s, "switchgroup map mpatha group 3").text(),
+        "fail\n"
+    );
     assert_eq!(ask(&mut s, "reload map mpatha").text(), "ok\n");
     assert_eq!(sim.state().map("mpatha").unwrap().stats.map_loads, 2);
     assert_eq!(ask(&mut s, "setmarginal path sdc").text(), "ok\n");
-    assert!(ask(&mut s, "show map mpatha json").text().contains("\"marginal_st\" : \"marginal\""));
+    assert!(ask(&mut s, "show map mpatha json")
+        .text()
+        .contains("\"marginal_st\" : \"marginal\""));
     assert_eq!(ask(&mut s, "unsetmarginal map mpatha").text(), "ok\n");
     assert!(!sim.state().path("sdc").unwrap().marginal);
     assert_eq!(ask(&mut s, "setprstatus map mpatha").text(), "ok\n");
     assert_eq!(ask(&mut s, "getprstatus map mpatha").text(), "1");
-    assert_eq!(ask(&mut s, "setprkey map mpatha key 0x1234").text(), "fail\n");
+    assert_eq!(
+        ask(&mut s, "setprkey map mpatha key 0x1234").text(),
+        "fail\n"
+    );
     assert_eq!(ask(&mut s, "getprkey map mpatha").text(), "none\n");
     assert_eq!(ask(&mut s, "forcequeueing daemon").text(), "ok\n");
-    assert!(ask(&mut s, "show config").text().contains("\tqueue_without_daemon \"forced\"\n"));
+    assert!(ask(&mut s, "show config")
+        .text()
+        .contains("\tqueue_without_daemon \"forced\"\n"));
     assert_eq!(ask(&mut s, "restorequeueing daemon").text(), "ok\n");
-    assert!(ask(&mut s, "show config").text().contains("\tqueue_without_daemon \"no\"\n"));
+    assert!(ask(&mut s, "show config")
+        .text()
+        .contains("\tqueue_without_daemon \"no\"\n"));
 }
 
 #[test]
 fn prkeys_when_configured() {
-    let sim = Sim::builder().prkeys_file(true).checker_tick(None).privilege(Privilege::Root).start().unwrap();
-    assert_eq!(ask_once(&sim, "setprkey map mpatha key 0xABC:aptpl"), "ok\n");
+    let sim = Sim::builder()
+        .prkeys_file(true)
+        .checker_tick(None)
+        .privilege(Privilege::Root)
+        .start()
+        .unwrap();
+    assert_eq!(
+        ask_once(&sim, "setprkey map mpatha key 0xABC:aptpl"),
+        "ok\n"
+    );
     assert_eq!(ask_once(&sim, "getprkey map mpatha"), "0xabc:aptpl\n");
     assert_eq!(ask_once(&sim, "unsetprkey map mpatha"), "ok\n");
     assert_eq!(ask_once(&sim, "getprkey map mpatha"), "none\n");
@@ -125,12 +184,21 @@ fn del_and_add_paths_and_maps() {
         let sim = sim(v);
         assert_eq!(ask_once(&sim, "del path sda"), "ok\n");
         assert!(sim.state().path("sda").is_none());
-        assert_eq!(ask_once(&sim, "show paths raw format %d"), "sdb\nsdc\nsdd\n");
+        assert_eq!(
+            ask_once(&sim, "show paths raw format %d"),
+            "sdb\nsdc\nsdd\n"
+        );
         assert_eq!(ask_once(&sim, "add path /dev/sda"), "ok\n");
-        assert_eq!(ask_once(&sim, "show paths raw format %d"), "sdb\nsdc\nsdd\nsda\n");
+        assert_eq!(
+            ask_once(&sim, "show paths raw format %d"),
+            "sdb\nsdc\nsdd\nsda\n"
+        );
         assert_eq!(path_states(&sim, "sda").1, CheckerState::Pending);
         sim.checker_pass();
-        assert_eq!(path_states(&sim, "sda"), (DmPathState::Active, CheckerState::Up));
+        assert_eq!(
+            path_states(&sim, "sda"),
+            (DmPathState::Active, CheckerState::Up)
+        );
         assert_eq!(ask_once(&sim, "add path dm-0"), "blacklisted\n");
         assert_eq!(ask_once(&sim, "add path sdq"), "fail\n");
         // Deleting a map orphans its paths.
@@ -145,12 +213,21 @@ fn del_and_add_paths_and_maps() {
         } else {
             assert_eq!(readd, "ok\n");
             assert_eq!(sim.state().map("mpatha").unwrap().minor, 0);
-            assert_eq!(ask_once(&sim, "show maps raw format %n"), "mpathb\nmpatha\n");
+            assert_eq!(
+                ask_once(&sim, "show maps raw format %n"),
+                "mpathb\nmpatha\n"
+            );
         }
         // reconfigure rediscovers everything in order.
         assert_eq!(ask_once(&sim, "reconfigure"), "ok\n");
-        assert_eq!(ask_once(&sim, "show maps raw format %n"), "mpatha\nmpathb\n");
-        assert_eq!(ask_once(&sim, "show paths raw format %d"), "sda\nsdb\nsdc\nsdd\n");
+        assert_eq!(
+            ask_once(&sim, "show maps raw format %n"),
+            "mpatha\nmpathb\n"
+        );
+        assert_eq!(
+            ask_once(&sim, "show paths raw format %d"),
+            "sda\nsdb\nsdc\nsdd\n"
+        );
         // Deleting the last path of a map removes the map.
         ask_once(&sim, "del path sda");
         ask_once(&sim, "del path sdc");
@@ -173,7 +250,11 @@ fn unknown_devices_per_version() {
         assert_eq!(ask_once(&sim, "fail path nosuchpath"), fail, "{v}");
         assert_eq!(ask_once(&sim, "show map nosuchmap json"), fail, "{v}");
         assert_eq!(ask_once(&sim, "suspend map nosuchmap"), "fail\n", "{v}");
-        assert_eq!(ask_once(&sim, "add path nosuchpath"), "blacklisted\n", "{v}");
+        assert_eq!(
+            ask_once(&sim, "add path nosuchpath"),
+            "blacklisted\n",
+            "{v}"
+        );
     }
 }
 
@@ -184,11 +265,24 @@ fn permissions_per_version() {
         (Version::V0_9_4, "permission deny: need to be root\n"),
         (Version::V0_11_1, "fail\npermission deny: need to be root\n"),
     ] {
-        let sim = Sim::builder().version(v).force_nonroot(true).checker_tick(None).start().unwrap();
+        let sim = Sim::builder()
+            .version(v)
+            .force_nonroot(true)
+            .checker_tick(None)
+            .start()
+            .unwrap();
         assert_eq!(ask_once(&sim, "fail path sda"), denied, "{v}");
         assert_eq!(ask_once(&sim, "shutdown"), denied, "{v}");
-        assert_eq!(ask_once(&sim, "show maps raw format %n"), "mpatha\nmpathb\n", "{v}");
-        assert_eq!(ask_once(&sim, "list maps raw format %n"), "mpatha\nmpathb\n", "{v}");
+        assert_eq!(
+            ask_once(&sim, "show maps raw format %n"),
+            "mpatha\nmpathb\n",
+            "{v}"
+        );
+        assert_eq!(
+            ask_once(&sim, "list maps raw format %n"),
+            "mpatha\nmpathb\n",
+            "{v}"
+        );
         assert!(sim.is_running());
         // 0.8 tests the raw text; 0.9+ the first keyword.
         let abbreviated = ask_once(&sim, "sho maps raw format %n");
@@ -197,7 +291,10 @@ fn permissions_per_version() {
         } else {
             assert_eq!(abbreviated, "mpatha\nmpathb\n");
         }
-        assert_eq!(sim.state().path("sda").unwrap().dm_state, DmPathState::Active);
+        assert_eq!(
+            sim.state().path("sda").unwrap().dm_state,
+            DmPathState::Active
+        );
     }
 }
 
@@ -210,7 +307,10 @@ fn peer_credentials_decide_by_default() {
     assert_eq!(reply == "ok\n", root, "{reply:?}");
     // Switching at run time applies to the next command.
     sim.set_privilege(Privilege::NonRoot);
-    assert_eq!(ask_once(&sim, "reinstate path sda"), "permission deny: need to be root\n");
+    assert_eq!(
+        ask_once(&sim, "reinstate path sda"),
+        "permission deny: need to be root\n"
+    );
     sim.set_privilege(Privilege::Root);
     assert_eq!(ask_once(&sim, "reinstate path sda"), "ok\n");
 }
@@ -229,16 +329,27 @@ fn shutdown_answers_then_stops() {
 
 #[test]
 fn many_maps_and_paths_are_named_like_the_kernel() {
-    let sim = Sim::builder().maps(28).paths_per_map(3).checker_tick(None).start().unwrap();
+    let sim = Sim::builder()
+        .maps(28)
+        .paths_per_map(3)
+        .checker_tick(None)
+        .start()
+        .unwrap();
     let st = sim.state();
     assert_eq!(st.maps.len(), 28);
     assert_eq!(st.paths.len(), 84);
     assert_eq!(st.maps[26].alias, "mpathaa");
     assert_eq!(st.maps[27].minor, 27);
     let p = st.path("sdaa").unwrap(); // disk 26: host 0, LUN 26
-    assert_eq!((p.hcil.to_string(), p.map.as_deref(), p.priority), ("0:0:0:26".into(), Some("mpathaa"), 50));
+    assert_eq!(
+        (p.hcil.to_string(), p.map.as_deref(), p.priority),
+        ("0:0:0:26".into(), Some("mpathaa"), 50)
+    );
     let p = st.path("sdcf").unwrap(); // disk 83: host 2, LUN 27
-    assert_eq!((p.hcil.to_string(), p.dev_t.as_str(), p.priority), ("2:0:0:27".into(), "69:48", 10));
+    assert_eq!(
+        (p.hcil.to_string(), p.dev_t.as_str(), p.priority),
+        ("2:0:0:27".into(), "69:48", 10)
+    );
     let m = st.map("mpathb").unwrap();
     let groups: Vec<_> = m.groups.iter().map(|g| g.paths.clone()).collect();
     assert_eq!(groups, [vec!["sdb"], vec!["sdad"], vec!["sdbf"]]);
@@ -247,7 +358,10 @@ fn many_maps_and_paths_are_named_like_the_kernel() {
     assert!(topo.contains("|-+- policy='service-time 0' prio=10 status=enabled\n| `- 1:0:0:1  sdad 65:208 active ready running\n"), "{topo}");
     // Columns are padded to the widest value of the whole path vector.
     let table = sim.execute("show paths");
-    assert!(table.starts_with("hcil     dev  dev_t  pri dm_st  chk_st dev_st  next_check    \n"), "{table}");
+    assert!(
+        table.starts_with("hcil     dev  dev_t  pri dm_st  chk_st dev_st  next_check    \n"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -258,7 +372,11 @@ fn wildcards_all_render_for_every_version() {
         let (maps, rest) = wc.split_once("\npath format wildcards:\n").unwrap();
         let paths = rest.split("\npathgroup").next().unwrap();
         let letters = |s: &str| -> String {
-            s.lines().filter_map(|l| l.strip_prefix('%')).map(|l| format!("%{}", &l[..1])).collect::<Vec<_>>().join("|")
+            s.lines()
+                .filter_map(|l| l.strip_prefix('%'))
+                .map(|l| format!("%{}", &l[..1]))
+                .collect::<Vec<_>>()
+                .join("|")
         };
         let mline = sim.execute(&format!("show maps raw format \"{}\"", letters(maps)));
         let pline = sim.execute(&format!("show paths raw format \"{}\"", letters(paths)));
@@ -273,8 +391,14 @@ fn wildcards_all_render_for_every_version() {
                 assert!(p0.ends_with("|0|scsi:unspec|ok|0x0000000000000000"), "{p0}");
             }
             Version::V0_11_1 => {
-                assert!(m0.starts_with("mpatha|1Linux_scsi_debug_2000|dm-0|manual|"), "{m0}");
-                assert!(m0.ends_with("|Linux,scsi_debug|Linux|scsi_debug|0191|--|[undef]|512"), "{m0}");
+                assert!(
+                    m0.starts_with("mpatha|1Linux_scsi_debug_2000|dm-0|manual|"),
+                    "{m0}"
+                );
+                assert!(
+                    m0.ends_with("|Linux,scsi_debug|Linux|scsi_debug|0191|--|[undef]|512"),
+                    "{m0}"
+                );
                 assert!(p0.ends_with("|ok|0x0000000000000000|0x0100|512"), "{p0}");
                 assert!(p0.contains("|Linux,scsi_debug,0191|"), "{p0}");
             }

@@ -114,10 +114,15 @@ fn replay(v: Version) -> Vec<String> {
         } else {
             ask(&mut main, &cmd)
         };
-        let label = format!("{v} {id} {:?}", if cmd.len() > 60 { &cmd[..60] } else { &cmd[..] });
+        let label = format!(
+            "{v} {id} {:?}",
+            if cmd.len() > 60 { &cmd[..60] } else { &cmd[..] }
+        );
         if want.starts_with(b"<<transport error") {
             if got != (Answer::Closed { got: 0 }) {
-                failures.push(format!("{label}: expected the connection closed without a reply, got {got:?}"));
+                failures.push(format!(
+                    "{label}: expected the connection closed without a reply, got {got:?}"
+                ));
             }
             continue;
         }
@@ -131,7 +136,10 @@ fn replay(v: Version) -> Vec<String> {
         }
         let want = String::from_utf8_lossy(&want[..want.len() - 1]).into_owned();
         let got = String::from_utf8_lossy(&payload[..payload.len() - 1]).into_owned();
-        let (nw, ng) = (run_dependent::normalize(&want), run_dependent::normalize(&got));
+        let (nw, ng) = (
+            run_dependent::normalize(&want),
+            run_dependent::normalize(&got),
+        );
         if nw != ng {
             failures.push(format!("{label}: reply differs\n{}", diff(&nw, &ng)));
         }

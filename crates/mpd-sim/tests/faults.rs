@@ -10,15 +10,27 @@ use common::{ask, connect, receive, send, Answer};
 use mpd_sim::{Fault, Privilege, Sim, SimHandle, Version};
 
 fn sim(v: Version) -> SimHandle {
-    Sim::builder().version(v).checker_tick(None).privilege(Privilege::Root).start().unwrap()
+    Sim::builder()
+        .version(v)
+        .checker_tick(None)
+        .privilege(Privilege::Root)
+        .start()
+        .unwrap()
 }
 
 #[test]
 fn reply_delay() {
-    let sim = Sim::builder().reply_delay(Duration::from_millis(300)).checker_tick(None).start().unwrap();
+    let sim = Sim::builder()
+        .reply_delay(Duration::from_millis(300))
+        .checker_tick(None)
+        .start()
+        .unwrap();
     let mut s = connect(&sim);
     let t = Instant::now();
-    assert_eq!(ask(&mut s, "show maps raw format %n").text(), "mpatha\nmpathb\n");
+    assert_eq!(
+        ask(&mut s, "show maps raw format %n").text(),
+        "mpatha\nmpathb\n"
+    );
     assert!(t.elapsed() >= Duration::from_millis(300));
     sim.set_reply_delay(Duration::ZERO);
     let t = Instant::now();
@@ -33,14 +45,26 @@ fn timeout_text_per_version_and_command_not_run() {
         (Version::V0_9_4, "timeout\n"),
         (Version::V0_11_1, "fail\ntimeout\n"),
     ] {
-        let sim = Sim::builder().version(v).fault(Fault::Timeout).privilege(Privilege::Root).checker_tick(None).start().unwrap();
+        let sim = Sim::builder()
+            .version(v)
+            .fault(Fault::Timeout)
+            .privilege(Privilege::Root)
+            .checker_tick(None)
+            .start()
+            .unwrap();
         let mut s = connect(&sim);
         assert_eq!(ask(&mut s, "fail path sda").text(), text, "{v}");
         assert_eq!(ask(&mut s, "show maps").text(), text, "{v}");
-        assert_eq!(sim.state().path("sda").unwrap().dm_state, mpd_sim::DmPathState::Active);
+        assert_eq!(
+            sim.state().path("sda").unwrap().dm_state,
+            mpd_sim::DmPathState::Active
+        );
         // A healthy sim again, on the same connection.
         sim.set_fault(Fault::None);
-        assert_eq!(ask(&mut s, "show maps raw format %n").text(), "mpatha\nmpathb\n");
+        assert_eq!(
+            ask(&mut s, "show maps raw format %n").text(),
+            "mpatha\nmpathb\n"
+        );
     }
 }
 
@@ -48,14 +72,21 @@ fn timeout_text_per_version_and_command_not_run() {
 fn drop_mid_reply_sends_part_then_closes() {
     let sim = sim(Version::V0_9_4);
     let mut s = connect(&sim);
-    assert_eq!(ask(&mut s, "show maps raw format %n").text(), "mpatha\nmpathb\n");
+    assert_eq!(
+        ask(&mut s, "show maps raw format %n").text(),
+        "mpatha\nmpathb\n"
+    );
     sim.set_fault(Fault::DropMidReply);
     send(&mut s, b"show maps raw format %n").unwrap();
     let mut all = Vec::new();
     s.read_to_end(&mut all).unwrap();
     let len = usize::from_ne_bytes(all[..8].try_into().unwrap());
     assert_eq!(len, "mpatha\nmpathb\n\0".len());
-    assert!(all.len() > 8 && all.len() < 8 + len, "got {} bytes", all.len());
+    assert!(
+        all.len() > 8 && all.len() < 8 + len,
+        "got {} bytes",
+        all.len()
+    );
     assert_eq!(&all[8..], &b"mpatha\nmpathb\n\0"[..all.len() - 8]);
 }
 
@@ -70,7 +101,9 @@ fn bad_length_prefixes() {
         s.read_to_end(&mut all).unwrap();
         assert_eq!(u64::from_ne_bytes(all[..8].try_into().unwrap()), n);
         assert!(all[8..].starts_with(b"pid "));
-        assert!(mpd_proto::frame::Decoder::for_replies().decode(&all).is_err());
+        assert!(mpd_proto::frame::Decoder::for_replies()
+            .decode(&all)
+            .is_err());
     }
 }
 
@@ -78,15 +111,21 @@ fn bad_length_prefixes() {
 fn hang_never_answers_until_cleared_for_new_commands() {
     let sim = sim(Version::V0_9_4);
     let mut healthy = connect(&sim);
-    assert_eq!(ask(&mut healthy, "show daemon").text().len() > 4, true);
+    assert!(ask(&mut healthy, "show daemon").text().starts_with("pid "));
     sim.set_fault(Fault::Hang);
     let mut s = connect(&sim);
-    s.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
     assert_eq!(ask(&mut s, "fail path sda"), Answer::Silent);
     // Connections opened before the fault misbehave too.
-    healthy.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    healthy
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
     assert_eq!(ask(&mut healthy, "show daemon"), Answer::Silent);
-    assert_eq!(sim.state().path("sda").unwrap().dm_state, mpd_sim::DmPathState::Active);
+    assert_eq!(
+        sim.state().path("sda").unwrap().dm_state,
+        mpd_sim::DmPathState::Active
+    );
     sim.set_fault(Fault::None);
     let mut fresh = connect(&sim);
     assert!(ask(&mut fresh, "show daemon").text().starts_with("pid "));
@@ -98,7 +137,11 @@ fn hang_never_answers_until_cleared_for_new_commands() {
 
 #[test]
 fn close_without_reply() {
-    let sim = Sim::builder().fault(Fault::CloseWithoutReply).checker_tick(None).start().unwrap();
+    let sim = Sim::builder()
+        .fault(Fault::CloseWithoutReply)
+        .checker_tick(None)
+        .start()
+        .unwrap();
     let mut s = connect(&sim);
     assert_eq!(ask(&mut s, "show maps"), Answer::Closed { got: 0 });
 }
@@ -166,5 +209,7 @@ fn commands_are_c_strings_and_need_no_nul() {
     s.write_all(b"show daemon\0garbage\0").unwrap();
     assert!(receive(&mut s).text().starts_with("pid "));
     // An empty command: "Not enough memory" help.
-    assert!(ask(&mut s, "").text().starts_with(": Not enough memory\nmultipath-tools v0.9.4"));
+    assert!(ask(&mut s, "")
+        .text()
+        .starts_with(": Not enough memory\nmultipath-tools v0.9.4"));
 }

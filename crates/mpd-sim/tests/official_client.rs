@@ -36,7 +36,11 @@ fn recorded(id: &str) -> String {
     let entry = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)
-        .find(|e| e.file_name().to_string_lossy().starts_with(&format!("{id}_")))
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{id}_"))
+        })
         .unwrap();
     let bytes = std::fs::read(entry.path()).unwrap();
     String::from_utf8(bytes[..bytes.len() - 1].to_vec()).unwrap()
@@ -53,7 +57,10 @@ fn client(bin: &Path, args: &[&str]) -> (String, i32) {
         "multipathd {args:?} wrote to stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code().unwrap_or(-1))
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
 }
 
 #[test]
@@ -74,7 +81,10 @@ fn official_client_against_default_abstract_address() {
 
     let (out, code) = client(&bin, &["show", "paths"]);
     assert_eq!(code, 0);
-    assert_eq!(run_dependent::normalize(&out), run_dependent::normalize(&recorded("003")));
+    assert_eq!(
+        run_dependent::normalize(&out),
+        run_dependent::normalize(&recorded("003"))
+    );
 
     let (out, code) = client(&bin, &["show", "maps", "json"]);
     assert_eq!(code, 0);
@@ -83,10 +93,16 @@ fn official_client_against_default_abstract_address() {
     let (out, code) = client(&bin, &["fail", "path", "sda"]);
     assert_eq!((out.as_str(), code), ("ok\n", 0));
     let sda = sim.state().path("sda").cloned().unwrap();
-    assert_eq!((sda.dm_state, sda.checker_state), (DmPathState::Failed, CheckerState::Down));
+    assert_eq!(
+        (sda.dm_state, sda.checker_state),
+        (DmPathState::Failed, CheckerState::Down)
+    );
 
     let (out, _) = client(&bin, &["show", "paths"]);
-    assert_eq!(run_dependent::normalize(&out), run_dependent::normalize(&recorded("030")));
+    assert_eq!(
+        run_dependent::normalize(&out),
+        run_dependent::normalize(&recorded("030"))
+    );
 
     // The client's exit status follows the daemon's "fail".
     let (out, code) = client(&bin, &["fail", "path", "nosuchpath"]);

@@ -17,12 +17,17 @@ fn private_abstract_names_do_not_collide() {
     let a = Sim::builder().checker_tick(None).start().unwrap();
     let b = Sim::builder().checker_tick(None).start().unwrap();
     assert_ne!(a.address(), b.address());
-    assert!(a.address().starts_with("@/org/kernel/linux/storage/multipathd-sim-"));
+    assert!(a
+        .address()
+        .starts_with("@/org/kernel/linux/storage/multipathd-sim-"));
     // Exactly the name, no trailing NUL: connect with the name's bytes.
     let name = a.address()[1..].to_owned();
     let addr = SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
     let mut s = UnixStream::connect_addr(&addr).unwrap();
-    assert_eq!(ask(&mut s, "show maps raw format %n").text(), "mpatha\nmpathb\n");
+    assert_eq!(
+        ask(&mut s, "show maps raw format %n").text(),
+        "mpatha\nmpathb\n"
+    );
     // The same abstract name cannot be taken twice.
     let err = Sim::builder().socket(a.address()).start().unwrap_err();
     assert!(err.to_string().contains("cannot listen on @"), "{err}");
@@ -32,11 +37,18 @@ fn private_abstract_names_do_not_collide() {
 fn pathname_socket_is_created_and_removed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("multipathd.socket");
-    let sim = Sim::builder().socket(path.clone()).checker_tick(None).start().unwrap();
+    let sim = Sim::builder()
+        .socket(path.clone())
+        .checker_tick(None)
+        .start()
+        .unwrap();
     assert_eq!(sim.address(), path.display().to_string());
     assert!(path.exists());
     let mut s = UnixStream::connect(&path).unwrap();
-    assert_eq!(ask(&mut s, "show paths raw format %d").text(), "sda\nsdb\nsdc\nsdd\n");
+    assert_eq!(
+        ask(&mut s, "show paths raw format %d").text(),
+        "sda\nsdb\nsdc\nsdd\n"
+    );
     drop(s);
     // A second simulator cannot steal a live socket.
     assert!(Sim::builder().socket(path.clone()).start().is_err());
@@ -46,7 +58,11 @@ fn pathname_socket_is_created_and_removed() {
     let stale = std::os::unix::net::UnixListener::bind(&path).unwrap();
     drop(stale);
     assert!(path.exists());
-    let sim = Sim::builder().socket(path.as_path().to_str().unwrap()).checker_tick(None).start().unwrap();
+    let sim = Sim::builder()
+        .socket(path.as_path().to_str().unwrap())
+        .checker_tick(None)
+        .start()
+        .unwrap();
     assert!(ask_once(&sim, "show daemon").starts_with("pid "));
 }
 
@@ -55,19 +71,26 @@ fn one_connection_many_commands_and_many_clients() {
     let sim = Sim::builder().checker_tick(None).start().unwrap();
     let mut s = connect(&sim);
     for _ in 0..50 {
-        assert_eq!(ask(&mut s, "show maps raw format %n").text(), "mpatha\nmpathb\n");
+        assert_eq!(
+            ask(&mut s, "show maps raw format %n").text(),
+            "mpatha\nmpathb\n"
+        );
     }
     let addr = sim.socket_address().clone();
     let threads: Vec<_> = (0..16)
         .map(|_| {
             let addr = addr.clone();
             std::thread::spawn(move || {
-                let Address::Abstract(name) = addr else { unreachable!() };
+                let Address::Abstract(name) = addr else {
+                    unreachable!()
+                };
                 let sa = SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
                 let mut s = UnixStream::connect_addr(&sa).unwrap();
                 s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
                 for _ in 0..20 {
-                    assert!(ask(&mut s, "show topology").text().starts_with("create: mpatha"));
+                    assert!(ask(&mut s, "show topology")
+                        .text()
+                        .starts_with("create: mpatha"));
                 }
             })
         })
@@ -86,7 +109,10 @@ fn drop_stops_promptly_with_clients_connected() {
     let t = Instant::now();
     drop(sim);
     assert!(t.elapsed() < Duration::from_secs(2));
-    assert_eq!(common::receive(&mut idle), common::Answer::Closed { got: 0 });
+    assert_eq!(
+        common::receive(&mut idle),
+        common::Answer::Closed { got: 0 }
+    );
     let name = addr[1..].to_owned();
     let sa = SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
     assert!(UnixStream::connect_addr(&sa).is_err());
@@ -100,7 +126,9 @@ fn spawn_binary(args: &[&str]) -> (std::process::Child, String) {
         .spawn()
         .expect("run mpd-sim");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     (child, line)
 }
 
@@ -121,12 +149,19 @@ fn binary_prints_address_and_exits_cleanly_on_signals() {
     let path = dir.path().join("sim.sock");
     let p = path.to_str().unwrap();
     for signal in [libc::SIGTERM, libc::SIGINT] {
-        let (mut child, line) = spawn_binary(&["--socket", p, "--version", "0.11.1", "--maps", "3"]);
+        let (mut child, line) =
+            spawn_binary(&["--socket", p, "--version", "0.11.1", "--maps", "3"]);
         assert_eq!(line, format!("listening on {p}\n"));
         let mut s = UnixStream::connect(&path).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        assert_eq!(ask(&mut s, "show maps raw format %n").text(), "mpatha\nmpathb\nmpathc\n");
-        assert_eq!(ask(&mut s, "fail path nosuch").text(), "fail\ndevice not found\n");
+        assert_eq!(
+            ask(&mut s, "show maps raw format %n").text(),
+            "mpatha\nmpathb\nmpathc\n"
+        );
+        assert_eq!(
+            ask(&mut s, "fail path nosuch").text(),
+            "fail\ndevice not found\n"
+        );
         // SAFETY: sending a signal to our own child process.
         unsafe { libc::kill(child.id() as libc::pid_t, signal) };
         assert!(wait_exit(&mut child).success());
@@ -139,10 +174,13 @@ fn binary_stops_on_shutdown_command_and_rejects_bad_flags() {
     let name = format!("@mpd-sim-bin-test-{}", std::process::id());
     let (mut child, line) = spawn_binary(&["--socket", &name, "--force-nonroot"]);
     assert_eq!(line, format!("listening on {name}\n"));
-    let sa = SocketAddr::from_abstract_name(name[1..].as_bytes()).unwrap();
+    let sa = SocketAddr::from_abstract_name(&name.as_bytes()[1..]).unwrap();
     let mut s = UnixStream::connect_addr(&sa).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    assert_eq!(ask(&mut s, "shutdown").text(), "permission deny: need to be root\n");
+    assert_eq!(
+        ask(&mut s, "shutdown").text(),
+        "permission deny: need to be root\n"
+    );
     child.kill().unwrap();
     wait_exit(&mut child);
 
@@ -152,7 +190,10 @@ fn binary_stops_on_shutdown_command_and_rejects_bad_flags() {
     assert_eq!(ask(&mut s, "shutdown").text(), "ok\n");
     assert!(wait_exit(&mut child).success());
 
-    let out = Command::new(env!("CARGO_BIN_EXE_mpd-sim")).args(["--version", "9.9.9"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mpd-sim"))
+        .args(["--version", "9.9.9"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no simulator profile"));
 }

@@ -178,8 +178,8 @@ pub(crate) fn size_text(sectors: u64) -> String {
 /// `snprint_progress`: ten characters of `X`/`.` and `cur/total`.
 pub(crate) fn progress(cur: u32, total: u32) -> String {
     let mut out = String::new();
-    if total > 0 {
-        let i = (10 * cur / total).min(10) as usize;
+    if let Some(i) = (10 * cur).checked_div(total) {
+        let i = i.min(10) as usize;
         out.push_str(&"X".repeat(i));
         out.push_str(&".".repeat(10 - i));
     }
@@ -199,7 +199,13 @@ fn lun_hex(lun: u64) -> String {
 /// The value of map wildcard `wc`.
 pub(crate) fn map_value(st: &State, v: Version, m: &Map, wc: u8) -> String {
     let has_paths = st.map_paths(m).next().is_some();
-    let or_hash = |s: &str| if has_paths { s.to_owned() } else { "##".to_owned() };
+    let or_hash = |s: &str| {
+        if has_paths {
+            s.to_owned()
+        } else {
+            "##".to_owned()
+        }
+    };
     match wc {
         b'n' => m.alias.clone(),
         b'w' => m.wwid.clone(),
@@ -305,7 +311,12 @@ pub(crate) fn group_value(st: &State, g: &PathGroup, wc: u8) -> String {
         b's' => SELECTOR.into(),
         b'p' => st.group_priority(g).0.to_string(),
         b't' => g.state.name().into(),
-        b'M' => if st.group_priority(g).1 { "marginal" } else { "normal" }.into(),
+        b'M' => if st.group_priority(g).1 {
+            "marginal"
+        } else {
+            "normal"
+        }
+        .into(),
         _ => String::new(),
     }
 }

@@ -52,12 +52,8 @@ const JSON_PATH_HEAD: &str = concat!(
     "            \"target_wwpn\" : \"%r\",\n",
     "            \"host_adapter\" : \"%a\",\n"
 );
-const JSON_PATH_LUN: &str = concat!(
-    "            \"lun_hex\" : \"%L\",\n"
-);
-const JSON_PATH_TAIL: &str = concat!(
-    "            \"marginal_st\" : \"%M\""
-);
+const JSON_PATH_LUN: &str = "            \"lun_hex\" : \"%L\",\n";
+const JSON_PATH_TAIL: &str = "            \"marginal_st\" : \"%M\"";
 
 fn indent(n: usize) -> String {
     " ".repeat(n * 3)
@@ -74,7 +70,13 @@ fn header(out: &mut String) {
 
 fn map_fields(st: &State, v: Version, m: &Map, out: &mut String, last: bool) {
     let fs = fields::map_fields(v);
-    out.push_str(&expand(v, JSON_MAP, fs, &|i| fields::map_value(st, v, m, fs[i].wc), None));
+    out.push_str(&expand(
+        v,
+        JSON_MAP,
+        fs,
+        &|i| fields::map_value(st, v, m, fs[i].wc),
+        None,
+    ));
     out.push_str(&indent(2));
     out.push_str("\"path_groups\": [");
     let path_format = if v == Version::V0_8_5 {

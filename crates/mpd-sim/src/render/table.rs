@@ -66,7 +66,13 @@ pub(crate) fn expand(
 
 /// The header line of a padded table.
 pub(crate) fn header(v: Version, format: &str, fields: &[Field], widths: &[usize]) -> String {
-    expand(v, format, fields, &|i| fields[i].header.to_owned(), Some(widths))
+    expand(
+        v,
+        format,
+        fields,
+        &|i| fields[i].header.to_owned(),
+        Some(widths),
+    )
 }
 
 /// Column widths over `values` (one closure per object), starting from the
@@ -109,15 +115,39 @@ pub(crate) fn map_layout(st: &State, v: Version, with_header: bool) -> Widths {
 }
 
 /// One path, expanded with `format`.
-pub(crate) fn path_line(st: &State, v: Version, p: &Path, format: &str, widths: Option<&[usize]>) -> String {
+pub(crate) fn path_line(
+    st: &State,
+    v: Version,
+    p: &Path,
+    format: &str,
+    widths: Option<&[usize]>,
+) -> String {
     let fs = fields::path_fields(v);
-    expand(v, format, fs, &|i| fields::path_value(st, v, p, fs[i].wc), widths)
+    expand(
+        v,
+        format,
+        fs,
+        &|i| fields::path_value(st, v, p, fs[i].wc),
+        widths,
+    )
 }
 
 /// One map, expanded with `format`.
-pub(crate) fn map_line(st: &State, v: Version, m: &Map, format: &str, widths: Option<&[usize]>) -> String {
+pub(crate) fn map_line(
+    st: &State,
+    v: Version,
+    m: &Map,
+    format: &str,
+    widths: Option<&[usize]>,
+) -> String {
     let fs = fields::map_fields(v);
-    expand(v, format, fs, &|i| fields::map_value(st, v, m, fs[i].wc), widths)
+    expand(
+        v,
+        format,
+        fs,
+        &|i| fields::map_value(st, v, m, fs[i].wc),
+        widths,
+    )
 }
 
 /// `show paths` (`pretty`: header and padding) and `show paths raw format`.

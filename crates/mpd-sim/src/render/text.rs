@@ -53,7 +53,8 @@ pub(crate) fn devices(st: &State) -> String {
     for d in &st.disks {
         let syspath = format!(
             "/sys/devices/pseudo_0/adapter{h}/host{h}/target{h}:0:0/{}/block/{}",
-            d.hcil, d.dev,
+            d.hcil,
+            d.dev,
             h = d.hcil.host
         );
         let status = if st.path(&d.dev).is_some() {

@@ -48,7 +48,13 @@ pub(crate) fn map_topology(st: &State, v: Version, m: &Map, path_widths: &[usize
         for (i, p) in paths.iter().enumerate() {
             out.push(if last_group { ' ' } else { '|' });
             out.push_str(if i + 1 == paths.len() { " `- " } else { " |- " });
-            out.push_str(&table::path_line(st, v, p, PRINT_PATH_INDENT, Some(path_widths)));
+            out.push_str(&table::path_line(
+                st,
+                v,
+                p,
+                PRINT_PATH_INDENT,
+                Some(path_widths),
+            ));
         }
     }
     out

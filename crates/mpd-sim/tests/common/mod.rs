@@ -55,7 +55,12 @@ pub fn receive(s: &mut UnixStream) -> Answer {
         match s.read(&mut prefix[got..]) {
             Ok(0) => return Answer::Closed { got },
             Ok(n) => got += n,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Answer::Silent
             }
             Err(_) => return Answer::Closed { got },
@@ -69,7 +74,12 @@ pub fn receive(s: &mut UnixStream) -> Answer {
         match s.read(&mut payload[have..]) {
             Ok(0) => return Answer::Closed { got: 8 + have },
             Ok(n) => have += n,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Answer::Silent
             }
             Err(_) => return Answer::Closed { got: 8 + have },
