@@ -59,28 +59,45 @@ fn visible(s: &str) -> String {
     s.replace('\t', "\\t").replace(' ', "·")
 }
 
-/// A line diff that shows trailing spaces (as `·`) and tabs.
+/// A line diff (longest common subsequence) that shows trailing spaces
+/// (as `·`) and tabs; `-` lines are recorded only, `+` simulated only.
 fn diff(expected: &str, actual: &str) -> String {
     let e: Vec<&str> = expected.split('\n').collect();
     let a: Vec<&str> = actual.split('\n').collect();
-    let mut out = String::new();
-    let mut shown = 0;
-    for i in 0..e.len().max(a.len()) {
-        let (x, y) = (e.get(i), a.get(i));
-        if x != y {
-            if shown < 12 {
-                if let Some(x) = x {
-                    let _ = writeln!(out, "  line {:>3} recorded  | {}", i + 1, visible(x));
-                }
-                if let Some(y) = y {
-                    let _ = writeln!(out, "  line {:>3} simulated | {}", i + 1, visible(y));
-                }
-            }
-            shown += 1;
+    // lcs[i][j]: common lines of e[i..] and a[j..].
+    let mut lcs = vec![vec![0u32; a.len() + 1]; e.len() + 1];
+    for i in (0..e.len()).rev() {
+        for j in (0..a.len()).rev() {
+            lcs[i][j] = if e[i] == a[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
         }
     }
-    if shown > 12 {
-        let _ = writeln!(out, "  … {} more differing lines", shown - 12);
+    let (mut i, mut j) = (0, 0);
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut emit = |out: &mut String, sign: char, line: usize, text: &str| {
+        if shown < 24 {
+            let _ = writeln!(out, "  {sign} {line:>4} | {}", visible(text));
+        }
+        shown += 1;
+    };
+    while i < e.len() || j < a.len() {
+        if i < e.len() && j < a.len() && e[i] == a[j] {
+            i += 1;
+            j += 1;
+        } else if j < a.len() && (i == e.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            emit(&mut out, '+', j + 1, a[j]);
+            j += 1;
+        } else {
+            emit(&mut out, '-', i + 1, e[i]);
+            i += 1;
+        }
+    }
+    if shown > 24 {
+        let _ = writeln!(out, "  … {} more differing lines", shown - 24);
     }
     out
 }
@@ -141,7 +158,10 @@ fn replay(v: Version) -> Vec<String> {
             run_dependent::normalize(&got),
         );
         if nw != ng {
-            failures.push(format!("{label}: reply differs\n{}", diff(&nw, &ng)));
+            failures.push(format!(
+                "{label}: reply differs (- recorded, + simulated)\n{}",
+                diff(&nw, &ng)
+            ));
         }
     }
     assert!(sim.is_running(), "{v}: simulator stopped during the replay");
