@@ -10,6 +10,8 @@
 //! path group per path) sorted by priority: host 0 has priority 50 (ALUA
 //! active/optimized), the others 10.
 
+use std::collections::HashMap;
+
 use crate::version::Version;
 
 /// The daemon's polling interval (seconds between checks of a path that
@@ -328,6 +330,27 @@ pub struct State {
     /// 0.8 keeps the last computed path column widths in a global; `show
     /// map M topology` reuses them.
     pub(crate) legacy_path_widths: Option<Vec<usize>>,
+    /// Device name → position in `paths`; a hint only (checked on use), so
+    /// changing `paths` directly never gives wrong answers, just slower ones.
+    index: PathIndex,
+}
+
+/// A lookup cache that never affects equality or debug output.
+#[derive(Clone, Default)]
+struct PathIndex(HashMap<String, usize>);
+
+impl PartialEq for PathIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for PathIndex {}
+
+impl std::fmt::Debug for PathIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("..")
+    }
 }
 
 /// Major numbers of the sd driver's first 256 disks.
@@ -420,6 +443,7 @@ impl State {
             luns,
             queue_without_daemon: QueueWithoutDaemon::No,
             legacy_path_widths: None,
+            index: PathIndex::default(),
         };
         state.discover_all();
         state
@@ -430,19 +454,29 @@ impl State {
     fn discover_all(&mut self) {
         self.maps.clear();
         self.paths.clear();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.luns.len()];
         for d in 0..self.disks.len() {
             let p = self.fresh_path(d);
+            members[self.disks[d].lun].push(self.paths.len());
             self.paths.push(p);
         }
-        for lun in 0..self.luns.len() {
-            if self
-                .paths
-                .iter()
-                .any(|p| self.lun_of_wwid(&p.wwid) == Some(lun))
-            {
-                self.create_map(lun, MapAction::Create);
+        self.reindex();
+        for (lun, members) in members.into_iter().enumerate() {
+            if !members.is_empty() {
+                let minor = self.maps.len() as u32;
+                self.create_map_with(lun, MapAction::Create, members, minor);
             }
         }
+    }
+
+    /// Rebuilds the device-name index of the path vector.
+    fn reindex(&mut self) {
+        self.index.0 = self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.dev.clone(), i))
+            .collect();
     }
 
     fn lun_of_wwid(&self, wwid: &str) -> Option<usize> {
@@ -487,13 +521,25 @@ impl State {
     /// Creates the map of `lun` from the monitored paths with its WWID
     /// (`coalesce_paths`). Returns its index, or `None` without paths.
     fn create_map(&mut self, lun: usize, action: MapAction) -> Option<usize> {
-        let wwid = self.luns[lun].wwid.clone();
+        let wwid = &self.luns[lun].wwid;
         let members: Vec<usize> = (0..self.paths.len())
-            .filter(|&i| self.paths[i].wwid == wwid)
+            .filter(|&i| self.paths[i].wwid == *wwid)
             .collect();
         if members.is_empty() {
             return None;
         }
+        let minor = self.free_minor();
+        Some(self.create_map_with(lun, action, members, minor))
+    }
+
+    fn create_map_with(
+        &mut self,
+        lun: usize,
+        action: MapAction,
+        members: Vec<usize>,
+        minor: u32,
+    ) -> usize {
+        let wwid = self.luns[lun].wwid.clone();
         let alias = self.luns[lun].alias.clone();
         for &i in &members {
             let p = &mut self.paths[i];
@@ -504,12 +550,10 @@ impl State {
                 DmPathState::Failed
             };
         }
-        let disk = self.disks.iter().find(|d| d.lun == lun);
-        let _ = disk;
         let map = Map {
             alias,
             wwid,
-            minor: self.free_minor(),
+            minor,
             groups: Vec::new(),
             suspended: false,
             queueing: Queueing::Undef,
@@ -529,7 +573,7 @@ impl State {
         self.maps[m].groups = self.group_paths(&devs);
         // udev reads the new device: I/O picks the first usable group.
         self.activate_first_group(m);
-        Some(m)
+        m
     }
 
     /// `failover` grouping, sorted by group priority (only usable paths
@@ -583,12 +627,15 @@ impl State {
 
     /// The path called `dev`.
     pub fn path(&self, dev: &str) -> Option<&Path> {
-        self.paths.iter().find(|p| p.dev == dev)
+        self.path_by_dev(dev).map(|i| &self.paths[i])
     }
 
     /// Index of the path called `dev`.
     pub(crate) fn path_by_dev(&self, dev: &str) -> Option<usize> {
-        self.paths.iter().position(|p| p.dev == dev)
+        match self.index.0.get(dev) {
+            Some(&i) if self.paths.get(i).is_some_and(|p| p.dev == dev) => Some(i),
+            _ => self.paths.iter().position(|p| p.dev == dev),
+        }
     }
 
     /// Index of the path with this `major:minor`.
@@ -779,6 +826,7 @@ impl State {
     /// last path) and the path vector.
     pub(crate) fn del_path(&mut self, i: usize) -> Change {
         let p = self.paths.remove(i);
+        self.reindex();
         if let Some(alias) = p.map {
             if let Some(m) = self.map_by_alias(&alias) {
                 for g in &mut self.maps[m].groups {
@@ -818,6 +866,7 @@ impl State {
         }
         p.tick = 1;
         p.checkint = POLLING_INTERVAL;
+        self.index.0.insert(p.dev.clone(), self.paths.len());
         self.paths.push(p);
         let i = self.paths.len() - 1;
         if immediate {
