@@ -434,20 +434,20 @@ fn handle_command(
         Fault::DropMidReply => {
             let mut wire = body.len().to_ne_bytes().to_vec();
             wire.extend_from_slice(&body[..body.len() / 2]);
-            let _ = stream.write_all(&wire);
+            let _ = send_all(stream, &wire);
             false
         }
         Fault::BadLength(n) => {
             let mut wire = (n as usize).to_ne_bytes().to_vec();
             wire.extend_from_slice(&body);
-            let _ = stream.write_all(&wire);
+            let _ = send_all(stream, &wire);
             false
         }
         _ => {
             let mut wire = Vec::with_capacity(LEN_PREFIX + body.len());
             wire.extend_from_slice(&body.len().to_ne_bytes());
             wire.extend_from_slice(&body);
-            stream.write_all(&wire).is_ok()
+            send_all(stream, &wire).is_ok()
         }
     };
     if outcome.after == After::Shutdown {
@@ -459,5 +459,32 @@ fn handle_command(
 }
 
 fn send_reply(_shared: &Shared, stream: &mut UnixStream, text: &str) -> io::Result<()> {
-    stream.write_all(&mpd_proto::frame::encode_frame(text.as_bytes()))
+    send_all(stream, &mpd_proto::frame::encode_frame(text.as_bytes()))
+}
+
+/// Writes everything with `MSG_NOSIGNAL`, as the daemon does: a client
+/// that went away must not raise SIGPIPE in the process hosting the
+/// simulator (which may be a C or Python program that does not ignore it).
+fn send_all(stream: &UnixStream, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: send() reads at most `bytes.len()` bytes from a valid
+        // slice, on a socket fd that stays open for the whole call.
+        let n = unsafe {
+            libc::send(
+                stream.as_raw_fd(),
+                bytes.as_ptr().cast(),
+                bytes.len(),
+                libc::MSG_NOSIGNAL,
+            )
+        };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        bytes = &bytes[n as usize..];
+    }
+    Ok(())
 }

@@ -186,17 +186,34 @@ fn commands_split_across_writes_and_pipelined() {
 fn stalled_command_gets_timeout_or_close() {
     // The daemon gives a client 4 s (uxsock_timeout) to send the command
     // whose length it read: 0.9+ answer "timeout", 0.8 drop the client.
-    for (v, want) in [
-        (Version::V0_9_4, Answer::Reply(b"timeout\n\0".to_vec())),
+    let cases = [
         (Version::V0_8_5, Answer::Closed { got: 0 }),
-    ] {
-        let sim = sim(v);
-        let mut s = connect(&sim);
-        s.write_all(&20usize.to_ne_bytes()).unwrap();
-        s.write_all(b"show").unwrap();
-        let t = Instant::now();
-        assert_eq!(receive(&mut s), want, "{v}");
-        assert!(t.elapsed() >= Duration::from_millis(3500), "{v}");
+        (Version::V0_9_4, Answer::Reply(b"timeout\n\0".to_vec())),
+        (
+            Version::V0_11_1,
+            Answer::Reply(b"fail\ntimeout\n\0".to_vec()),
+        ),
+    ];
+    let threads: Vec<_> = cases
+        .into_iter()
+        .map(|(v, want)| {
+            std::thread::spawn(move || {
+                let sim = sim(v);
+                let mut s = connect(&sim);
+                s.write_all(&20usize.to_ne_bytes()).unwrap();
+                s.write_all(b"show").unwrap();
+                let t = Instant::now();
+                assert_eq!(receive(&mut s), want, "{v}");
+                assert!(t.elapsed() >= Duration::from_millis(3500), "{v}");
+                if v != Version::V0_8_5 {
+                    // The connection is still usable afterwards.
+                    assert!(ask(&mut s, "show daemon").text().starts_with("pid "));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
     }
 }
 
