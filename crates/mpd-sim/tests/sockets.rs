@@ -149,8 +149,15 @@ fn binary_prints_address_and_exits_cleanly_on_signals() {
     let path = dir.path().join("sim.sock");
     let p = path.to_str().unwrap();
     for signal in [libc::SIGTERM, libc::SIGINT] {
-        let (mut child, line) =
-            spawn_binary(&["--socket", p, "--version", "0.11.1", "--maps", "3"]);
+        let (mut child, line) = spawn_binary(&[
+            "--socket",
+            p,
+            "--version",
+            "0.11.1",
+            "--maps",
+            "3",
+            "--force-root",
+        ]);
         assert_eq!(line, format!("listening on {p}\n"));
         let mut s = UnixStream::connect(&path).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();

@@ -108,11 +108,16 @@ pub fn ask_once(sim: &SimHandle, text: &str) -> String {
 pub fn default_address_lock() -> std::fs::File {
     use std::os::fd::AsRawFd;
     let path = std::env::temp_dir().join("mpd-sim-default-address.lock");
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
+    // Read-only is enough for flock, and works when another user created
+    // the file.
+    let f = std::fs::File::open(&path)
+        .or_else(|_| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+        })
         .expect("open lock file");
     // SAFETY: flock on a file descriptor we own.
     let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
