@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::PyString;
 
 use crate::errors::{detached, invalid_argument, to_pyerr};
 use crate::models::{
@@ -36,8 +36,6 @@ pub(crate) fn address(socket: &Bound<'_, PyAny>) -> PyResult<mpd_client::Address
 }
 
 /// A connection to multipathd that runs one command at a time.
-///
-/// Client(socket=None, timeout=4.0)
 ///
 /// socket: where the daemon listens, a path or "@name" for an abstract
 /// socket (an os.PathLike is a path). With None, the daemon is found the
@@ -151,14 +149,23 @@ impl Client {
     }
 
     /// Closes the connection; exceptions propagate.
-    #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> PyResult<bool> {
+    fn __exit__(
+        &self,
+        py: Python<'_>,
+        exc_type: &Bound<'_, PyAny>,
+        exc: &Bound<'_, PyAny>,
+        tb: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        let _ = (exc_type, exc, tb);
         self.close(py)?;
         Ok(false)
     }
 
-    fn __repr__(&self) -> String {
-        format!("Client(socket={:?})", self.address)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Client(socket={})",
+            PyString::new(py, &self.address).repr()?
+        ))
     }
 
     /// Sends a command text as it is and returns the daemon's reply.

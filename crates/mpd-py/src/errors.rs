@@ -69,7 +69,12 @@ fn make<'py>(
     dict.set_item("__doc__", spec.doc)?;
     dict.set_item("__module__", "multipathd")?;
     for attr in extra_attrs {
-        dict.set_item(*attr, py.None())?;
+        // A flag defaults to False, everything else to None.
+        if *attr == "not_found" {
+            dict.set_item(*attr, false)?;
+        } else {
+            dict.set_item(*attr, py.None())?;
+        }
     }
     let ty = py
         .get_type::<PyType>()

@@ -32,10 +32,7 @@ use pyo3::prelude::*;
 fn multipathd_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add(
-        "DEFAULT_TIMEOUT",
-        mpd_client::DEFAULT_TIMEOUT.as_secs_f64(),
-    )?;
+    m.add("DEFAULT_TIMEOUT", mpd_client::DEFAULT_TIMEOUT.as_secs_f64())?;
     m.add("DEFAULT_SOCKET_PATH", mpd_client::DEFAULT_SOCKET_PATH)?;
     m.add(
         "DEFAULT_ABSTRACT_NAME",

@@ -463,7 +463,7 @@ model! {
 /// Compares and hashes like the tuple (major, minor, patch), so
 /// `client.daemon_version() >= (0, 9, 0)` works; str() gives "0.9.4".
 #[pyclass(module = "multipathd", frozen)]
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct DaemonVersion {
     inner: mpd_proto::DaemonVersion,
 }

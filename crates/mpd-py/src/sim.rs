@@ -6,16 +6,12 @@ use std::time::Duration;
 
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::PyString;
 
 use crate::client::{address, seconds};
 use crate::errors::detached;
 
 /// A simulated multipathd on a unix socket, for tests.
-///
-/// Simulator(version="0.9.4", maps=2, paths_per_map=2, immediate=True,
-///           nonroot=False, socket=None, *, reply_delay=0.0, fault="none",
-///           checker_tick=1.0, prkeys_file=False)
 ///
 /// It speaks the daemon's protocol and answers byte for byte as the real
 /// daemon of the chosen release ("0.8.5", "0.9.4" or "0.11.1") over a
@@ -86,6 +82,10 @@ impl Simulator {
         socket = None, *, reply_delay = 0.0, fault = "none", checker_tick = Some(1.0),
         prkeys_file = false
     ))]
+    // pyo3 cannot render the `Some(1.0)` default, so the signature is spelt out.
+    #[pyo3(
+        text_signature = "(version='0.9.4', maps=2, paths_per_map=2, immediate=True, nonroot=False, socket=None, *, reply_delay=0.0, fault='none', checker_tick=1.0, prkeys_file=False)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -191,18 +191,24 @@ impl Simulator {
     }
 
     /// Stops the simulator; exceptions propagate.
-    #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> PyResult<bool> {
+    fn __exit__(
+        &self,
+        py: Python<'_>,
+        exc_type: &Bound<'_, PyAny>,
+        exc: &Bound<'_, PyAny>,
+        tb: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        let _ = (exc_type, exc, tb);
         self.stop(py)?;
         Ok(false)
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Simulator(version={:?}, socket={:?})",
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Simulator(version='{}', socket={})",
             self.version.as_str(),
-            self.address
-        )
+            PyString::new(py, &self.address).repr()?
+        ))
     }
 
     /// Sets how the simulator answers every command from now on, also on

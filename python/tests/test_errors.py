@@ -1,0 +1,357 @@
+"""Every exception class, each raised by a real cause."""
+
+from __future__ import annotations
+
+import errno
+import math
+import socket
+import struct
+import threading
+import time
+import uuid
+from typing import Iterator, List, Type
+
+import pytest
+
+import multipathd
+from multipathd import Client
+from multipathd.testing import Simulator
+
+VERSIONS = ["0.8.5", "0.9.4", "0.11.1"]
+
+
+@pytest.mark.parametrize(
+    "cls, builtins",
+    [
+        (multipathd.InvalidArgument, [ValueError]),
+        (multipathd.ConnectionFailed, [ConnectionError, OSError]),
+        (multipathd.Timeout, [TimeoutError, OSError]),
+        (multipathd.ConnectionClosed, [ConnectionError, OSError]),
+        (multipathd.ProtocolError, []),
+        (multipathd.PermissionDenied, [PermissionError, OSError]),
+        (multipathd.CommandFailed, []),
+        (multipathd.UnknownCommand, []),
+        (multipathd.Blacklisted, []),
+        (multipathd.MapInUse, []),
+        (multipathd.IoError, [OSError]),
+    ],
+)
+def test_hierarchy(cls: Type[Exception], builtins: List[Type[Exception]]) -> None:
+    assert issubclass(cls, multipathd.Error)
+    assert issubclass(multipathd.Error, Exception)
+    for b in builtins:
+        assert issubclass(cls, b)
+    assert cls.__module__ == "multipathd"
+    assert cls.__doc__
+    # Attributes exist (None) even on an instance made by hand.
+    e = cls("x")
+    assert e.command is None  # type: ignore[attr-defined]
+    assert e.reply is None  # type: ignore[attr-defined]
+
+
+# ----- InvalidArgument: refused before anything is sent -----
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.suspend_map("mpatha\nshutdown"),
+        lambda c: c.fail_path("sda\r"),
+        lambda c: c.remove_map("x" * 600),
+        lambda c: c.add_path(""),
+        lambda c: c.switch_group("mpatha", 0),
+        lambda c: c.set_pr_key("mpatha", "not-a-key"),
+        lambda c: c.command("show maps\nshutdown"),
+        lambda c: c.command("   # only a comment"),
+    ],
+    ids=["newline", "carriage-return", "too-long", "empty", "group-0", "bad-key", "raw-newline", "raw-blank"],
+)
+def test_invalid_argument_reaches_nothing(sim: Simulator, call) -> None:  # type: ignore[no-untyped-def]
+    with Client(sim.address, timeout=1.0) as c:
+        assert len(c.list_maps()) == 2  # connected, and counted by the daemon
+        accepted = sim.connections_accepted
+        # A hung daemon: anything sent would wait for the 1 s timeout.
+        sim.set_fault("hang")
+        start = time.monotonic()
+        with pytest.raises(multipathd.InvalidArgument) as e:
+            call(c)
+        assert time.monotonic() - start < 0.5
+        assert isinstance(e.value, ValueError)
+        assert e.value.command is None
+        assert "invalid" in str(e.value)
+        sim.clear_fault()
+        # The same connection is still in step, no new one was opened, and
+        # nothing changed (in particular no shutdown).
+        assert c.connected
+        assert [m.dm_state for m in c.list_maps()] == ["active", "active"]
+        assert sim.connections_accepted == accepted
+        assert sim.running
+
+
+@pytest.mark.parametrize("timeout", [0.0, -1.0, math.nan, math.inf])
+def test_invalid_timeout(sim: Simulator, timeout: float) -> None:
+    with pytest.raises(multipathd.InvalidArgument):
+        Client(sim.address, timeout=timeout)
+    with Client(sim.address) as c:
+        with pytest.raises(ValueError):
+            c.timeout = timeout
+        assert c.timeout == 4.0
+
+
+# ----- ConnectionFailed -----
+
+
+def test_no_daemon_on_an_abstract_address() -> None:
+    address = f"@multipathd-test-nobody-{uuid.uuid4()}"
+    with pytest.raises(multipathd.ConnectionFailed) as e:
+        Client(address)
+    assert isinstance(e.value, ConnectionError)
+    assert e.value.errno == errno.ECONNREFUSED
+    assert e.value.address == address
+    assert e.value.command is None
+    assert address in str(e.value)
+
+
+def test_no_socket_file(tmp_path: "object") -> None:
+    address = f"{tmp_path}/no-such.socket"
+    with pytest.raises(multipathd.ConnectionFailed) as e:
+        Client(address)
+    assert e.value.errno == errno.ENOENT
+    assert e.value.address == address
+
+
+def test_daemon_gone_before_the_next_command(sim: Simulator) -> None:
+    with Client(sim.address) as c:
+        sim.stop()
+        with pytest.raises(multipathd.ConnectionFailed) as e:
+            c.list_maps()
+        assert e.value.address == sim.address
+
+
+# ----- Timeout -----
+
+
+def test_hung_daemon_times_out_within_the_timeout(sim: Simulator) -> None:
+    with Client(sim.address, timeout=0.5) as c:
+        sim.set_fault("hang")
+        start = time.monotonic()
+        with pytest.raises(multipathd.Timeout) as e:
+            c.list_maps()
+        elapsed = time.monotonic() - start
+        assert 0.5 <= elapsed < 1.5
+        assert isinstance(e.value, TimeoutError)
+        assert e.value.after == 0.5
+        assert e.value.command is not None and e.value.command.startswith("show maps raw format")
+        assert not c.connected  # dropped: the stream is out of step
+        sim.clear_fault()
+        assert len(c.list_maps()) == 2  # a new connection
+
+
+def test_changed_timeout_applies(sim: Simulator) -> None:
+    with Client(sim.address, timeout=5.0) as c:
+        c.timeout = 0.2
+        sim.set_fault("hang")
+        start = time.monotonic()
+        with pytest.raises(multipathd.Timeout) as e:
+            c.daemon_state()
+        assert time.monotonic() - start < 1.0
+        assert e.value.after == 0.2
+
+
+def test_slow_daemon_within_the_timeout_is_fine(sim: Simulator) -> None:
+    with Client(sim.address, timeout=2.0) as c:
+        sim.set_reply_delay(0.3)
+        assert c.daemon_state().state == "idle"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_daemon_answers_timeout(version: str) -> None:
+    with Simulator(version=version, fault="timeout") as sim, Client(sim.address) as c:
+        with pytest.raises(multipathd.Timeout) as e:
+            c.fail_path("sda")
+        assert e.value.after is None  # the daemon gave up, not the client
+        assert e.value.command == 'fail path "sda"'
+        sim.clear_fault()
+        assert [p.dm_state for p in c.list_paths()][0] == "active"  # it did not run
+
+
+# ----- ConnectionClosed -----
+
+
+@pytest.mark.parametrize("fault", ["drop-mid-reply", "close"])
+def test_connection_closed(sim: Simulator, fault: str) -> None:
+    with Client(sim.address) as c:
+        sim.set_fault(fault)
+        with pytest.raises(multipathd.ConnectionClosed) as e:
+            c.list_paths()
+        assert isinstance(e.value, ConnectionError)
+        assert e.value.command is not None and e.value.command.startswith("show paths raw format")
+        assert e.value.detail
+        sim.clear_fault()
+        assert len(c.list_paths()) == 4
+
+
+def test_drop_mid_reply_says_how_much_came(sim: Simulator) -> None:
+    with Client(sim.address) as c:
+        sim.set_fault("drop-mid-reply")
+        with pytest.raises(multipathd.ConnectionClosed) as e:
+            c.list_maps()
+        assert "stream ended after" in (e.value.detail or "")
+
+
+# ----- ProtocolError -----
+
+
+@pytest.mark.parametrize(
+    "fault, detail",
+    [("bad-length=0", "length prefix is 0"), ("bad-length", "exceeds the limit")],
+)
+def test_bad_length_is_a_protocol_error(sim: Simulator, fault: str, detail: str) -> None:
+    with Client(sim.address, timeout=2.0) as c:
+        sim.set_fault(fault)
+        start = time.monotonic()
+        with pytest.raises(multipathd.ProtocolError) as e:
+            c.list_maps()
+        assert time.monotonic() - start < 1.0
+        assert detail in (e.value.detail or "")
+        assert e.value.command is not None
+        sim.clear_fault()
+        assert len(c.list_maps()) == 2
+
+
+# ----- PermissionDenied -----
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_non_root_is_denied_actions(version: str) -> None:
+    with Simulator(version=version, nonroot=True) as sim, Client(sim.address) as c:
+        assert len(c.list_paths()) == 4  # show/list are allowed
+        with pytest.raises(multipathd.PermissionDenied) as e:
+            c.fail_path("sda")
+        assert isinstance(e.value, PermissionError)
+        assert e.value.command == 'fail path "sda"'
+        assert "permission deny" in (e.value.reply or "")
+        with pytest.raises(PermissionError):
+            c.pr_status("mpatha")
+        sim.set_nonroot(False)
+        c.fail_path("sda")
+
+
+# ----- CommandFailed -----
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_unknown_path_fails(version: str) -> None:
+    with Simulator(version=version) as sim, Client(sim.address) as c:
+        with pytest.raises(multipathd.CommandFailed) as e:
+            c.fail_path("sdzz")
+        assert e.value.command == 'fail path "sdzz"'
+        if version == "0.11.1":
+            assert e.value.message == "device not found"
+            assert e.value.not_found is True
+            assert e.value.reply == "fail\ndevice not found\n"
+        else:
+            assert e.value.message is None
+            assert e.value.not_found is False
+            assert e.value.reply == "fail\n"
+
+
+def test_unknown_map_fails(client: Client) -> None:
+    with pytest.raises(multipathd.CommandFailed) as e:
+        client.suspend_map("nosuch")
+    assert e.value.command == 'suspend map "nosuch"'
+    assert "failed" in str(e.value)
+
+
+# ----- UnknownCommand -----
+
+
+def test_reconfigure_all_on_085_is_unknown() -> None:
+    with Simulator(version="0.8.5") as sim, Client(sim.address) as c:
+        with pytest.raises(multipathd.UnknownCommand) as e:
+            c.reconfigure_all()
+        assert e.value.command == "reconfigure all"
+        assert e.value.version == multipathd.DaemonVersion(0, 8, 5)
+        assert e.value.version == (0, 8, 5)
+        assert (e.value.reply or "").startswith("multipath-tools v0.8.5")
+        c.reconfigure()  # the old spelling works
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_unknown_raw_command(version: str) -> None:
+    with Simulator(version=version) as sim, Client(sim.address) as c:
+        with pytest.raises(multipathd.UnknownCommand) as e:
+            c.command("frobnicate")
+        assert e.value.version is not None
+        assert str(e.value.version) == version
+
+
+# ----- Blacklisted -----
+
+
+def test_blacklisted_device(client: Client) -> None:
+    with pytest.raises(multipathd.Blacklisted) as e:
+        client.add_path("xvda")
+    assert e.value.command == 'add path "xvda"'
+    assert len(client.list_paths()) == 4
+
+
+# ----- MapInUse: the simulator has no open maps, so a minimal daemon that
+# answers as 0.10+ does for a mounted map stands in -----
+
+
+@pytest.fixture
+def in_use_daemon() -> Iterator[str]:
+    name = f"multipathd-test-inuse-{uuid.uuid4()}"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind("\0" + name)
+    server.listen(1)
+    server.settimeout(5)
+
+    def serve() -> None:
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(5)
+            try:
+                (length,) = struct.unpack("@N", conn.recv(8, socket.MSG_WAITALL))
+                conn.recv(length, socket.MSG_WAITALL)
+                reply = b"fail\nmap or partition in use\n\0"
+                conn.sendall(struct.pack("@N", len(reply)) + reply)
+                conn.recv(1)
+            except OSError:
+                pass
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    yield "@" + name
+    server.close()
+    t.join(5)
+
+
+def test_map_in_use(in_use_daemon: str) -> None:
+    with Client(in_use_daemon) as c:
+        with pytest.raises(multipathd.MapInUse) as e:
+            c.remove_map("mpatha")
+    assert e.value.command == 'del map "mpatha"'
+    assert e.value.reply == "fail\nmap or partition in use\n"
+
+
+# ----- a Rust panic -----
+
+
+def test_a_rust_panic_is_a_multipathd_error() -> None:
+    from multipathd import _multipathd
+
+    with pytest.raises(multipathd.Error) as e:
+        _multipathd._panic_for_tests("boom")
+    assert type(e.value) is multipathd.Error
+    assert "boom" in str(e.value)
+    # An ordinary `except Exception` catches it (pyo3's PanicException is a
+    # BaseException and would escape).
+    try:
+        _multipathd._panic_for_tests("again")
+    except Exception as caught:  # noqa: BLE001
+        assert isinstance(caught, multipathd.Error)
