@@ -112,3 +112,14 @@ def test_checker_runs_on_demand() -> None:
         c.reinstate_path("sda")
         sim.set_path_health("sda", True)
         assert c.list_paths()[0].dm_state == "active"
+
+
+def test_module_docstring_examples() -> None:
+    import doctest
+
+    import multipathd.testing
+
+    for module in (multipathd, multipathd.testing):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module
+    assert doctest.testmod(multipathd.testing).attempted == 3
