@@ -113,7 +113,8 @@ impl Client {
         &self.address
     }
 
-    /// Seconds to wait for each command's complete reply; settable.
+    /// Seconds to wait for each command's complete reply; settable (a new
+    /// value waits for a call in progress and applies to the calls after it).
     #[getter]
     fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
         self.run(py, |c| Ok(c.timeout().as_secs_f64()))

@@ -21,13 +21,6 @@ use pyo3::IntoPyObjectExt;
 
 use crate::models::DaemonVersion;
 
-/// One exception class: its name, its builtin bases besides `Error`, its
-/// docstring.
-struct Spec {
-    name: &'static str,
-    doc: &'static str,
-}
-
 /// The exception classes, created once per process.
 pub(crate) struct Classes {
     pub(crate) error: Py<PyType>,
@@ -46,29 +39,29 @@ pub(crate) struct Classes {
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
 
-const ERROR: Spec = Spec {
-    name: "Error",
-    doc: "Root of every exception this package raises.\n\n\
-          Attributes set on every instance (None where they do not apply):\n\
-          command: the command text as sent (arguments quoted), or None when\n\
-          the error happened before a command existed (InvalidArgument,\n\
-          ConnectionFailed);\n\
-          reply: the daemon's full reply, when it answered.",
-};
+const ERROR_DOC: &str = "Root of every exception this package raises.\n\n\
+    Attributes set on every instance (None where they do not apply):\n\
+    command: the command text as sent (arguments quoted), or None when\n\
+    the error happened before a command existed (InvalidArgument,\n\
+    ConnectionFailed);\n\
+    reply: the daemon's full reply, when it answered.";
 
-/// The attributes every class has, with their class-level defaults.
+/// The attributes every class has; they default to None on the class.
 const ATTRIBUTES: [&str; 2] = ["command", "reply"];
 
+/// Makes `class name(*bases)` in module `multipathd`, with its docstring and
+/// class-level defaults for `attrs`.
 fn make<'py>(
     py: Python<'py>,
-    spec: &Spec,
+    name: &str,
+    doc: &str,
     bases: Bound<'py, PyTuple>,
-    extra_attrs: &[&str],
+    attrs: &[&str],
 ) -> PyResult<Py<PyType>> {
     let dict = PyDict::new(py);
-    dict.set_item("__doc__", spec.doc)?;
+    dict.set_item("__doc__", doc)?;
     dict.set_item("__module__", "multipathd")?;
-    for attr in extra_attrs {
+    for attr in attrs {
         // A flag defaults to False, everything else to None.
         if *attr == "not_found" {
             dict.set_item(*attr, false)?;
@@ -78,7 +71,7 @@ fn make<'py>(
     }
     let ty = py
         .get_type::<PyType>()
-        .call1((spec.name, bases, dict))?
+        .call1((name, bases, dict))?
         .cast_into::<PyType>()?;
     Ok(ty.unbind())
 }
@@ -87,7 +80,8 @@ impl Classes {
     fn create(py: Python<'_>) -> PyResult<Classes> {
         let error = make(
             py,
-            &ERROR,
+            "Error",
+            ERROR_DOC,
             PyTuple::new(py, [py.get_type::<PyException>()])?,
             &ATTRIBUTES,
         )?;
@@ -98,7 +92,7 @@ impl Classes {
          -> PyResult<Py<PyType>> {
             let mut bases = vec![error.bind(py).clone()];
             bases.extend(builtin);
-            make(py, &Spec { name, doc }, PyTuple::new(py, bases)?, attrs)
+            make(py, name, doc, PyTuple::new(py, bases)?, attrs)
         };
         Ok(Classes {
             invalid_argument: sub(
@@ -203,7 +197,7 @@ impl Classes {
         CLASSES.get_or_try_init(py, || Classes::create(py))
     }
 
-    /// Every class with its name, for the module.
+    /// Every class, for the module.
     pub(crate) fn all(&self) -> [&Py<PyType>; 12] {
         [
             &self.error,
