@@ -1,0 +1,1031 @@
+//! The daemon's values as opaque C objects with accessors.
+//!
+//! Each object is converted once, when the client returns it: every string
+//! becomes a `CString` the object owns, so an accessor only hands out a
+//! pointer. Accessors never fail: given NULL they return NULL, 0 or -1.
+//!
+//! - Optional strings are NULL when the daemon does not know the value.
+//! - Optional numbers are `int64_t`, -1 when unknown.
+//! - Optional flags are `int`: 1 yes, 0 no, -1 unknown.
+
+use std::ffi::{c_char, c_int, CString};
+use std::ptr;
+
+use mpd_client::{
+    DaemonState, DaemonStatus, DaemonVersion, Map, MapTopology, Path, PathGroup, Topology,
+    TopologyPath,
+};
+
+use crate::ffi::{
+    cstring, free_box, opt_count, opt_cstring, opt_flag, opt_i64, opt_ptr, try_str, with_ref,
+};
+
+type OptStr = Option<CString>;
+
+/// The element at `i` of an object's list, NULL when out of range.
+fn element<T>(items: &[T], i: usize) -> *const T {
+    items.get(i).map_or(ptr::null(), |x| x as *const T)
+}
+
+/// The first item whose `key` equals the C string `wanted`; NULL if none
+/// does or `wanted` is NULL or not UTF-8.
+fn find<T>(items: &[T], wanted: *const c_char, key: impl Fn(&T) -> &CString) -> *const T {
+    let Ok(wanted) = try_str(wanted, "name") else {
+        return ptr::null();
+    };
+    items
+        .iter()
+        .find(|x| key(x).as_bytes() == wanted.as_bytes())
+        .map_or(ptr::null(), |x| x as *const T)
+}
+
+// ----- paths -----
+
+/// One path (a SCSI or NVMe device under a map), from
+/// `mpd_client_list_paths`. Borrowed from its `mpd_path_list`.
+pub struct mpd_path {
+    device: CString,
+    major: u32,
+    minor: u32,
+    uuid: OptStr,
+    status: OptStr,
+    dm_state: OptStr,
+    checker_state: OptStr,
+    map: OptStr,
+    hcil: OptStr,
+    priority: Option<i32>,
+    vendor: OptStr,
+    product: OptStr,
+    revision: OptStr,
+    serial: OptStr,
+    marginal: Option<bool>,
+    checker: OptStr,
+}
+
+impl From<Path> for mpd_path {
+    fn from(p: Path) -> mpd_path {
+        mpd_path {
+            device: cstring(p.device),
+            major: p.major,
+            minor: p.minor,
+            uuid: opt_cstring(p.uuid),
+            status: opt_cstring(p.status),
+            dm_state: opt_cstring(p.dm_state),
+            checker_state: opt_cstring(p.checker_state),
+            map: opt_cstring(p.map),
+            hcil: opt_cstring(p.hcil),
+            priority: p.priority,
+            vendor: opt_cstring(p.vendor),
+            product: opt_cstring(p.product),
+            revision: opt_cstring(p.revision),
+            serial: opt_cstring(p.serial),
+            marginal: p.marginal,
+            checker: opt_cstring(p.checker),
+        }
+    }
+}
+
+/// The paths returned by `mpd_client_list_paths`. Owned by the caller;
+/// free with `mpd_path_list_free`.
+pub struct mpd_path_list {
+    items: Vec<mpd_path>,
+}
+
+impl From<Vec<Path>> for mpd_path_list {
+    fn from(v: Vec<Path>) -> mpd_path_list {
+        mpd_path_list {
+            items: v.into_iter().map(mpd_path::from).collect(),
+        }
+    }
+}
+
+/// The number of paths in `list`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_list_len(list: *const mpd_path_list) -> usize {
+    ffi_boundary! { with_ref(list, |l| l.items.len()) }
+}
+
+/// The path at `index` (from 0), borrowed from `list` (valid until
+/// `mpd_path_list_free`); NULL if `list` is NULL or `index` is out of
+/// range.
+#[no_mangle]
+pub extern "C" fn mpd_path_list_get(list: *const mpd_path_list, index: usize) -> *const mpd_path {
+    ffi_boundary! { with_ref(list, |l| element(&l.items, index)) }
+}
+
+/// The path whose device name is `device` (`"sda"`), borrowed from
+/// `list`; NULL if there is none (or an argument is NULL or not UTF-8).
+#[no_mangle]
+pub extern "C" fn mpd_path_list_find(
+    list: *const mpd_path_list,
+    device: *const c_char,
+) -> *const mpd_path {
+    ffi_boundary! {
+        with_ref(list, |l| find(&l.items, device, |p| &p.device))
+    }
+}
+
+/// Frees a path list and every path and string borrowed from it. NULL is
+/// a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_path_list_free(list: *mut mpd_path_list) {
+    ffi_boundary! { free_box(list) }
+}
+
+/// The kernel device name (`"sda"`); never NULL for a non-NULL `path`.
+#[no_mangle]
+pub extern "C" fn mpd_path_device(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| p.device.as_ptr()) }
+}
+
+/// The device's major number; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_major(path: *const mpd_path) -> u32 {
+    ffi_boundary! { with_ref(path, |p| p.major) }
+}
+
+/// The device's minor number; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_minor(path: *const mpd_path) -> u32 {
+    ffi_boundary! { with_ref(path, |p| p.minor) }
+}
+
+/// The WWID of the LUN behind the path, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_uuid(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.uuid)) }
+}
+
+/// The kernel's device state (`"running"`, `"offline"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_status(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.status)) }
+}
+
+/// The path's state in the device-mapper table (`"active"`, `"failed"`),
+/// or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_dm_state(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.dm_state)) }
+}
+
+/// The path checker's verdict (`"ready"`, `"faulty"`, `"ghost"`, …), or
+/// NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_checker_state(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.checker_state)) }
+}
+
+/// The name of the map the path belongs to; NULL for an orphan path.
+#[no_mangle]
+pub extern "C" fn mpd_path_map(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.map)) }
+}
+
+/// SCSI host:channel:target:LUN (`"0:0:0:1"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_hcil(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.hcil)) }
+}
+
+/// The path priority; -1 when undefined (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_path_priority(path: *const mpd_path) -> i64 {
+    ffi_boundary! { with_ref(path, |p| opt_i64(p.priority)) }
+}
+
+/// The vendor, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_vendor(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.vendor)) }
+}
+
+/// The product, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_product(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.product)) }
+}
+
+/// The revision (reported by 0.11+), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_revision(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.revision)) }
+}
+
+/// The serial number, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_serial(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.serial)) }
+}
+
+/// Whether the path is marginal: 1 yes, 0 no, -1 unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_path_marginal(path: *const mpd_path) -> c_int {
+    ffi_boundary! { with_ref(path, |p| opt_flag(p.marginal)) }
+}
+
+/// The checker in use (`"tur"`, `"directio"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_checker(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.checker)) }
+}
+
+// ----- maps -----
+
+/// One multipath map, from `mpd_client_list_maps`. Borrowed from its
+/// `mpd_map_list`.
+pub struct mpd_map {
+    name: CString,
+    uuid: OptStr,
+    device: OptStr,
+    paths: Option<u32>,
+    queueing: OptStr,
+    dm_state: OptStr,
+    size: OptStr,
+    features: OptStr,
+    hwhandler: OptStr,
+    write_prot: OptStr,
+    failback: OptStr,
+    vendor: OptStr,
+    product: OptStr,
+    revision: OptStr,
+}
+
+impl From<Map> for mpd_map {
+    fn from(m: Map) -> mpd_map {
+        mpd_map {
+            name: cstring(m.name),
+            uuid: opt_cstring(m.uuid),
+            device: opt_cstring(m.device),
+            paths: m.paths,
+            queueing: opt_cstring(m.queueing),
+            dm_state: opt_cstring(m.dm_state),
+            size: opt_cstring(m.size),
+            features: opt_cstring(m.features),
+            hwhandler: opt_cstring(m.hwhandler),
+            write_prot: opt_cstring(m.write_prot),
+            failback: opt_cstring(m.failback),
+            vendor: opt_cstring(m.vendor),
+            product: opt_cstring(m.product),
+            revision: opt_cstring(m.revision),
+        }
+    }
+}
+
+/// The maps returned by `mpd_client_list_maps`. Owned by the caller; free
+/// with `mpd_map_list_free`.
+pub struct mpd_map_list {
+    items: Vec<mpd_map>,
+}
+
+impl From<Vec<Map>> for mpd_map_list {
+    fn from(v: Vec<Map>) -> mpd_map_list {
+        mpd_map_list {
+            items: v.into_iter().map(mpd_map::from).collect(),
+        }
+    }
+}
+
+/// The number of maps in `list`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_list_len(list: *const mpd_map_list) -> usize {
+    ffi_boundary! { with_ref(list, |l| l.items.len()) }
+}
+
+/// The map at `index` (from 0), borrowed from `list` (valid until
+/// `mpd_map_list_free`); NULL if `list` is NULL or `index` is out of range.
+#[no_mangle]
+pub extern "C" fn mpd_map_list_get(list: *const mpd_map_list, index: usize) -> *const mpd_map {
+    ffi_boundary! { with_ref(list, |l| element(&l.items, index)) }
+}
+
+/// The map called `name` (`"mpatha"`), borrowed from `list`; NULL if
+/// there is none (or an argument is NULL or not UTF-8).
+#[no_mangle]
+pub extern "C" fn mpd_map_list_find(
+    list: *const mpd_map_list,
+    name: *const c_char,
+) -> *const mpd_map {
+    ffi_boundary! {
+        with_ref(list, |l| find(&l.items, name, |m| &m.name))
+    }
+}
+
+/// Frees a map list and every map and string borrowed from it. NULL is a
+/// no-op.
+#[no_mangle]
+pub extern "C" fn mpd_map_list_free(list: *mut mpd_map_list) {
+    ffi_boundary! { free_box(list) }
+}
+
+/// The map name (alias or WWID); never NULL for a non-NULL `map`.
+#[no_mangle]
+pub extern "C" fn mpd_map_name(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| m.name.as_ptr()) }
+}
+
+/// The WWID of the LUN, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_uuid(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.uuid)) }
+}
+
+/// The dm device (`"dm-0"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_device(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.device)) }
+}
+
+/// The number of paths; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_paths(map: *const mpd_map) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_i64(m.paths)) }
+}
+
+/// The queueing mode as the daemon prints it (`"off"`, `"on"`,
+/// `"5 chk"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_queueing(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.queueing)) }
+}
+
+/// The device-mapper state (`"active"`, `"suspend"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_dm_state(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.dm_state)) }
+}
+
+/// The size as the daemon prints it (`"16M"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_size(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.size)) }
+}
+
+/// The table features (`"1 queue_if_no_path"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_features(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.features)) }
+}
+
+/// The hardware handler (`"1 alua"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_hwhandler(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.hwhandler)) }
+}
+
+/// The write protection (`"rw"`, `"ro"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_write_prot(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.write_prot)) }
+}
+
+/// The failback policy (`"manual"`, `"immediate"`, a number), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_failback(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.failback)) }
+}
+
+/// The vendor, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_vendor(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.vendor)) }
+}
+
+/// The product, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_product(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.product)) }
+}
+
+/// The revision, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_revision(map: *const mpd_map) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.revision)) }
+}
+
+// ----- topology -----
+
+/// Every map with its path groups and paths, from `mpd_client_topology`.
+/// Owned by the caller; free with `mpd_topology_free`.
+pub struct mpd_topology {
+    maps: Vec<mpd_map_topology>,
+}
+
+/// One map with its path groups: borrowed from an `mpd_topology`, or
+/// owned by the caller when it comes from `mpd_client_map_topology` (then
+/// free it with `mpd_map_topology_free`).
+pub struct mpd_map_topology {
+    name: CString,
+    uuid: OptStr,
+    device: OptStr,
+    failback: OptStr,
+    queueing: OptStr,
+    paths: Option<u32>,
+    write_prot: OptStr,
+    dm_state: OptStr,
+    features: OptStr,
+    hwhandler: OptStr,
+    action: OptStr,
+    path_faults: Option<u64>,
+    vendor: OptStr,
+    product: OptStr,
+    revision: OptStr,
+    switch_grp: Option<u64>,
+    map_loads: Option<u64>,
+    total_q_time: Option<u64>,
+    q_timeouts: Option<u64>,
+    size: OptStr,
+    groups: Vec<mpd_path_group>,
+}
+
+/// One path group of a map. Borrowed from its map.
+pub struct mpd_path_group {
+    selector: OptStr,
+    priority: Option<i32>,
+    dm_state: OptStr,
+    marginal: Option<bool>,
+    group: Option<u32>,
+    paths: Vec<mpd_topology_path>,
+}
+
+/// One path inside a path group. Borrowed from its group.
+pub struct mpd_topology_path {
+    device: CString,
+    major: Option<u32>,
+    minor: Option<u32>,
+    dm_state: OptStr,
+    status: OptStr,
+    checker_state: OptStr,
+    checker: OptStr,
+    priority: Option<i32>,
+    host_wwnn: OptStr,
+    target_wwnn: OptStr,
+    host_wwpn: OptStr,
+    target_wwpn: OptStr,
+    host_adapter: OptStr,
+    lun_hex: OptStr,
+    marginal: Option<bool>,
+    hcil: OptStr,
+}
+
+impl From<Topology> for mpd_topology {
+    fn from(t: Topology) -> mpd_topology {
+        mpd_topology {
+            maps: t.maps.into_iter().map(mpd_map_topology::from).collect(),
+        }
+    }
+}
+
+impl From<MapTopology> for mpd_map_topology {
+    fn from(m: MapTopology) -> mpd_map_topology {
+        mpd_map_topology {
+            name: cstring(m.name),
+            uuid: opt_cstring(m.uuid),
+            device: opt_cstring(m.device),
+            failback: opt_cstring(m.failback),
+            queueing: opt_cstring(m.queueing),
+            paths: m.paths,
+            write_prot: opt_cstring(m.write_prot),
+            dm_state: opt_cstring(m.dm_state),
+            features: opt_cstring(m.features),
+            hwhandler: opt_cstring(m.hwhandler),
+            action: opt_cstring(m.action),
+            path_faults: m.path_faults,
+            vendor: opt_cstring(m.vendor),
+            product: opt_cstring(m.product),
+            revision: opt_cstring(m.revision),
+            switch_grp: m.switch_grp,
+            map_loads: m.map_loads,
+            total_q_time: m.total_q_time,
+            q_timeouts: m.q_timeouts,
+            size: opt_cstring(m.size),
+            groups: m
+                .path_groups
+                .into_iter()
+                .map(mpd_path_group::from)
+                .collect(),
+        }
+    }
+}
+
+impl From<PathGroup> for mpd_path_group {
+    fn from(g: PathGroup) -> mpd_path_group {
+        mpd_path_group {
+            selector: opt_cstring(g.selector),
+            priority: g.priority,
+            dm_state: opt_cstring(g.dm_state),
+            marginal: g.marginal,
+            group: g.group,
+            paths: g.paths.into_iter().map(mpd_topology_path::from).collect(),
+        }
+    }
+}
+
+impl From<TopologyPath> for mpd_topology_path {
+    fn from(p: TopologyPath) -> mpd_topology_path {
+        mpd_topology_path {
+            device: cstring(p.device),
+            major: p.major,
+            minor: p.minor,
+            dm_state: opt_cstring(p.dm_state),
+            status: opt_cstring(p.status),
+            checker_state: opt_cstring(p.checker_state),
+            checker: opt_cstring(p.checker),
+            priority: p.priority,
+            host_wwnn: opt_cstring(p.host_wwnn),
+            target_wwnn: opt_cstring(p.target_wwnn),
+            host_wwpn: opt_cstring(p.host_wwpn),
+            target_wwpn: opt_cstring(p.target_wwpn),
+            host_adapter: opt_cstring(p.host_adapter),
+            lun_hex: opt_cstring(p.lun_hex),
+            marginal: p.marginal,
+            hcil: opt_cstring(p.hcil),
+        }
+    }
+}
+
+/// The number of maps in `topology`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_map_count(topology: *const mpd_topology) -> usize {
+    ffi_boundary! { with_ref(topology, |t| t.maps.len()) }
+}
+
+/// The map at `index` (from 0), borrowed from `topology` (valid until
+/// `mpd_topology_free`; do not free it); NULL if out of range.
+#[no_mangle]
+pub extern "C" fn mpd_topology_map(
+    topology: *const mpd_topology,
+    index: usize,
+) -> *const mpd_map_topology {
+    ffi_boundary! { with_ref(topology, |t| element(&t.maps, index)) }
+}
+
+/// The map called `name`, borrowed from `topology`; NULL if there is none
+/// (or an argument is NULL or not UTF-8).
+#[no_mangle]
+pub extern "C" fn mpd_topology_find_map(
+    topology: *const mpd_topology,
+    name: *const c_char,
+) -> *const mpd_map_topology {
+    ffi_boundary! {
+        with_ref(topology, |t| find(&t.maps, name, |m| &m.name))
+    }
+}
+
+/// Frees a topology and every map, group, path and string borrowed from
+/// it. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_topology_free(topology: *mut mpd_topology) {
+    ffi_boundary! { free_box(topology) }
+}
+
+/// Frees a map topology returned by `mpd_client_map_topology`. Never pass
+/// a map borrowed from an `mpd_topology`. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_free(map: *mut mpd_map_topology) {
+    ffi_boundary! { free_box(map) }
+}
+
+/// The map name; never NULL for a non-NULL `map`.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_name(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| m.name.as_ptr()) }
+}
+
+/// The WWID, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_uuid(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.uuid)) }
+}
+
+/// The dm device (`"dm-0"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_device(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.device)) }
+}
+
+/// The failback policy, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_failback(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.failback)) }
+}
+
+/// The queueing mode, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_queueing(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.queueing)) }
+}
+
+/// The number of paths; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_paths(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_i64(m.paths)) }
+}
+
+/// The write protection (`"rw"`, `"ro"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_write_prot(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.write_prot)) }
+}
+
+/// The device-mapper state (`"active"`, `"suspend"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_dm_state(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.dm_state)) }
+}
+
+/// The table features, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_features(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.features)) }
+}
+
+/// The hardware handler, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_hwhandler(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.hwhandler)) }
+}
+
+/// The last action the daemon took on the map (`"create"`, `"reload"`),
+/// or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_action(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.action)) }
+}
+
+/// Path failures counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_path_faults(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_count(m.path_faults)) }
+}
+
+/// The vendor, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_vendor(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.vendor)) }
+}
+
+/// The product, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_product(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.product)) }
+}
+
+/// The revision, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_revision(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.revision)) }
+}
+
+/// Path-group switches counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_switch_grp(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_count(m.switch_grp)) }
+}
+
+/// Table loads counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_map_loads(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_count(m.map_loads)) }
+}
+
+/// Seconds spent queueing; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_total_q_time(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_count(m.total_q_time)) }
+}
+
+/// Queueing timeouts counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_q_timeouts(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_count(m.q_timeouts)) }
+}
+
+/// The size as printed (`"16M"`), or NULL (the JSON topology that
+/// `mpd_client_topology` reads does not carry it).
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_size(map: *const mpd_map_topology) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.size)) }
+}
+
+/// The number of path groups of `map`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_group_count(map: *const mpd_map_topology) -> usize {
+    ffi_boundary! { with_ref(map, |m| m.groups.len()) }
+}
+
+/// The path group at `index` (from 0, in the table's order), borrowed
+/// from `map`; NULL if out of range.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_group(
+    map: *const mpd_map_topology,
+    index: usize,
+) -> *const mpd_path_group {
+    ffi_boundary! { with_ref(map, |m| element(&m.groups, index)) }
+}
+
+/// The path selector (`"service-time 0"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_group_selector(group: *const mpd_path_group) -> *const c_char {
+    ffi_boundary! { with_ref(group, |g| opt_ptr(&g.selector)) }
+}
+
+/// The group priority; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_path_group_priority(group: *const mpd_path_group) -> i64 {
+    ffi_boundary! { with_ref(group, |g| opt_i64(g.priority)) }
+}
+
+/// The group state (`"active"`, `"enabled"`, `"disabled"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_group_dm_state(group: *const mpd_path_group) -> *const c_char {
+    ffi_boundary! { with_ref(group, |g| opt_ptr(&g.dm_state)) }
+}
+
+/// Whether the group is marginal: 1 yes, 0 no, -1 unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_path_group_marginal(group: *const mpd_path_group) -> c_int {
+    ffi_boundary! { with_ref(group, |g| opt_flag(g.marginal)) }
+}
+
+/// The group number, from 1 (what `mpd_client_switch_group` takes); -1
+/// when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_path_group_number(group: *const mpd_path_group) -> i64 {
+    ffi_boundary! { with_ref(group, |g| opt_i64(g.group)) }
+}
+
+/// The number of paths in `group`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_path_group_path_count(group: *const mpd_path_group) -> usize {
+    ffi_boundary! { with_ref(group, |g| g.paths.len()) }
+}
+
+/// The path at `index` (from 0), borrowed from `group`; NULL if out of
+/// range.
+#[no_mangle]
+pub extern "C" fn mpd_path_group_path(
+    group: *const mpd_path_group,
+    index: usize,
+) -> *const mpd_topology_path {
+    ffi_boundary! { with_ref(group, |g| element(&g.paths, index)) }
+}
+
+/// The kernel device name; never NULL for a non-NULL `path`.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_device(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| p.device.as_ptr()) }
+}
+
+/// The major number; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_major(path: *const mpd_topology_path) -> i64 {
+    ffi_boundary! { with_ref(path, |p| opt_i64(p.major)) }
+}
+
+/// The minor number; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_minor(path: *const mpd_topology_path) -> i64 {
+    ffi_boundary! { with_ref(path, |p| opt_i64(p.minor)) }
+}
+
+/// The state in the dm table (`"active"`, `"failed"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_dm_state(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.dm_state)) }
+}
+
+/// The kernel device state (`"running"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_status(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.status)) }
+}
+
+/// The checker verdict (`"ready"`, `"faulty"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_checker_state(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.checker_state)) }
+}
+
+/// The checker name (`"tur"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_checker(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.checker)) }
+}
+
+/// The path priority; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_priority(path: *const mpd_topology_path) -> i64 {
+    ffi_boundary! { with_ref(path, |p| opt_i64(p.priority)) }
+}
+
+/// The host WWNN (Fibre Channel), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_host_wwnn(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.host_wwnn)) }
+}
+
+/// The target WWNN (Fibre Channel), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_target_wwnn(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.target_wwnn)) }
+}
+
+/// The host WWPN (Fibre Channel), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_host_wwpn(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.host_wwpn)) }
+}
+
+/// The target WWPN (Fibre Channel), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_target_wwpn(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.target_wwpn)) }
+}
+
+/// The host adapter (PCI address), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_host_adapter(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.host_adapter)) }
+}
+
+/// The LUN in hex (0.9+), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_lun_hex(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.lun_hex)) }
+}
+
+/// Whether the path is marginal: 1 yes, 0 no, -1 unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_marginal(path: *const mpd_topology_path) -> c_int {
+    ffi_boundary! { with_ref(path, |p| opt_flag(p.marginal)) }
+}
+
+/// H:C:T:L, or NULL (the JSON topology that `mpd_client_topology` reads
+/// does not carry it).
+#[no_mangle]
+pub extern "C" fn mpd_topology_path_hcil(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.hcil)) }
+}
+
+// ----- status -----
+
+/// `show status`: how many paths each checker state holds, from
+/// `mpd_client_status`. Owned by the caller; free with `mpd_status_free`.
+pub struct mpd_status {
+    states: Vec<(CString, u64)>,
+    paths: u64,
+    busy: bool,
+}
+
+impl From<DaemonStatus> for mpd_status {
+    fn from(s: DaemonStatus) -> mpd_status {
+        mpd_status {
+            states: s
+                .checker_states
+                .into_iter()
+                .map(|(k, v)| (cstring(k), v))
+                .collect(),
+            paths: s.paths,
+            busy: s.busy,
+        }
+    }
+}
+
+/// The total number of paths; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_status_paths(status: *const mpd_status) -> u64 {
+    ffi_boundary! { with_ref(status, |s| s.paths) }
+}
+
+/// Whether the daemon is busy (reconfiguring or handling uevents); false
+/// for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_status_busy(status: *const mpd_status) -> bool {
+    ffi_boundary! { with_ref(status, |s| s.busy) }
+}
+
+/// The number of checker states listed (`"up"`, `"down"`, …); 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_status_state_count(status: *const mpd_status) -> usize {
+    ffi_boundary! { with_ref(status, |s| s.states.len()) }
+}
+
+/// The name of the checker state at `index` (sorted by name), borrowed
+/// from `status`; NULL if out of range.
+#[no_mangle]
+pub extern "C" fn mpd_status_state_name(status: *const mpd_status, index: usize) -> *const c_char {
+    ffi_boundary! {
+        with_ref(status, |s| s.states.get(index).map_or(ptr::null(), |(k, _)| k.as_ptr()))
+    }
+}
+
+/// The number of paths in the checker state at `index`; 0 if out of
+/// range.
+#[no_mangle]
+pub extern "C" fn mpd_status_state_paths(status: *const mpd_status, index: usize) -> u64 {
+    ffi_boundary! { with_ref(status, |s| s.states.get(index).map_or(0, |(_, v)| *v)) }
+}
+
+/// The number of paths in the checker state called `state` (e.g. `"up"`);
+/// 0 if the daemon did not list it (or an argument is NULL or not UTF-8).
+#[no_mangle]
+pub extern "C" fn mpd_status_paths_in_state(
+    status: *const mpd_status,
+    state: *const c_char,
+) -> u64 {
+    ffi_boundary! {
+        with_ref(status, |s| {
+            let Ok(state) = try_str(state, "state") else {
+                return 0;
+            };
+            s.states
+                .iter()
+                .find(|(k, _)| k.to_str() == Ok(state))
+                .map_or(0, |(_, v)| *v)
+        })
+    }
+}
+
+/// Frees a status. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_status_free(status: *mut mpd_status) {
+    ffi_boundary! { free_box(status) }
+}
+
+// ----- daemon state -----
+
+/// `show daemon`: the daemon's pid and state, from
+/// `mpd_client_daemon_state`. Owned by the caller; free with
+/// `mpd_daemon_state_free`.
+pub struct mpd_daemon_state {
+    pid: u32,
+    state: CString,
+}
+
+impl From<DaemonState> for mpd_daemon_state {
+    fn from(d: DaemonState) -> mpd_daemon_state {
+        mpd_daemon_state {
+            pid: d.pid,
+            state: cstring(d.state),
+        }
+    }
+}
+
+/// The daemon's process id; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_daemon_state_pid(state: *const mpd_daemon_state) -> u32 {
+    ffi_boundary! { with_ref(state, |s| s.pid) }
+}
+
+/// The state word (`"idle"`, `"running"`, `"configure"`, …), borrowed
+/// from `state`; NULL for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_daemon_state_state(state: *const mpd_daemon_state) -> *const c_char {
+    ffi_boundary! { with_ref(state, |s| s.state.as_ptr()) }
+}
+
+/// Frees a daemon state. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_daemon_state_free(state: *mut mpd_daemon_state) {
+    ffi_boundary! { free_box(state) }
+}
+
+// ----- plain values -----
+
+/// A multipath-tools release number (`0.9.4`), filled in by
+/// `mpd_client_daemon_version`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct mpd_daemon_version {
+    /// Major number.
+    pub major: u32,
+    /// Minor number.
+    pub minor: u32,
+    /// Patch number.
+    pub patch: u32,
+}
+
+impl From<DaemonVersion> for mpd_daemon_version {
+    fn from(v: DaemonVersion) -> mpd_daemon_version {
+        mpd_daemon_version {
+            major: v.major,
+            minor: v.minor,
+            patch: v.patch,
+        }
+    }
+}
+
+/// Frees a string the library handed over with ownership (from
+/// `mpd_client_command`, `mpd_client_path_state`, `mpd_client_config`).
+/// NULL is a no-op. Never pass a string borrowed from an object.
+#[no_mangle]
+pub extern "C" fn mpd_string_free(string: *mut c_char) {
+    ffi_boundary! {
+        if !string.is_null() {
+            // SAFETY: the header's contract: `string` came from
+            // `CString::into_raw` (in `OutString::put`) and is freed once.
+            drop(unsafe { CString::from_raw(string) });
+        }
+    }
+}
