@@ -1,0 +1,309 @@
+/*
+ * Every result code of libmpd from a real cause, against simulated
+ * daemons (and, for MPD_CONNECT, against nothing), plus the last-error
+ * rules: the client's message, the thread's message, out-pointers reset
+ * to NULL.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <unistd.h>
+
+#include "check.h"
+
+/* A non-NULL pointer value to put in out-pointers, to see them reset. */
+#define SENTINEL ((void *)&checks_run)
+
+static mpd_sim *start_sim(const char *version, uint32_t flags)
+{
+    mpd_sim *sim = NULL;
+    CHECK_OK(mpd_sim_start(version, 2, 2, flags, &sim));
+    return sim;
+}
+
+static mpd_client *connect_to(mpd_sim *sim, uint32_t timeout_ms)
+{
+    mpd_client *c = NULL;
+    CHECK_OK(mpd_client_connect(mpd_sim_address(sim), timeout_ms, &c));
+    return c;
+}
+
+/* After a failure, the client's message and the thread's are the same,
+ * not empty, and contain `needle`. */
+static void check_error(mpd_client *c, const char *needle)
+{
+    CHECK_CONTAINS(mpd_client_last_error(c), needle);
+    CHECK_STR(mpd_last_error(), mpd_client_last_error(c));
+}
+
+static void test_result_names(void)
+{
+    CHECK_STR(mpd_result_str(MPD_OK), "MPD_OK");
+    CHECK_STR(mpd_result_str(MPD_INVALID_ARGUMENT), "MPD_INVALID_ARGUMENT");
+    CHECK_STR(mpd_result_str(MPD_CONNECT), "MPD_CONNECT");
+    CHECK_STR(mpd_result_str(MPD_TIMEOUT), "MPD_TIMEOUT");
+    CHECK_STR(mpd_result_str(MPD_CONNECTION_CLOSED), "MPD_CONNECTION_CLOSED");
+    CHECK_STR(mpd_result_str(MPD_PROTOCOL), "MPD_PROTOCOL");
+    CHECK_STR(mpd_result_str(MPD_PERMISSION_DENIED), "MPD_PERMISSION_DENIED");
+    CHECK_STR(mpd_result_str(MPD_COMMAND_FAILED), "MPD_COMMAND_FAILED");
+    CHECK_STR(mpd_result_str(MPD_UNKNOWN_COMMAND), "MPD_UNKNOWN_COMMAND");
+    CHECK_STR(mpd_result_str(MPD_BLACKLISTED), "MPD_BLACKLISTED");
+    CHECK_STR(mpd_result_str(MPD_MAP_IN_USE), "MPD_MAP_IN_USE");
+    CHECK_STR(mpd_result_str(MPD_IO), "MPD_IO");
+    CHECK_STR(mpd_result_str(MPD_NULL_ARGUMENT), "MPD_NULL_ARGUMENT");
+    CHECK_STR(mpd_result_str(MPD_INVALID_UTF8), "MPD_INVALID_UTF8");
+    CHECK_STR(mpd_result_str(MPD_PANIC), "MPD_PANIC");
+    CHECK_STR(mpd_result_str(1000), "MPD_UNKNOWN_RESULT");
+}
+
+static void test_connect(void)
+{
+    char address[128];
+    snprintf(address, sizeof address, "@mpd-ffi-test-nothing-here-%ld", (long)getpid());
+    mpd_client *c = SENTINEL;
+    CHECK_RESULT(mpd_client_connect(address, 500, &c), MPD_CONNECT);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(mpd_last_error(), "cannot connect to multipathd at @mpd-ffi-test-nothing-here");
+
+    c = SENTINEL;
+    CHECK_RESULT(mpd_client_connect("/nonexistent/mpd-ffi/socket", 0, &c), MPD_CONNECT);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(mpd_last_error(), "/nonexistent/mpd-ffi/socket");
+
+    c = SENTINEL;
+    CHECK_RESULT(mpd_client_connect("", 0, &c), MPD_INVALID_ARGUMENT);
+    CHECK(c == NULL);
+    CHECK_STR(mpd_last_error(), "address is empty");
+
+    c = SENTINEL;
+    CHECK_RESULT(mpd_client_connect("@\xff\xfe", 0, &c), MPD_INVALID_UTF8);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(mpd_last_error(), "address is not valid UTF-8");
+}
+
+/* Refused before anything is sent: control characters, empty names,
+ * commands over the daemon's 512-byte limit. */
+static void test_invalid_arguments(mpd_client *c)
+{
+    CHECK_RESULT(mpd_client_fail_path(c, "sda\nshutdown"), MPD_INVALID_ARGUMENT);
+    check_error(c, "invalid argument");
+    CHECK_RESULT(mpd_client_remove_map(c, ""), MPD_INVALID_ARGUMENT);
+    check_error(c, "must not be empty");
+    CHECK_RESULT(mpd_client_suspend_map(c, "mpatha\t"), MPD_INVALID_ARGUMENT);
+
+    char longname[700];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    CHECK_RESULT(mpd_client_add_path(c, longname), MPD_INVALID_ARGUMENT);
+    check_error(c, "512");
+
+    char *out = SENTINEL;
+    CHECK_RESULT(mpd_client_command(c, "", &out), MPD_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+    CHECK_RESULT(mpd_client_command(c, "show paths\nshutdown", &out), MPD_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+
+    /* Nothing was sent: the daemon still runs, sda is untouched. */
+    mpd_path_list *list = NULL;
+    CHECK_OK(mpd_client_list_paths(c, &list));
+    CHECK_STR(mpd_client_last_error(c), "");
+    CHECK_STR(mpd_path_dm_state(mpd_path_list_find(list, "sda")), "active");
+    mpd_path_list_free(list);
+}
+
+static void test_invalid_utf8(mpd_client *c)
+{
+    CHECK_RESULT(mpd_client_fail_path(c, "sd\xc3\x28"), MPD_INVALID_UTF8);
+    check_error(c, "path is not valid UTF-8");
+    CHECK_RESULT(mpd_client_resume_map(c, "\xff"), MPD_INVALID_UTF8);
+    check_error(c, "map is not valid UTF-8");
+    char *out = SENTINEL;
+    CHECK_RESULT(mpd_client_command(c, "show \x80", &out), MPD_INVALID_UTF8);
+    CHECK(out == NULL);
+    check_error(c, "text is not valid UTF-8");
+}
+
+static void test_null_arguments(mpd_client *c)
+{
+    CHECK_RESULT(mpd_client_fail_path(c, NULL), MPD_NULL_ARGUMENT);
+    check_error(c, "path is NULL");
+    CHECK_RESULT(mpd_client_list_paths(c, NULL), MPD_NULL_ARGUMENT);
+    check_error(c, "out is NULL");
+    CHECK_RESULT(mpd_client_fail_path(NULL, "sda"), MPD_NULL_ARGUMENT);
+    CHECK_STR(mpd_last_error(), "client is NULL");
+    CHECK(mpd_client_last_error(NULL) == NULL);
+}
+
+static void test_daemon_refusals(mpd_client *c)
+{
+    /* Unknown map or path: the daemon answers "fail". */
+    CHECK_RESULT(mpd_client_fail_path(c, "sdx"), MPD_COMMAND_FAILED);
+    check_error(c, "fail path \\\"sdx\\\"");
+    CHECK_RESULT(mpd_client_remove_map(c, "mpathx"), MPD_COMMAND_FAILED);
+    check_error(c, "del map");
+    CHECK_RESULT(mpd_client_suspend_map(c, "nosuchmap"), MPD_COMMAND_FAILED);
+    mpd_map_topology *m = SENTINEL;
+    CHECK_RESULT(mpd_client_map_topology(c, "mpathx", &m), MPD_COMMAND_FAILED);
+    CHECK(m == NULL);
+
+    /* A device the blacklist excludes. */
+    CHECK_RESULT(mpd_client_add_path(c, "loop0"), MPD_BLACKLISTED);
+    check_error(c, "blacklisted");
+
+    /* A success clears the client's message but not the thread's. */
+    CHECK_OK(mpd_client_reconfigure(c));
+    CHECK_STR(mpd_client_last_error(c), "");
+    CHECK_CONTAINS(mpd_last_error(), "blacklisted");
+}
+
+static void test_permission_denied(void)
+{
+    mpd_sim *sim = start_sim("0.9.4", MPD_SIM_FORCE_NONROOT);
+    mpd_client *c = connect_to(sim, 0);
+    CHECK_RESULT(mpd_client_fail_path(c, "sda"), MPD_PERMISSION_DENIED);
+    check_error(c, "permission denied");
+    CHECK_RESULT(mpd_client_reconfigure(c), MPD_PERMISSION_DENIED);
+    /* show/list commands are allowed to anyone. */
+    mpd_path_list *list = NULL;
+    CHECK_OK(mpd_client_list_paths(c, &list));
+    CHECK_INT(mpd_path_list_len(list), 4);
+    mpd_path_list_free(list);
+    /* And back to judging by the peer's uid (the tests may run as
+     * anyone, so only check that the switch is accepted). */
+    CHECK_OK(mpd_sim_set_force_nonroot(sim, false));
+    CHECK_OK(mpd_sim_set_force_nonroot(sim, true));
+    CHECK_RESULT(mpd_client_remove_path(c, "sda"), MPD_PERMISSION_DENIED);
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+}
+
+static void test_unknown_command(void)
+{
+    /* 0.8.5 has no "reconfigure all": it answers with its help text. */
+    mpd_sim *sim = start_sim("0.8.5", 0);
+    mpd_client *c = connect_to(sim, 0);
+    char *out = SENTINEL;
+    CHECK_RESULT(mpd_client_command(c, "reconfigure all", &out), MPD_UNKNOWN_COMMAND);
+    CHECK(out == NULL);
+    check_error(c, "not supported by this multipathd (0.8.5)");
+    CHECK_RESULT(mpd_client_reconfigure_all(c), MPD_UNKNOWN_COMMAND);
+    CHECK_RESULT(mpd_client_command(c, "frobnicate maps", &out), MPD_UNKNOWN_COMMAND);
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+}
+
+/* The transport failures, injected into a running simulator. */
+static void test_faults(void)
+{
+    mpd_sim *sim = start_sim("0.11.1", 0);
+    mpd_client *c = connect_to(sim, 300);
+    mpd_path_list *list = NULL;
+
+    CHECK_OK(mpd_sim_set_fault(sim, "hang"));
+    list = SENTINEL;
+    CHECK_RESULT(mpd_client_list_paths(c, &list), MPD_TIMEOUT);
+    CHECK(list == NULL);
+    check_error(c, "no complete reply within");
+
+    CHECK_OK(mpd_sim_set_fault(sim, "timeout"));
+    CHECK_RESULT(mpd_client_fail_path(c, "sda"), MPD_TIMEOUT);
+    check_error(c, "timeout");
+
+    CHECK_OK(mpd_sim_set_fault(sim, "drop-mid-reply"));
+    CHECK_RESULT(mpd_client_list_paths(c, &list), MPD_CONNECTION_CLOSED);
+    check_error(c, "closed the connection");
+
+    CHECK_OK(mpd_sim_set_fault(sim, "close"));
+    mpd_map_list *maps = SENTINEL;
+    CHECK_RESULT(mpd_client_list_maps(c, &maps), MPD_CONNECTION_CLOSED);
+    CHECK(maps == NULL);
+
+    CHECK_OK(mpd_sim_set_fault(sim, "bad-length=0"));
+    CHECK_RESULT(mpd_client_list_paths(c, &list), MPD_PROTOCOL);
+    check_error(c, "protocol error");
+
+    CHECK_OK(mpd_sim_set_fault(sim, "bad-length"));
+    mpd_status *status = SENTINEL;
+    CHECK_RESULT(mpd_client_status(c, &status), MPD_PROTOCOL);
+    CHECK(status == NULL);
+
+    /* A slow daemon within the timeout is fine; beyond it, a timeout. */
+    CHECK_OK(mpd_sim_set_fault(sim, "none"));
+    CHECK_OK(mpd_sim_set_reply_delay(sim, 50));
+    CHECK_OK(mpd_client_list_paths(c, &list));
+    CHECK_INT(mpd_path_list_len(list), 4);
+    mpd_path_list_free(list);
+    CHECK_OK(mpd_sim_set_reply_delay(sim, 1000));
+    CHECK_RESULT(mpd_client_list_paths(c, &list), MPD_TIMEOUT);
+    CHECK_OK(mpd_sim_set_reply_delay(sim, 0));
+
+    /* After each failure the client reconnects for the next call. */
+    CHECK_OK(mpd_client_list_paths(c, &list));
+    CHECK_INT(mpd_path_list_len(list), 4);
+    mpd_path_list_free(list);
+
+    CHECK_RESULT(mpd_sim_set_fault(sim, "explode"), MPD_INVALID_ARGUMENT);
+    CHECK_CONTAINS(mpd_last_error(), "unknown fault");
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+}
+
+static void test_sim_errors(void)
+{
+    mpd_sim *sim = SENTINEL;
+    CHECK_RESULT(mpd_sim_start("1.0", 2, 2, 0, &sim), MPD_INVALID_ARGUMENT);
+    CHECK(sim == NULL);
+    CHECK_CONTAINS(mpd_last_error(), "1.0");
+    CHECK_RESULT(mpd_sim_start(NULL, 2, 2, 0x100, &sim), MPD_INVALID_ARGUMENT);
+    CHECK_CONTAINS(mpd_last_error(), "flags");
+    CHECK_RESULT(mpd_sim_start(NULL, 2, 0, 0, &sim), MPD_INVALID_ARGUMENT);
+    CHECK_CONTAINS(mpd_last_error(), "paths per map");
+    CHECK_RESULT(mpd_sim_start("\xff", 2, 2, 0, &sim), MPD_INVALID_UTF8);
+    CHECK(sim == NULL);
+
+    sim = start_sim(NULL, 0);
+    CHECK_RESULT(mpd_sim_set_path_health(sim, "sdzz", false), MPD_INVALID_ARGUMENT);
+    mpd_sim_free(sim);
+}
+
+/* The simulator's checker, driven by hand: a disk that stops answering
+ * fails its path at the next checker pass. */
+static void test_path_health(void)
+{
+    mpd_sim *sim = start_sim("0.9.4", MPD_SIM_NO_CHECKER);
+    mpd_client *c = connect_to(sim, 0);
+    CHECK_OK(mpd_sim_set_path_health(sim, "sdb", false));
+    CHECK_OK(mpd_sim_checker_pass(sim));
+    mpd_path_list *list = NULL;
+    CHECK_OK(mpd_client_list_paths(c, &list));
+    CHECK_STR(mpd_path_dm_state(mpd_path_list_find(list, "sdb")), "failed");
+    mpd_path_list_free(list);
+    CHECK_OK(mpd_sim_set_immediate(sim, true));
+    CHECK_OK(mpd_sim_set_path_health(sim, "sdb", true));
+    CHECK_OK(mpd_client_list_paths(c, &list));
+    CHECK_STR(mpd_path_dm_state(mpd_path_list_find(list, "sdb")), "active");
+    mpd_path_list_free(list);
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+}
+
+int main(void)
+{
+    CHECK_STR(mpd_last_error(), "");
+    test_result_names();
+    test_connect();
+
+    mpd_sim *sim = start_sim("0.9.4", 0);
+    mpd_client *c = connect_to(sim, 0);
+    test_invalid_arguments(c);
+    test_invalid_utf8(c);
+    test_null_arguments(c);
+    test_daemon_refusals(c);
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+
+    test_permission_denied();
+    test_unknown_command();
+    test_faults();
+    test_sim_errors();
+    test_path_health();
+    return checks_done("test_errors");
+}

@@ -1,0 +1,276 @@
+/*
+ * NULL passed to every function of libmpd, argument by argument: the
+ * fallible ones return MPD_NULL_ARGUMENT (and reset their out-pointers),
+ * accessors return NULL, 0 or -1, and every _free accepts NULL. Nothing
+ * crashes. The Rust driver checks that every function declared in mpd.h
+ * is called here.
+ */
+#include "check.h"
+
+/* A non-NULL pointer value to put in out-pointers, to see them reset. */
+#define SENTINEL ((void *)&checks_run)
+
+static void test_accessors(void)
+{
+    CHECK(mpd_client_last_error(NULL) == NULL);
+    CHECK(mpd_client_address(NULL) == NULL);
+    CHECK_INT(mpd_path_list_len(NULL), 0);
+    CHECK(mpd_path_list_get(NULL, 0) == NULL);
+    CHECK(mpd_path_list_find(NULL, "x") == NULL);
+    CHECK(mpd_path_device(NULL) == NULL);
+    CHECK_INT(mpd_path_major(NULL), 0);
+    CHECK_INT(mpd_path_minor(NULL), 0);
+    CHECK(mpd_path_uuid(NULL) == NULL);
+    CHECK(mpd_path_status(NULL) == NULL);
+    CHECK(mpd_path_dm_state(NULL) == NULL);
+    CHECK(mpd_path_checker_state(NULL) == NULL);
+    CHECK(mpd_path_map(NULL) == NULL);
+    CHECK(mpd_path_hcil(NULL) == NULL);
+    CHECK_INT(mpd_path_priority(NULL), -1);
+    CHECK(mpd_path_vendor(NULL) == NULL);
+    CHECK(mpd_path_product(NULL) == NULL);
+    CHECK(mpd_path_revision(NULL) == NULL);
+    CHECK(mpd_path_serial(NULL) == NULL);
+    CHECK_INT(mpd_path_marginal(NULL), -1);
+    CHECK(mpd_path_checker(NULL) == NULL);
+    CHECK_INT(mpd_map_list_len(NULL), 0);
+    CHECK(mpd_map_list_get(NULL, 0) == NULL);
+    CHECK(mpd_map_list_find(NULL, "x") == NULL);
+    CHECK(mpd_map_name(NULL) == NULL);
+    CHECK(mpd_map_uuid(NULL) == NULL);
+    CHECK(mpd_map_device(NULL) == NULL);
+    CHECK_INT(mpd_map_paths(NULL), -1);
+    CHECK(mpd_map_queueing(NULL) == NULL);
+    CHECK(mpd_map_dm_state(NULL) == NULL);
+    CHECK(mpd_map_size(NULL) == NULL);
+    CHECK(mpd_map_features(NULL) == NULL);
+    CHECK(mpd_map_hwhandler(NULL) == NULL);
+    CHECK(mpd_map_write_prot(NULL) == NULL);
+    CHECK(mpd_map_failback(NULL) == NULL);
+    CHECK(mpd_map_vendor(NULL) == NULL);
+    CHECK(mpd_map_product(NULL) == NULL);
+    CHECK(mpd_map_revision(NULL) == NULL);
+    CHECK_INT(mpd_topology_map_count(NULL), 0);
+    CHECK(mpd_topology_map(NULL, 0) == NULL);
+    CHECK(mpd_topology_find_map(NULL, "x") == NULL);
+    CHECK(mpd_map_topology_name(NULL) == NULL);
+    CHECK(mpd_map_topology_uuid(NULL) == NULL);
+    CHECK(mpd_map_topology_device(NULL) == NULL);
+    CHECK(mpd_map_topology_failback(NULL) == NULL);
+    CHECK(mpd_map_topology_queueing(NULL) == NULL);
+    CHECK_INT(mpd_map_topology_paths(NULL), -1);
+    CHECK(mpd_map_topology_write_prot(NULL) == NULL);
+    CHECK(mpd_map_topology_dm_state(NULL) == NULL);
+    CHECK(mpd_map_topology_features(NULL) == NULL);
+    CHECK(mpd_map_topology_hwhandler(NULL) == NULL);
+    CHECK(mpd_map_topology_action(NULL) == NULL);
+    CHECK_INT(mpd_map_topology_path_faults(NULL), -1);
+    CHECK(mpd_map_topology_vendor(NULL) == NULL);
+    CHECK(mpd_map_topology_product(NULL) == NULL);
+    CHECK(mpd_map_topology_revision(NULL) == NULL);
+    CHECK_INT(mpd_map_topology_switch_grp(NULL), -1);
+    CHECK_INT(mpd_map_topology_map_loads(NULL), -1);
+    CHECK_INT(mpd_map_topology_total_q_time(NULL), -1);
+    CHECK_INT(mpd_map_topology_q_timeouts(NULL), -1);
+    CHECK(mpd_map_topology_size(NULL) == NULL);
+    CHECK_INT(mpd_map_topology_group_count(NULL), 0);
+    CHECK(mpd_map_topology_group(NULL, 0) == NULL);
+    CHECK(mpd_path_group_selector(NULL) == NULL);
+    CHECK_INT(mpd_path_group_priority(NULL), -1);
+    CHECK(mpd_path_group_dm_state(NULL) == NULL);
+    CHECK_INT(mpd_path_group_marginal(NULL), -1);
+    CHECK_INT(mpd_path_group_number(NULL), -1);
+    CHECK_INT(mpd_path_group_path_count(NULL), 0);
+    CHECK(mpd_path_group_path(NULL, 0) == NULL);
+    CHECK(mpd_topology_path_device(NULL) == NULL);
+    CHECK_INT(mpd_topology_path_major(NULL), -1);
+    CHECK_INT(mpd_topology_path_minor(NULL), -1);
+    CHECK(mpd_topology_path_dm_state(NULL) == NULL);
+    CHECK(mpd_topology_path_status(NULL) == NULL);
+    CHECK(mpd_topology_path_checker_state(NULL) == NULL);
+    CHECK(mpd_topology_path_checker(NULL) == NULL);
+    CHECK_INT(mpd_topology_path_priority(NULL), -1);
+    CHECK(mpd_topology_path_host_wwnn(NULL) == NULL);
+    CHECK(mpd_topology_path_target_wwnn(NULL) == NULL);
+    CHECK(mpd_topology_path_host_wwpn(NULL) == NULL);
+    CHECK(mpd_topology_path_target_wwpn(NULL) == NULL);
+    CHECK(mpd_topology_path_host_adapter(NULL) == NULL);
+    CHECK(mpd_topology_path_lun_hex(NULL) == NULL);
+    CHECK_INT(mpd_topology_path_marginal(NULL), -1);
+    CHECK(mpd_topology_path_hcil(NULL) == NULL);
+    CHECK_INT(mpd_status_paths(NULL), 0);
+    CHECK(!mpd_status_busy(NULL));
+    CHECK_INT(mpd_status_state_count(NULL), 0);
+    CHECK(mpd_status_state_name(NULL, 0) == NULL);
+    CHECK_INT(mpd_status_state_paths(NULL, 0), 0);
+    CHECK_INT(mpd_status_paths_in_state(NULL, "x"), 0);
+    CHECK_INT(mpd_daemon_state_pid(NULL), 0);
+    CHECK(mpd_daemon_state_state(NULL) == NULL);
+    CHECK(mpd_sim_address(NULL) == NULL);
+}
+
+static void test_frees(void)
+{
+    mpd_client_free(NULL);
+    mpd_path_list_free(NULL);
+    mpd_map_list_free(NULL);
+    mpd_topology_free(NULL);
+    mpd_map_topology_free(NULL);
+    mpd_status_free(NULL);
+    mpd_daemon_state_free(NULL);
+    mpd_string_free(NULL);
+    mpd_sim_free(NULL);
+}
+
+static void test_calls(mpd_client *c, mpd_sim *sim)
+{
+    mpd_path_list *paths_out = SENTINEL;
+    mpd_map_list *maps_out = SENTINEL;
+    mpd_topology *topology_out = SENTINEL;
+    mpd_map_topology *map_out = SENTINEL;
+    mpd_status *status_out = SENTINEL;
+    mpd_daemon_state *state_out = SENTINEL;
+    mpd_daemon_version version_out = {1, 2, 3};
+    char *string_out = SENTINEL;
+
+    CHECK_RESULT(mpd_client_connect("x", 0, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_timeout(NULL, 0), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_close(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_list_paths(NULL, &paths_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_list_paths(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_list_maps(NULL, &maps_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_list_maps(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_topology(NULL, &topology_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_topology(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_map_topology(NULL, "x", &map_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_map_topology(c, NULL, &map_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_map_topology(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_status(NULL, &status_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_status(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_daemon_state(NULL, &state_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_daemon_state(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_daemon_version(NULL, &version_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_daemon_version(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_path_state(NULL, "x", &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_path_state(c, NULL, &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_path_state(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_config(NULL, &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_config(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_command(NULL, "x", &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_command(c, NULL, &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_command(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reconfigure(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reconfigure_all(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_add_path(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_add_path(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_remove_path(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_remove_path(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_add_map(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_add_map(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_remove_map(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_remove_map(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_suspend_map(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_suspend_map(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_resume_map(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_resume_map(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_resize_map(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_resize_map(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reset_map(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reset_map(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reload_map(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reload_map(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_fail_path(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_fail_path(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reinstate_path(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reinstate_path(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_disable_map_queuing(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_disable_map_queuing(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_disable_queuing(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_restore_map_queuing(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_restore_map_queuing(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_restore_queuing(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_switch_group(NULL, "x", 0), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_switch_group(c, NULL, 0), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_marginal(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_marginal(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_marginal(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_marginal(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_map_marginal(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_map_marginal(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_shutdown(NULL), MPD_NULL_ARGUMENT);
+
+    CHECK_RESULT(mpd_sim_start("x", 0, 0, 0, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_fault(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_fault(sim, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_reply_delay(NULL, 0), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_force_nonroot(NULL, true), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_immediate(NULL, true), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_path_health(NULL, "x", true), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_path_health(sim, NULL, true), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_checker_pass(NULL), MPD_NULL_ARGUMENT);
+
+    /* Every out-pointer was reset, though the call failed (connect and
+     * sim_start: see test_errors). */
+    CHECK(paths_out == NULL);
+    CHECK(maps_out == NULL);
+    CHECK(topology_out == NULL);
+    CHECK(map_out == NULL);
+    CHECK(status_out == NULL);
+    CHECK(state_out == NULL);
+    CHECK(version_out.major == 0 && version_out.minor == 0 && version_out.patch == 0);
+    CHECK(string_out == NULL);
+}
+
+/* NULL string arguments to accessors of real objects. */
+static void test_lookups(mpd_client *c)
+{
+    mpd_path_list *paths = NULL;
+    CHECK_OK(mpd_client_list_paths(c, &paths));
+    CHECK(mpd_path_list_find(paths, NULL) == NULL);
+    CHECK(mpd_path_list_find(paths, "\xff") == NULL);
+    mpd_path_list_free(paths);
+
+    mpd_map_list *maps = NULL;
+    CHECK_OK(mpd_client_list_maps(c, &maps));
+    CHECK(mpd_map_list_find(maps, NULL) == NULL);
+    mpd_map_list_free(maps);
+
+    mpd_topology *topology = NULL;
+    CHECK_OK(mpd_client_topology(c, &topology));
+    CHECK(mpd_topology_find_map(topology, NULL) == NULL);
+    mpd_topology_free(topology);
+
+    mpd_status *status = NULL;
+    CHECK_OK(mpd_client_status(c, &status));
+    CHECK_INT(mpd_status_paths_in_state(status, NULL), 0);
+    mpd_status_free(status);
+}
+
+int main(void)
+{
+    test_accessors();
+    test_frees();
+
+    mpd_sim *sim = NULL;
+    CHECK_OK(mpd_sim_start(NULL, 1, 1, 0, &sim));
+    mpd_client *c = NULL;
+    CHECK_OK(mpd_client_connect(mpd_sim_address(sim), 0, &c));
+
+    test_calls(c, sim);
+    /* The last call on the client was mpd_client_unset_map_marginal. */
+    CHECK_STR(mpd_client_last_error(c), "map is NULL");
+    CHECK_STR(mpd_last_error(), "sim is NULL"); /* mpd_sim_checker_pass */
+
+    /* The client still works after all that. */
+    test_lookups(c);
+    CHECK_STR(mpd_client_last_error(c), "");
+
+    /* The functions without pointer arguments never fail. */
+    CHECK(mpd_version() != NULL);
+    CHECK(mpd_result_str(MPD_NULL_ARGUMENT) != NULL);
+    CHECK(mpd_last_error() != NULL);
+
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+    return checks_done("test_null");
+}

@@ -1,0 +1,462 @@
+/*
+ * Every operation of libmpd against a simulated multipathd, with the
+ * values the daemon reports afterwards.
+ *
+ * usage: test_ops VERSION    (0.8.5, 0.9.4 or 0.11.1)
+ *
+ * The simulator has 2 maps x 2 paths: mpatha = sda (8:0, prio 50) + sdc
+ * (8:32, prio 10), mpathb = sdb (8:16) + sdd (8:48); one path group per
+ * priority. It runs without a background checker and applies reinstated
+ * and added paths at once, so every state below is deterministic.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static const char *version;
+static int is_0_8;
+
+static mpd_path_list *paths(mpd_client *c)
+{
+    mpd_path_list *list = NULL;
+    CHECK_OK(mpd_client_list_paths(c, &list));
+    CHECK(list != NULL);
+    return list;
+}
+
+static mpd_map_list *maps(mpd_client *c)
+{
+    mpd_map_list *list = NULL;
+    CHECK_OK(mpd_client_list_maps(c, &list));
+    CHECK(list != NULL);
+    return list;
+}
+
+/* The dm state and checker state of one path, checked in one go. */
+static void check_path_state(mpd_client *c, const char *dev, const char *dm,
+                             const char *checker)
+{
+    mpd_path_list *list = paths(c);
+    const mpd_path *p = mpd_path_list_find(list, dev);
+    CHECK(p != NULL);
+    CHECK_STR(mpd_path_dm_state(p), dm);
+    CHECK_STR(mpd_path_checker_state(p), checker);
+    mpd_path_list_free(list);
+}
+
+static void check_map_dm_state(mpd_client *c, const char *map, const char *dm)
+{
+    mpd_map_list *list = maps(c);
+    CHECK_STR(mpd_map_dm_state(mpd_map_list_find(list, map)), dm);
+    mpd_map_list_free(list);
+}
+
+static void test_list_paths(mpd_client *c)
+{
+    mpd_path_list *list = paths(c);
+    CHECK_INT(mpd_path_list_len(list), 4);
+    const mpd_path *sda = mpd_path_list_get(list, 0);
+    CHECK_STR(mpd_path_device(sda), "sda");
+    CHECK_INT(mpd_path_major(sda), 8);
+    CHECK_INT(mpd_path_minor(sda), 0);
+    CHECK_STR(mpd_path_uuid(sda), "1Linux_scsi_debug_2000");
+    CHECK_STR(mpd_path_status(sda), "running");
+    CHECK_STR(mpd_path_dm_state(sda), "active");
+    CHECK_STR(mpd_path_checker_state(sda), "ready");
+    CHECK_STR(mpd_path_map(sda), "mpatha");
+    CHECK_STR(mpd_path_hcil(sda), "0:0:0:0");
+    CHECK_INT(mpd_path_priority(sda), 50);
+    CHECK_STR(mpd_path_vendor(sda), "Linux");
+    CHECK_STR(mpd_path_product(sda), "scsi_debug");
+    CHECK_STR(mpd_path_serial(sda), "2000");
+    CHECK_INT(mpd_path_marginal(sda), 0);
+    CHECK_STR(mpd_path_checker(sda), "tur");
+    /* Only 0.11+ report the revision with the vendor. */
+    if (strcmp(version, "0.11.1") == 0)
+        CHECK(mpd_path_revision(sda) != NULL);
+    else
+        CHECK(mpd_path_revision(sda) == NULL);
+
+    const mpd_path *sdc = mpd_path_list_find(list, "sdc");
+    CHECK(sdc != NULL);
+    CHECK_INT(mpd_path_minor(sdc), 32);
+    CHECK_INT(mpd_path_priority(sdc), 10);
+    CHECK_STR(mpd_path_map(sdc), "mpatha");
+    CHECK_STR(mpd_path_hcil(sdc), "1:0:0:0");
+
+    CHECK(mpd_path_list_get(list, 4) == NULL);
+    CHECK(mpd_path_list_find(list, "sdx") == NULL);
+    mpd_path_list_free(list);
+}
+
+static void test_list_maps(mpd_client *c)
+{
+    mpd_map_list *list = maps(c);
+    CHECK_INT(mpd_map_list_len(list), 2);
+    const mpd_map *a = mpd_map_list_get(list, 0);
+    CHECK_STR(mpd_map_name(a), "mpatha");
+    CHECK_STR(mpd_map_uuid(a), "1Linux_scsi_debug_2000");
+    CHECK_STR(mpd_map_device(a), "dm-0");
+    CHECK_INT(mpd_map_paths(a), 2);
+    CHECK_STR(mpd_map_dm_state(a), "active");
+    CHECK_STR(mpd_map_size(a), "16M");
+    CHECK_STR(mpd_map_features(a), "0");
+    CHECK_STR(mpd_map_hwhandler(a), "1 alua");
+    CHECK_STR(mpd_map_write_prot(a), "rw");
+    CHECK_STR(mpd_map_queueing(a), NULL); /* "-": no queue_if_no_path */
+    CHECK_STR(mpd_map_vendor(a), "Linux");
+    CHECK_STR(mpd_map_product(a), "scsi_debug");
+    CHECK(mpd_map_revision(a) != NULL);
+    if (strcmp(version, "0.11.1") == 0)
+        CHECK_STR(mpd_map_failback(a), "manual");
+    else
+        CHECK_STR(mpd_map_failback(a), NULL);
+    CHECK_STR(mpd_map_device(mpd_map_list_find(list, "mpathb")), "dm-1");
+    CHECK(mpd_map_list_get(list, 2) == NULL);
+    mpd_map_list_free(list);
+}
+
+static void test_topology(mpd_client *c)
+{
+    mpd_topology *t = NULL;
+    CHECK_OK(mpd_client_topology(c, &t));
+    CHECK_INT(mpd_topology_map_count(t), 2);
+    const mpd_map_topology *a = mpd_topology_map(t, 0);
+    CHECK_STR(mpd_map_topology_name(a), "mpatha");
+    CHECK_STR(mpd_map_topology_uuid(a), "1Linux_scsi_debug_2000");
+    CHECK_STR(mpd_map_topology_device(a), "dm-0");
+    CHECK_INT(mpd_map_topology_paths(a), 2);
+    CHECK_STR(mpd_map_topology_dm_state(a), "active");
+    CHECK_STR(mpd_map_topology_write_prot(a), "rw");
+    CHECK_STR(mpd_map_topology_features(a), "0");
+    CHECK_STR(mpd_map_topology_hwhandler(a), "1 alua");
+    CHECK_STR(mpd_map_topology_action(a), "create");
+    CHECK_STR(mpd_map_topology_vendor(a), "Linux");
+    CHECK_STR(mpd_map_topology_product(a), "scsi_debug");
+    CHECK(mpd_map_topology_revision(a) != NULL);
+    CHECK(mpd_map_topology_queueing(a) == NULL);
+    CHECK(mpd_map_topology_failback(a) == NULL || strcmp(version, "0.11.1") == 0);
+    CHECK_INT(mpd_map_topology_path_faults(a), 0);
+    CHECK_INT(mpd_map_topology_switch_grp(a), 0);
+    CHECK_INT(mpd_map_topology_map_loads(a), 1);
+    CHECK_INT(mpd_map_topology_total_q_time(a), 0);
+    CHECK_INT(mpd_map_topology_q_timeouts(a), 0);
+    CHECK(mpd_map_topology_size(a) == NULL); /* not in the JSON */
+    CHECK_INT(mpd_map_topology_group_count(a), 2);
+
+    const mpd_path_group *g1 = mpd_map_topology_group(a, 0);
+    CHECK_INT(mpd_path_group_number(g1), 1);
+    CHECK_STR(mpd_path_group_selector(g1), "service-time 0");
+    CHECK_INT(mpd_path_group_priority(g1), 50);
+    CHECK_STR(mpd_path_group_dm_state(g1), "active");
+    CHECK_INT(mpd_path_group_marginal(g1), 0);
+    CHECK_INT(mpd_path_group_path_count(g1), 1);
+    const mpd_topology_path *sda = mpd_path_group_path(g1, 0);
+    CHECK_STR(mpd_topology_path_device(sda), "sda");
+    CHECK_INT(mpd_topology_path_major(sda), 8);
+    CHECK_INT(mpd_topology_path_minor(sda), 0);
+    CHECK_STR(mpd_topology_path_dm_state(sda), "active");
+    CHECK_STR(mpd_topology_path_status(sda), "running");
+    CHECK_STR(mpd_topology_path_checker_state(sda), "ready");
+    CHECK_STR(mpd_topology_path_checker(sda), "tur");
+    CHECK_INT(mpd_topology_path_priority(sda), 50);
+    CHECK_INT(mpd_topology_path_marginal(sda), 0);
+    if (is_0_8)
+        CHECK(mpd_topology_path_lun_hex(sda) == NULL);
+    else
+        CHECK_STR(mpd_topology_path_lun_hex(sda), "0x0000000000000000");
+    /* scsi_debug is not Fibre Channel: the daemon says "[undef]". */
+    CHECK(mpd_topology_path_host_wwnn(sda) == NULL);
+    CHECK(mpd_topology_path_target_wwnn(sda) == NULL);
+    CHECK(mpd_topology_path_host_wwpn(sda) == NULL);
+    CHECK(mpd_topology_path_target_wwpn(sda) == NULL);
+    CHECK(mpd_topology_path_host_adapter(sda) == NULL);
+    CHECK(mpd_topology_path_hcil(sda) == NULL); /* not in the JSON */
+    CHECK(mpd_path_group_path(g1, 1) == NULL);
+
+    const mpd_path_group *g2 = mpd_map_topology_group(a, 1);
+    CHECK_INT(mpd_path_group_number(g2), 2);
+    CHECK_INT(mpd_path_group_priority(g2), 10);
+    CHECK_STR(mpd_path_group_dm_state(g2), "enabled");
+    CHECK_STR(mpd_topology_path_device(mpd_path_group_path(g2, 0)), "sdc");
+    CHECK(mpd_map_topology_group(a, 2) == NULL);
+
+    const mpd_map_topology *b = mpd_topology_find_map(t, "mpathb");
+    CHECK(b == mpd_topology_map(t, 1));
+    CHECK(mpd_topology_find_map(t, "mpathx") == NULL);
+    CHECK(mpd_topology_map(t, 2) == NULL);
+    mpd_topology_free(t);
+
+    mpd_map_topology *mb = NULL;
+    CHECK_OK(mpd_client_map_topology(c, "mpathb", &mb));
+    CHECK_STR(mpd_map_topology_name(mb), "mpathb");
+    CHECK_INT(mpd_map_topology_group_count(mb), 2);
+    CHECK_STR(mpd_topology_path_device(
+                  mpd_path_group_path(mpd_map_topology_group(mb, 1), 0)), "sdd");
+    mpd_map_topology_free(mb);
+}
+
+static void test_status(mpd_client *c)
+{
+    mpd_status *s = NULL;
+    CHECK_OK(mpd_client_status(c, &s));
+    CHECK_INT(mpd_status_paths(s), 4);
+    CHECK(!mpd_status_busy(s));
+    CHECK_INT(mpd_status_state_count(s), 1);
+    CHECK_STR(mpd_status_state_name(s, 0), "up");
+    CHECK_INT(mpd_status_state_paths(s, 0), 4);
+    CHECK_INT(mpd_status_paths_in_state(s, "up"), 4);
+    CHECK_INT(mpd_status_paths_in_state(s, "down"), 0);
+    CHECK(mpd_status_state_name(s, 1) == NULL);
+    mpd_status_free(s);
+
+    mpd_daemon_state *d = NULL;
+    CHECK_OK(mpd_client_daemon_state(c, &d));
+    CHECK_INT(mpd_daemon_state_pid(d), getpid()); /* the simulator is in-process */
+    CHECK_STR(mpd_daemon_state_state(d), "idle");
+    mpd_daemon_state_free(d);
+
+    mpd_daemon_version v = {0};
+    CHECK_OK(mpd_client_daemon_version(c, &v));
+    char text[32];
+    snprintf(text, sizeof text, "%u.%u.%u", v.major, v.minor, v.patch);
+    CHECK_STR(text, version);
+
+    char *state = NULL;
+    CHECK_OK(mpd_client_path_state(c, "sda", &state));
+    CHECK_STR(state, "running");
+    mpd_string_free(state);
+
+    char *config = NULL;
+    CHECK_OK(mpd_client_config(c, &config));
+    CHECK_CONTAINS(config, "defaults {");
+    mpd_string_free(config);
+}
+
+static void test_fail_and_reinstate(mpd_client *c)
+{
+    CHECK_OK(mpd_client_fail_path(c, "sda"));
+    check_path_state(c, "sda", "failed", "faulty");
+    mpd_status *s = NULL;
+    CHECK_OK(mpd_client_status(c, &s));
+    CHECK_INT(mpd_status_paths_in_state(s, "up"), 3);
+    CHECK_INT(mpd_status_paths_in_state(s, "down"), 1);
+    mpd_status_free(s);
+
+    CHECK_OK(mpd_client_reinstate_path(c, "sda"));
+    check_path_state(c, "sda", "active", "ready");
+}
+
+static void test_remove_and_add_path(mpd_client *c)
+{
+    CHECK_OK(mpd_client_remove_path(c, "sdd"));
+    mpd_path_list *list = paths(c);
+    CHECK_INT(mpd_path_list_len(list), 3);
+    CHECK(mpd_path_list_find(list, "sdd") == NULL);
+    mpd_path_list_free(list);
+
+    CHECK_OK(mpd_client_add_path(c, "sdd"));
+    list = paths(c);
+    CHECK_INT(mpd_path_list_len(list), 4);
+    CHECK_STR(mpd_path_map(mpd_path_list_find(list, "sdd")), "mpathb");
+    CHECK_STR(mpd_path_checker_state(mpd_path_list_find(list, "sdd")), "ready");
+    mpd_path_list_free(list);
+}
+
+static void test_remove_and_add_map(mpd_client *c)
+{
+    CHECK_OK(mpd_client_remove_map(c, "mpathb"));
+    mpd_map_list *list = maps(c);
+    CHECK_INT(mpd_map_list_len(list), 1);
+    CHECK(mpd_map_list_find(list, "mpathb") == NULL);
+    mpd_map_list_free(list);
+    mpd_path_list *plist = paths(c);
+    CHECK_STR(mpd_path_map(mpd_path_list_find(plist, "sdb")), NULL); /* orphan */
+    mpd_path_list_free(plist);
+
+    if (is_0_8) {
+        /* 0.8 only adopts an existing dm map; reconfigure re-creates it. */
+        CHECK_RESULT(mpd_client_add_map(c, "mpathb"), MPD_COMMAND_FAILED);
+        CHECK_OK(mpd_client_reconfigure(c));
+    } else {
+        CHECK_OK(mpd_client_add_map(c, "mpathb"));
+    }
+    list = maps(c);
+    CHECK_INT(mpd_map_list_len(list), 2);
+    CHECK_INT(mpd_map_paths(mpd_map_list_find(list, "mpathb")), 2);
+    mpd_map_list_free(list);
+}
+
+static void test_map_actions(mpd_client *c)
+{
+    CHECK_OK(mpd_client_suspend_map(c, "mpatha"));
+    check_map_dm_state(c, "mpatha", "suspend");
+    check_map_dm_state(c, "mpathb", "active");
+    CHECK_OK(mpd_client_resume_map(c, "mpatha"));
+    check_map_dm_state(c, "mpatha", "active");
+
+    mpd_map_topology *m = NULL;
+    CHECK_OK(mpd_client_map_topology(c, "mpatha", &m));
+    int64_t loads = mpd_map_topology_map_loads(m);
+    mpd_map_topology_free(m);
+    CHECK_OK(mpd_client_reload_map(c, "mpatha"));
+    CHECK_OK(mpd_client_map_topology(c, "mpatha", &m));
+    CHECK_INT(mpd_map_topology_map_loads(m), loads + 1);
+    mpd_map_topology_free(m);
+
+    CHECK_OK(mpd_client_resize_map(c, "mpatha"));
+    CHECK_OK(mpd_client_reset_map(c, "mpatha"));
+    check_map_dm_state(c, "mpatha", "active");
+
+    CHECK_OK(mpd_client_switch_group(c, "mpatha", 2));
+    CHECK_OK(mpd_client_map_topology(c, "mpatha", &m));
+    /* The daemon marks the old group enabled; the kernel picks the new one
+     * at the next I/O. */
+    CHECK_STR(mpd_path_group_dm_state(mpd_map_topology_group(m, 0)), "enabled");
+    mpd_map_topology_free(m);
+    CHECK_RESULT(mpd_client_switch_group(c, "mpatha", 9), MPD_COMMAND_FAILED);
+}
+
+static void check_queueing(mpd_client *c, const char *a, const char *b)
+{
+    mpd_map_list *list = maps(c);
+    CHECK_STR(mpd_map_queueing(mpd_map_list_find(list, "mpatha")), a);
+    CHECK_STR(mpd_map_queueing(mpd_map_list_find(list, "mpathb")), b);
+    mpd_map_list_free(list);
+}
+
+static void test_queueing(mpd_client *c)
+{
+    check_queueing(c, NULL, NULL);
+    CHECK_OK(mpd_client_disable_map_queuing(c, "mpatha"));
+    check_queueing(c, "off", NULL);
+    CHECK_OK(mpd_client_restore_map_queuing(c, "mpatha"));
+    check_queueing(c, NULL, NULL);
+    CHECK_OK(mpd_client_disable_queuing(c));
+    check_queueing(c, "off", "off");
+    CHECK_OK(mpd_client_restore_queuing(c));
+    check_queueing(c, NULL, NULL);
+}
+
+static void test_marginal(mpd_client *c)
+{
+    CHECK_OK(mpd_client_set_marginal(c, "sdc"));
+    mpd_path_list *list = paths(c);
+    CHECK_INT(mpd_path_marginal(mpd_path_list_find(list, "sdc")), 1);
+    CHECK_INT(mpd_path_marginal(mpd_path_list_find(list, "sda")), 0);
+    mpd_path_list_free(list);
+    CHECK_OK(mpd_client_unset_marginal(c, "sdc"));
+    list = paths(c);
+    CHECK_INT(mpd_path_marginal(mpd_path_list_find(list, "sdc")), 0);
+    mpd_path_list_free(list);
+    CHECK_OK(mpd_client_set_marginal(c, "sdc"));
+    CHECK_OK(mpd_client_unset_map_marginal(c, "mpatha"));
+    list = paths(c);
+    CHECK_INT(mpd_path_marginal(mpd_path_list_find(list, "sdc")), 0);
+    mpd_path_list_free(list);
+}
+
+static void test_reconfigure(mpd_client *c)
+{
+    CHECK_OK(mpd_client_reconfigure(c));
+    if (is_0_8)
+        CHECK_RESULT(mpd_client_reconfigure_all(c), MPD_UNKNOWN_COMMAND);
+    else
+        CHECK_OK(mpd_client_reconfigure_all(c));
+    mpd_map_list *list = maps(c);
+    CHECK_INT(mpd_map_list_len(list), 2);
+    mpd_map_list_free(list);
+}
+
+static void test_raw_command(mpd_client *c)
+{
+    char *out = NULL;
+    CHECK_OK(mpd_client_command(c, "show daemon", &out));
+    CHECK_CONTAINS(out, "idle");
+    mpd_string_free(out);
+
+    /* An action answers "ok", which comes back as "". */
+    CHECK_OK(mpd_client_command(c, "fail path sdb", &out));
+    CHECK_STR(out, "");
+    mpd_string_free(out);
+    check_path_state(c, "sdb", "failed", "faulty");
+    CHECK_OK(mpd_client_command(c, "reinstate path sdb", &out));
+    mpd_string_free(out);
+    check_path_state(c, "sdb", "active", "ready");
+
+    /* Keywords abbreviate as in the daemon's own parser. */
+    CHECK_OK(mpd_client_command(c, "show paths raw format %d", &out));
+    CHECK_STR(out, "sda\nsdb\nsdc\nsdd\n");
+    mpd_string_free(out);
+}
+
+static void test_connection(mpd_client *c, mpd_sim *sim)
+{
+    CHECK_STR(mpd_client_address(c), mpd_sim_address(sim));
+    CHECK_STR(mpd_client_last_error(c), "");
+    CHECK_OK(mpd_client_set_timeout(c, 2000));
+    CHECK_OK(mpd_client_close(c));
+    /* The next call opens a new connection. */
+    mpd_path_list *list = paths(c);
+    CHECK_INT(mpd_path_list_len(list), 4);
+    mpd_path_list_free(list);
+    CHECK_OK(mpd_client_set_timeout(c, 0));
+}
+
+static void test_shutdown(mpd_client *c)
+{
+    CHECK_OK(mpd_client_shutdown(c));
+    /* The daemon is gone: the next call cannot connect (or finds the
+     * connection closed if the simulator had not closed it yet). */
+    struct timespec pause = {0, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    mpd_path_list *list = NULL;
+    mpd_result r = mpd_client_list_paths(c, &list);
+    CHECK(r == MPD_CONNECT || r == MPD_CONNECTION_CLOSED);
+    CHECK(list == NULL);
+    CHECK(strlen(mpd_client_last_error(c)) > 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s VERSION\n", argv[0]);
+        return 2;
+    }
+    version = argv[1];
+    is_0_8 = strcmp(version, "0.8.5") == 0;
+
+    CHECK_CONTAINS(mpd_version(), ".");
+
+    mpd_sim *sim = NULL;
+    CHECK_OK(mpd_sim_start(version, 2, 2, MPD_SIM_IMMEDIATE | MPD_SIM_NO_CHECKER, &sim));
+    CHECK_CONTAINS(mpd_sim_address(sim), "@");
+
+    mpd_client *c = NULL;
+    CHECK_OK(mpd_client_connect(mpd_sim_address(sim), 0, &c));
+    CHECK(c != NULL);
+
+    test_connection(c, sim);
+    test_list_paths(c);
+    test_list_maps(c);
+    test_topology(c);
+    test_status(c);
+    test_fail_and_reinstate(c);
+    test_remove_and_add_path(c);
+    test_remove_and_add_map(c);
+    test_map_actions(c);
+    test_queueing(c);
+    test_marginal(c);
+    test_reconfigure(c);
+    test_raw_command(c);
+    test_shutdown(c);
+
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+
+    char name[64];
+    snprintf(name, sizeof name, "test_ops %s", version);
+    return checks_done(name);
+}
