@@ -54,10 +54,7 @@ fn header_functions() -> BTreeSet<String> {
         let Some(open) = line.find('(') else {
             continue;
         };
-        let name = line[..open]
-            .rsplit([' ', '*'])
-            .next()
-            .unwrap_or_default();
+        let name = line[..open].rsplit([' ', '*']).next().unwrap_or_default();
         if name.starts_with("mpd_") {
             names.insert(name.to_owned());
         }
@@ -191,4 +188,21 @@ fn every_function_is_exercised() {
         .filter(|f| !calls.contains(&format!("{f}(")))
         .collect();
     assert!(missing.is_empty(), "no C test uses {missing:?}");
+}
+
+/// The README shows tests/c/example.c as it is (from its first #include).
+#[test]
+fn readme_shows_the_tested_example() {
+    let example = read(&root().join("tests/c/example.c"));
+    let example = &example[example.find("#include").expect("example.c includes")..];
+    let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    let block = readme
+        .split("```c\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a ```c block");
+    assert_eq!(
+        block, example,
+        "README.md's example differs from tests/c/example.c"
+    );
 }
