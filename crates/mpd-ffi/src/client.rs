@@ -9,7 +9,7 @@ use ::mpd_client::{Client, Command, DEFAULT_TIMEOUT};
 use mpd_proto::ReplyShape;
 
 use crate::error::{self, mpd_result, Failure};
-use crate::ffi::{cstring, try_mut, try_opt_str, try_str, with_ref, Out, OutString};
+use crate::ffi::{cstring, try_mut, try_opt_str, try_str, with_ref, Out, OutString, OutValue};
 use crate::model::{
     mpd_daemon_state, mpd_daemon_version, mpd_map_list, mpd_map_topology, mpd_path_list,
     mpd_status, mpd_topology,
@@ -288,18 +288,11 @@ pub extern "C" fn mpd_client_daemon_version(
     out: *mut mpd_daemon_version,
 ) -> mpd_result {
     ffi_boundary! {
-        if !out.is_null() {
-            // SAFETY: ffi.rs rule 3: a non-NULL out-pointer is writable.
-            unsafe { out.write(mpd_daemon_version::default()) };
-        }
+        let out = OutValue::new(out);
         with_client(client, |c| {
-            if out.is_null() {
-                return Err(Failure::null("out"));
-            }
+            out.check("out")?;
             let v = c.daemon_version()?;
-            // SAFETY: as above, checked non-NULL.
-            unsafe { out.write(v.into()) };
-            Ok(())
+            out.put(v.into(), "out")
         })
     }
 }

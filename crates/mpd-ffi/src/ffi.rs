@@ -160,6 +160,47 @@ impl OutString {
     }
 }
 
+/// An out-pointer to a plain struct the caller provides (e.g.
+/// `mpd_daemon_version`). `new` fills it with the default value at once.
+pub(crate) struct OutValue<T> {
+    slot: *mut T,
+}
+
+impl<T: Default> OutValue<T> {
+    pub(crate) fn new(slot: *mut T) -> OutValue<T> {
+        if !slot.is_null() {
+            // SAFETY: rule 3: a non-NULL out-pointer is writable.
+            unsafe { slot.write(T::default()) };
+        }
+        OutValue { slot }
+    }
+
+    pub(crate) fn check(&self, what: &str) -> Result<(), Failure> {
+        if self.slot.is_null() {
+            Err(Failure::null(what))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn put(self, value: T, what: &str) -> Result<(), Failure> {
+        self.check(what)?;
+        // SAFETY: rule 3, checked non-NULL above.
+        unsafe { self.slot.write(value) };
+        Ok(())
+    }
+}
+
+/// Takes back and drops a string handed out by [`OutString::put`]; NULL is
+/// a no-op.
+pub(crate) fn free_string(ptr: *mut c_char) {
+    if !ptr.is_null() {
+        // SAFETY: the header's `mpd_string_free` contract: `ptr` came from
+        // `CString::into_raw` in `OutString::put` and is freed only once.
+        drop(unsafe { CString::from_raw(ptr) });
+    }
+}
+
 /// Takes back and drops an object handed out by [`Out::put`]; NULL is a
 /// no-op.
 pub(crate) fn free_box<T>(ptr: *mut T) {

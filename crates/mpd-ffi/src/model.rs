@@ -17,7 +17,8 @@ use mpd_client::{
 };
 
 use crate::ffi::{
-    cstring, free_box, opt_count, opt_cstring, opt_flag, opt_i64, opt_ptr, try_str, with_ref,
+    cstring, free_box, free_string, opt_count, opt_cstring, opt_flag, opt_i64, opt_ptr, try_str,
+    with_ref,
 };
 
 type OptStr = Option<CString>;
@@ -1021,11 +1022,5 @@ impl From<DaemonVersion> for mpd_daemon_version {
 /// NULL is a no-op. Never pass a string borrowed from an object.
 #[no_mangle]
 pub extern "C" fn mpd_string_free(string: *mut c_char) {
-    ffi_boundary! {
-        if !string.is_null() {
-            // SAFETY: the header's contract: `string` came from
-            // `CString::into_raw` (in `OutString::put`) and is freed once.
-            drop(unsafe { CString::from_raw(string) });
-        }
-    }
+    ffi_boundary! { free_string(string) }
 }
