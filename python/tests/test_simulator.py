@@ -34,18 +34,7 @@ def test_sizes(maps: int, per_map: int) -> None:
         assert len(c.list_paths()) == maps * per_map
 
 
-EMPTY_IS_OK = pytest.mark.xfail(
-    reason="0.9+ answer a query with nothing to list with 'ok', which mpd-client "
-    "does not yet read as an empty list (requested)",
-    raises=multipathd.ProtocolError,
-    strict=False,
-)
-
-
-@pytest.mark.parametrize(
-    "version",
-    ["0.8.5", pytest.param("0.9.4", marks=EMPTY_IS_OK), pytest.param("0.11.1", marks=EMPTY_IS_OK)],
-)
+@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1"])
 def test_daemon_without_maps(version: str) -> None:
     with Simulator(version=version, maps=0) as sim, multipathd.Client(sim.address) as c:
         assert c.daemon_state().state == "idle"

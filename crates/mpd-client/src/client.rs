@@ -268,6 +268,16 @@ impl Client {
         })
     }
 
+    /// A listing query: an empty listing arrives as `ok` on 0.9+ and as an
+    /// empty reply on 0.8; both reach `parse` as an empty text.
+    fn list_query<T>(
+        &mut self,
+        command: Command,
+        parse: impl FnOnce(&str) -> std::result::Result<T, mpd_proto::Error>,
+    ) -> Result<T> {
+        self.query(command, |t| parse(mpd_proto::reply::listing(t)))
+    }
+
     // ----- the contract -----
 
     /// Lists every path (`show paths raw format …` with [`Path::FORMAT`]).
@@ -276,7 +286,7 @@ impl Client {
             format: Path::FORMAT.into(),
             raw: true,
         };
-        self.query(cmd, |t| paths::parse_paths(t, &Path::FIELDS))
+        self.list_query(cmd, |t| paths::parse_paths(t, &Path::FIELDS))
     }
 
     /// Lists every map (`show maps raw format …` with [`Map::FORMAT`]).
@@ -285,7 +295,7 @@ impl Client {
             format: Map::FORMAT.into(),
             raw: true,
         };
-        self.query(cmd, |t| maps::parse_maps(t, &Map::FIELDS))
+        self.list_query(cmd, |t| maps::parse_maps(t, &Map::FIELDS))
     }
 
     /// `reconfigure`: re-reads the configuration and updates the maps.
@@ -392,7 +402,7 @@ impl Client {
     /// The text tree of `show topology`, parsed (carries H:C:T:L and sizes
     /// that the JSON lacks).
     pub fn topology_text(&mut self) -> Result<Topology> {
-        self.query(Command::ShowTopology, topology::parse_topology_text)
+        self.list_query(Command::ShowTopology, topology::parse_topology_text)
     }
 
     /// `show status`: paths per checker state, busy flag.
@@ -407,12 +417,12 @@ impl Client {
 
     /// `show maps status`.
     pub fn map_status(&mut self) -> Result<Vec<MapStatus>> {
-        self.query(Command::ShowMapsStatus, status::parse_map_status)
+        self.list_query(Command::ShowMapsStatus, status::parse_map_status)
     }
 
     /// `show maps stats`.
     pub fn map_stats(&mut self) -> Result<Vec<MapStats>> {
-        self.query(Command::ShowMapsStats, status::parse_map_stats)
+        self.list_query(Command::ShowMapsStats, status::parse_map_stats)
     }
 
     /// `show path P`: the path's kernel device state (e.g. `running`).

@@ -176,6 +176,29 @@ fn help_start(text: &str) -> Option<usize> {
     None
 }
 
+/// The data of a listing query (`show paths`, `show maps … format`,
+/// `show maps status`/`stats`, `show topology`) with nothing to list.
+///
+/// When a query produces no output, 0.8 sends an empty reply, while 0.9 and
+/// later send `ok\n` instead (the daemon's default reply for a command that
+/// succeeded without output). This maps the latter to the former, so a
+/// listing parser sees an empty text on every version. Only use it for
+/// queries whose data can never be the line `ok` itself (not for a
+/// user-supplied format, which could print `ok`).
+///
+/// ```
+/// assert_eq!(mpd_proto::reply::listing("ok\n"), "");
+/// assert_eq!(mpd_proto::reply::listing(""), "");
+/// assert_eq!(mpd_proto::reply::listing("sda|8:0\n"), "sda|8:0\n");
+/// ```
+pub fn listing(text: &str) -> &str {
+    if text == "ok\n" {
+        ""
+    } else {
+        text
+    }
+}
+
 /// Reads the daemon's version from a reply that carries its help text
 /// (the answer to an unknown command or a missing argument).
 pub fn version_from_help(text: &str) -> Option<DaemonVersion> {
