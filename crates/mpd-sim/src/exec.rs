@@ -39,6 +39,8 @@ enum Status {
     Ok,
     Fail,
     NoDevice,
+    /// `-EBUSY` (0.10+): the map is open and cannot be flushed.
+    Busy,
 }
 
 struct HandlerResult {
@@ -125,6 +127,9 @@ fn compose(v: Version, r: HandlerResult) -> String {
         Status::Fail => "fail\n".to_owned(),
         Status::NoDevice if v.fail_prefixed() => "fail\ndevice not found\n".to_owned(),
         Status::NoDevice => "fail\n".to_owned(),
+        Status::Busy if v.fail_prefixed() => "fail\nmap or partition in use\n".to_owned(),
+        // Before 0.10 a busy map is one more reason for returning 1.
+        Status::Busy => "fail\n".to_owned(),
     }
 }
 
@@ -204,6 +209,7 @@ fn change_result(c: Change) -> HandlerResult {
         Change::Ok => HandlerResult::status(Status::Ok),
         Change::Fail => HandlerResult::status(Status::Fail),
         Change::Blacklisted => HandlerResult::text("blacklisted\n".into()),
+        Change::Busy => HandlerResult::status(Status::Busy),
     }
 }
 
@@ -342,10 +348,17 @@ fn run(st: &mut State, ctx: &Context, p: &Parsed) -> HandlerResult {
             change_result(st.del_map(m))
         }
         Op::DelMaps => {
-            while !st.maps.is_empty() {
-                st.del_map(0);
+            // Every map that can be flushed is; one in use stays, and
+            // makes the whole command fail (0.10+: `-EBUSY`).
+            let mut m = 0;
+            let mut busy = false;
+            while m < st.maps.len() {
+                if st.del_map(m) != Change::Ok {
+                    busy = true;
+                    m += 1;
+                }
             }
-            HandlerResult::status(Status::Ok)
+            HandlerResult::status(if busy { Status::Busy } else { Status::Ok })
         }
         Op::SwitchGroup => {
             let Some(m) = st.map_by_alias(&map_name()) else {

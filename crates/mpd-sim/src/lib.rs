@@ -464,6 +464,17 @@ impl SimHandle {
             .set_disk_health(dev, healthy, immediate)
     }
 
+    /// Marks a map as open — mounted, or held by another device — (`true`)
+    /// or closed again (`false`). While it is open, `del map` and `del
+    /// maps` leave it in place and answer as the release does for a busy
+    /// map: `fail\nmap or partition in use\n` on 0.11.1, `fail\n` on
+    /// 0.8.5 and 0.9.4 (`del maps` still flushes the other maps). `map` is
+    /// the map's name (alias). Returns false if the daemon monitors no
+    /// such map.
+    pub fn set_map_in_use(&self, map: &str, in_use: bool) -> bool {
+        self.shared().state().set_map_in_use(map, in_use)
+    }
+
     /// Runs the path checker on every path now.
     pub fn checker_pass(&self) {
         self.shared().state().checker_pass();

@@ -28,11 +28,21 @@ options:
   --hang                  same as --fault hang
   --checker-tick-ms N     real time per checker second (default 1000; 0 = no background checker)
   --prkeys-file           behave as if reservation_key file were configured
+  --in-use MAP            map MAP (e.g. mpatha) is open, so `del map` fails as
+                          the release answers for a busy map; repeatable
   -h, --help              this text
 ";
 
-fn parse_args(args: &[String]) -> Result<Option<mpd_sim::SimBuilder>, String> {
+/// What the command line asks for: the simulator's settings, and the maps to
+/// mark as in use once it runs.
+struct Options {
+    builder: mpd_sim::SimBuilder,
+    in_use: Vec<String>,
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
     let mut b = Sim::builder().socket(Address::default_abstract());
+    let mut in_use = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -72,10 +82,14 @@ fn parse_args(args: &[String]) -> Result<Option<mpd_sim::SimBuilder>, String> {
                 b.checker_tick((ms > 0).then(|| Duration::from_millis(ms)))
             }
             "--prkeys-file" => b.prkeys_file(true),
+            "--in-use" => {
+                in_use.push(value(flag)?);
+                b
+            }
             other => return Err(format!("unknown option {other:?}")),
         };
     }
-    Ok(Some(b))
+    Ok(Some(Options { builder: b, in_use }))
 }
 
 /// Blocks SIGINT and SIGTERM in this thread (and the threads it starts
@@ -95,8 +109,8 @@ fn block_signals() -> libc::sigset_t {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let builder = match parse_args(&args) {
-        Ok(Some(b)) => b,
+    let Options { builder, in_use } = match parse_args(&args) {
+        Ok(Some(o)) => o,
         Ok(None) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -114,6 +128,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Before the "listening" line, which is what a script waits for.
+    for map in &in_use {
+        if !sim.set_map_in_use(map, true) {
+            eprintln!("mpd-sim: --in-use {map}: no such map");
+            return ExitCode::from(2);
+        }
+    }
     println!("listening on {}", sim.address());
     let _ = std::io::stdout().flush();
     let stopper = sim.stopper();
@@ -148,5 +169,10 @@ mod tests {
         assert!(parse_args(&args("--version 1.0")).is_err());
         assert!(parse_args(&args("--maps")).is_err());
         assert!(parse_args(&args("--frob")).is_err());
+        let o = parse_args(&args("--in-use mpatha --in-use=mpathb"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.in_use, ["mpatha", "mpathb"]);
+        assert!(parse_args(&args("--in-use")).is_err());
     }
 }

@@ -271,6 +271,12 @@ pub struct Map {
     pub size_sectors: u64,
     /// LUN index (position in the simulated hardware).
     pub lun: usize,
+    /// The map is open (mounted, or held by another device such as a
+    /// partition or LVM): device-mapper's open count is not zero, so `del
+    /// map` and `del maps` cannot flush it (`DM_FLUSH_BUSY` in 0.10+). Set
+    /// by the test (`SimHandle::set_map_in_use`), never by a command; kept
+    /// across `reconfigure`, which reloads the existing device.
+    pub in_use: bool,
 }
 
 /// A simulated SCSI disk (the hardware, known whether or not the daemon
@@ -401,6 +407,8 @@ pub(crate) enum Change {
     Fail,
     /// `add path` of a device the blacklist excludes.
     Blacklisted,
+    /// The map is open and cannot be flushed (`DM_FLUSH_BUSY`).
+    Busy,
 }
 
 impl State {
@@ -566,6 +574,7 @@ impl State {
             prkey: None,
             size_sectors: 16 * 1024 * 2,
             lun,
+            in_use: false,
         };
         self.maps.push(map);
         let m = self.maps.len() - 1;
@@ -938,8 +947,13 @@ impl State {
         }
     }
 
-    /// `del map`: the map is flushed; its paths stay, as orphans.
+    /// `del map`: the map is flushed; its paths stay, as orphans. A map in
+    /// use is left as it is (the daemon checks the open count before it
+    /// suspends or removes anything).
     pub(crate) fn del_map(&mut self, m: usize) -> Change {
+        if self.maps[m].in_use {
+            return Change::Busy;
+        }
         let map = self.maps.remove(m);
         for p in &mut self.paths {
             if p.map.as_deref() == Some(map.alias.as_str()) {
@@ -987,11 +1001,7 @@ impl State {
     /// `reconfigure`: the daemon drops its state and discovers everything
     /// again (deleted paths and maps come back, counters restart).
     pub(crate) fn reconfigure(&mut self) {
-        let prkeys: Vec<(String, Option<(u64, bool)>)> = self
-            .maps
-            .iter()
-            .map(|m| (m.wwid.clone(), m.prkey))
-            .collect();
+        let before = std::mem::take(&mut self.maps);
         let qwd = self.queue_without_daemon;
         self.discover_all();
         self.queue_without_daemon = qwd;
@@ -1002,9 +1012,23 @@ impl State {
             for g in &mut m.groups {
                 g.state = GroupState::Enabled;
             }
-            if let Some((_, k)) = prkeys.iter().find(|(w, _)| *w == m.wwid) {
-                m.prkey = *k;
+            if let Some(old) = before.iter().find(|old| old.wwid == m.wwid) {
+                m.prkey = old.prkey;
+                // The device stays open: its holders do not notice.
+                m.in_use = old.in_use;
             }
+        }
+    }
+
+    /// Marks the map named `alias` as open (or no longer open). Returns
+    /// false if the daemon monitors no such map.
+    pub fn set_map_in_use(&mut self, alias: &str, in_use: bool) -> bool {
+        match self.map_by_alias(alias) {
+            Some(m) => {
+                self.maps[m].in_use = in_use;
+                true
+            }
+            None => false,
         }
     }
 
