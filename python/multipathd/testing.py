@@ -13,6 +13,15 @@ wheel.
     ...         [p.dm_state for p in client.list_paths() if p.device == "sda"]
     ['failed']
 
+A map that is open (mounted) cannot be removed; ``set_map_in_use`` makes
+the simulator answer as each release does for one (0.11.1: ``MapInUse``;
+0.8.5 and 0.9.4 answer a bare "fail": ``CommandFailed``), and the map stays:
+
+    with Simulator(version="0.11.1") as sim, Client(sim.address) as client:
+        sim.set_map_in_use("mpatha")
+        with pytest.raises(multipathd.MapInUse):
+            client.remove_map("mpatha")
+
 A pytest fixture:
 
     @pytest.fixture

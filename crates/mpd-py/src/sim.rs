@@ -265,6 +265,17 @@ impl Simulator {
         self.with(py, move |h| h.set_path_health(&device, healthy))
     }
 
+    /// Marks the map named `map` (e.g. "mpatha") as open -- mounted, or
+    /// held by another device -- (in_use=True) or closed again (False).
+    /// While it is open, the daemon cannot remove it: Client.remove_map()
+    /// raises MapInUse on 0.11.1 ("fail\nmap or partition in use\n") and
+    /// CommandFailed on 0.8.5 and 0.9.4, which answer a bare "fail"; the
+    /// map stays. Returns False if there is no such map.
+    #[pyo3(signature = (map, in_use = true))]
+    fn set_map_in_use(&self, py: Python<'_>, map: String, in_use: bool) -> PyResult<bool> {
+        self.with(py, move |h| h.set_map_in_use(&map, in_use))
+    }
+
     /// Runs the path checker on every path now.
     fn checker_pass(&self, py: Python<'_>) -> PyResult<()> {
         self.with(py, |h| h.checker_pass())
