@@ -190,19 +190,28 @@ fn every_function_is_exercised() {
     assert!(missing.is_empty(), "no C test uses {missing:?}");
 }
 
-/// The README shows tests/c/example.c as it is (from its first #include).
+/// Both READMEs (the crate's and the project's) show tests/c/example.c as
+/// it is (from its first #include), so the example they print is the one
+/// the tests compile and run.
 #[test]
 fn readme_shows_the_tested_example() {
     let example = read(&root().join("tests/c/example.c"));
     let example = &example[example.find("#include").expect("example.c includes")..];
-    let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
-    let block = readme
-        .split("```c\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("the README has a ```c block");
-    assert_eq!(
-        block, example,
-        "README.md's example differs from tests/c/example.c"
-    );
+    for readme_path in [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+        root().join("README.md"),
+    ] {
+        let readme = read(&readme_path);
+        let block = readme
+            .split("```c\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| panic!("{} has a ```c block", readme_path.display()));
+        assert_eq!(
+            block,
+            example,
+            "{}'s example differs from tests/c/example.c",
+            readme_path.display()
+        );
+    }
 }
