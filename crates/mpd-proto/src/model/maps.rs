@@ -63,7 +63,7 @@ pub enum MapField {
     Queueing,
     /// `%t`: dm state.
     DmState,
-    /// `%s`: vendor,product[,revision].
+    /// `%s`: `vendor,product[,revision]`.
     VendProdRev,
     /// `%S`: size.
     Size,

@@ -79,7 +79,7 @@ pub enum PathField {
     Hcil,
     /// `%p`: priority.
     Priority,
-    /// `%s`: vendor,product[,revision].
+    /// `%s`: `vendor,product[,revision]`.
     VendProdRev,
     /// `%z`: serial.
     Serial,
