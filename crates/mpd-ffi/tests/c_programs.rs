@@ -93,8 +93,14 @@ fn c_programs_pass_under_valgrind() {
             rlib.display()
         );
     }
+    // The programs find the library through their RUNPATH (MPD_LIB_DIR).
+    // cargo runs this test with LD_LIBRARY_PATH listing target/<profile>
+    // before target/<profile>/deps, and LD_LIBRARY_PATH wins over RUNPATH:
+    // inherited, it would load the possibly stale copy there (a function
+    // added since the last `cargo build` is then an undefined symbol).
     let out = Command::new("bash")
         .arg(root().join("tests/c/run"))
+        .env_remove("LD_LIBRARY_PATH")
         .env("MPD_LIB_DIR", &lib_dir)
         .output()
         .expect("bash runs tests/c/run");
