@@ -400,7 +400,8 @@ mpd_result mpd_client_remove_path(struct mpd_client *client, const char *path);
 mpd_result mpd_client_add_map(struct mpd_client *client, const char *map);
 
 /**
- * `del map M`: removes a map. `MPD_MAP_IN_USE` if it is open.
+ * `del map M`: removes a map. `MPD_MAP_IN_USE` if it is open (0.10+;
+ * older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
  */
 mpd_result mpd_client_remove_map(struct mpd_client *client, const char *map);
 
@@ -1097,6 +1098,16 @@ mpd_result mpd_sim_set_immediate(struct mpd_sim *sim, bool immediate);
  * such disk.
  */
 mpd_result mpd_sim_set_path_health(struct mpd_sim *sim, const char *device, bool healthy);
+
+/**
+ * Marks map `map` (its name, e.g. `"mpatha"`) as open — mounted, or held
+ * by another device — (`in_use` true) or closed again (false). While it
+ * is open the daemon cannot remove it: `mpd_client_remove_map` gives
+ * `MPD_MAP_IN_USE` on 0.11.1 (`fail\nmap or partition in use\n`) and
+ * `MPD_COMMAND_FAILED` on 0.8.5 and 0.9.4, which answer a bare `fail`;
+ * the map stays. `MPD_INVALID_ARGUMENT` if there is no such map.
+ */
+mpd_result mpd_sim_set_map_in_use(struct mpd_sim *sim, const char *map, bool in_use);
 
 /**
  * Runs the simulated path checker on every path now.

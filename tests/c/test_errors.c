@@ -1,6 +1,7 @@
 /*
  * Every result code of libmpd from a real cause, against simulated
- * daemons (and, for MPD_CONNECT, against nothing), plus the last-error
+ * daemons (and, for MPD_CONNECT, against nothing; for MPD_MAP_IN_USE, a
+ * 0.11.1 simulator with a map marked open), plus the last-error
  * rules: the client's message, the thread's message, out-pointers reset
  * to NULL.
  */
@@ -264,6 +265,45 @@ static void test_sim_errors(void)
     mpd_sim_free(sim);
 }
 
+static bool map_listed(mpd_client *c, const char *name)
+{
+    mpd_map_list *maps = NULL;
+    CHECK_OK(mpd_client_list_maps(c, &maps));
+    bool found = mpd_map_list_find(maps, name) != NULL;
+    mpd_map_list_free(maps);
+    return found;
+}
+
+/* A map in use (open: mounted, held by another device) cannot be
+ * removed. 0.11.1 says so (MPD_MAP_IN_USE); 0.8.5 and 0.9.4 answer a bare
+ * "fail" (MPD_COMMAND_FAILED). The map stays either way. */
+static void test_map_in_use(void)
+{
+    const char *versions[] = {"0.8.5", "0.9.4", "0.11.1"};
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        bool says_so = strcmp(versions[i], "0.11.1") == 0;
+        mpd_sim *sim = start_sim(versions[i], MPD_SIM_NO_CHECKER);
+        mpd_client *c = connect_to(sim, 0);
+        CHECK_OK(mpd_sim_set_map_in_use(sim, "mpatha", true));
+        CHECK_RESULT(mpd_client_remove_map(c, "mpatha"),
+                     says_so ? MPD_MAP_IN_USE : MPD_COMMAND_FAILED);
+        check_error(c, "del map \\\"mpatha\\\"");
+        if (says_so)
+            check_error(c, "map or partition in use");
+        CHECK(map_listed(c, "mpatha"));
+        /* The other map is not in use; once closed, mpatha goes too. */
+        CHECK_OK(mpd_client_remove_map(c, "mpathb"));
+        CHECK_OK(mpd_sim_set_map_in_use(sim, "mpatha", false));
+        CHECK_OK(mpd_client_remove_map(c, "mpatha"));
+        CHECK(!map_listed(c, "mpatha"));
+
+        CHECK_RESULT(mpd_sim_set_map_in_use(sim, "mpathx", true), MPD_INVALID_ARGUMENT);
+        CHECK_CONTAINS(mpd_last_error(), "no map \"mpathx\"");
+        mpd_client_free(c);
+        mpd_sim_free(sim);
+    }
+}
+
 /* The simulator's checker, driven by hand: a disk that stops answering
  * fails its path at the next checker pass. */
 static void test_path_health(void)
@@ -305,5 +345,6 @@ int main(void)
     test_faults();
     test_sim_errors();
     test_path_health();
+    test_map_in_use();
     return checks_done("test_errors");
 }

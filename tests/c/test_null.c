@@ -207,6 +207,8 @@ static void test_calls(mpd_client *c, mpd_sim *sim)
     CHECK_RESULT(mpd_sim_set_immediate(NULL, true), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_sim_set_path_health(NULL, "x", true), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_sim_set_path_health(sim, NULL, true), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_map_in_use(NULL, "x", true), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_sim_set_map_in_use(sim, NULL, true), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_sim_checker_pass(NULL), MPD_NULL_ARGUMENT);
 
     /* Every out-pointer was reset, though the call failed (connect and

@@ -387,7 +387,8 @@ pub extern "C" fn mpd_client_add_map(client: *mut mpd_client, map: *const c_char
     ffi_boundary! { named(client, map, "map", Client::add_map) }
 }
 
-/// `del map M`: removes a map. `MPD_MAP_IN_USE` if it is open.
+/// `del map M`: removes a map. `MPD_MAP_IN_USE` if it is open (0.10+;
+/// older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
 #[no_mangle]
 pub extern "C" fn mpd_client_remove_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
     ffi_boundary! { named(client, map, "map", Client::remove_map) }

@@ -187,6 +187,30 @@ pub extern "C" fn mpd_sim_set_path_health(
     }
 }
 
+/// Marks map `map` (its name, e.g. `"mpatha"`) as open — mounted, or held
+/// by another device — (`in_use` true) or closed again (false). While it
+/// is open the daemon cannot remove it: `mpd_client_remove_map` gives
+/// `MPD_MAP_IN_USE` on 0.11.1 (`fail\nmap or partition in use\n`) and
+/// `MPD_COMMAND_FAILED` on 0.8.5 and 0.9.4, which answer a bare `fail`;
+/// the map stays. `MPD_INVALID_ARGUMENT` if there is no such map.
+#[no_mangle]
+pub extern "C" fn mpd_sim_set_map_in_use(
+    sim: *mut mpd_sim,
+    map: *const c_char,
+    in_use: bool,
+) -> mpd_result {
+    ffi_boundary! {
+        with_sim(sim, |s| {
+            let map = try_str(map, "map")?;
+            if s.set_map_in_use(map, in_use) {
+                Ok(())
+            } else {
+                Err(Failure::invalid(format!("simulator: no map {map:?}")))
+            }
+        })
+    }
+}
+
 /// Runs the simulated path checker on every path now.
 #[no_mangle]
 pub extern "C" fn mpd_sim_checker_pass(sim: *mut mpd_sim) -> mpd_result {
