@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import errno
 import math
-import socket
-import struct
-import threading
 import time
 import uuid
-from typing import Iterator, List, Type
+from typing import List, Type
 
 import pytest
 
@@ -296,47 +293,8 @@ def test_blacklisted_device(client: Client) -> None:
     assert len(client.list_paths()) == 4
 
 
-# ----- MapInUse: the simulator has no open maps, so a minimal daemon that
-# answers as 0.10+ does for a mounted map stands in -----
-
-
-@pytest.fixture
-def in_use_daemon() -> Iterator[str]:
-    name = f"multipathd-test-inuse-{uuid.uuid4()}"
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind("\0" + name)
-    server.listen(1)
-    server.settimeout(5)
-
-    def serve() -> None:
-        try:
-            conn, _ = server.accept()
-        except OSError:
-            return
-        with conn:
-            conn.settimeout(5)
-            try:
-                (length,) = struct.unpack("@N", conn.recv(8, socket.MSG_WAITALL))
-                conn.recv(length, socket.MSG_WAITALL)
-                reply = b"fail\nmap or partition in use\n\0"
-                conn.sendall(struct.pack("@N", len(reply)) + reply)
-                conn.recv(1)
-            except OSError:
-                pass
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    yield "@" + name
-    server.close()
-    t.join(5)
-
-
-def test_map_in_use(in_use_daemon: str) -> None:
-    with Client(in_use_daemon) as c:
-        with pytest.raises(multipathd.MapInUse) as e:
-            c.remove_map("mpatha")
-    assert e.value.command == 'del map "mpatha"'
-    assert e.value.reply == "fail\nmap or partition in use\n"
+# ----- MapInUse: from a real cause (the simulator with a map marked open)
+# in test_map_in_use.py -----
 
 
 # ----- a Rust panic -----
