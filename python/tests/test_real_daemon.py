@@ -72,15 +72,26 @@ def client() -> Iterator[multipathd.Client]:
             env("MPD_REAL_VERSION")
         )
 
+        since: "list[float]" = []
+
         def settled() -> bool:
+            """True once every map and path has been listed and healthy for
+            a second (the daemon may still drop and re-add a map right
+            after a change)."""
             paths = c.list_paths()
-            return (
+            good = (
                 len(c.list_maps()) == luns
                 and len(paths) == luns * per_map
                 and all(healthy(p) for p in paths)
             )
+            if not good:
+                since.clear()
+                return False
+            if not since:
+                since.append(time.monotonic())
+            return time.monotonic() - since[0] >= 1.0
 
-        eventually("every map and path healthy", SLOW, settled)
+        eventually("every map and path healthy and stable", SLOW, settled)
         yield c
 
 

@@ -268,8 +268,14 @@ int main(void)
     snprintf(text, sizeof text, "%u.%u.%u", v.major, v.minor, v.patch);
     CHECK_STR(text, version);
 
-    double start = now();
-    while (!settled(c, luns, per_map)) {
+    /* Settled for a second: the daemon may still drop and re-add a map
+     * right after a change. */
+    double start = now(), since = -1;
+    while (since < 0 || now() - since < 1.0) {
+        if (!settled(c, luns, per_map))
+            since = -1;
+        else if (since < 0)
+            since = now();
         if (now() - start > SLOW_SECONDS)
             FAIL_AT("maps and paths not back and healthy within %.0f s", SLOW_SECONDS);
         pause_a_little();
