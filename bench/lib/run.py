@@ -253,7 +253,9 @@ def scaling(r, size, tmp):
 
 
 def vm_suite(r):
-    sock = os.environ.get("MPD_REAL_SOCKET")
+    # MPD_BENCH_TARGET: bench/compare's own relay to the guest (TCP_NODELAY);
+    # else tests/real's socket.
+    sock = os.environ.get("MPD_BENCH_TARGET") or os.environ.get("MPD_REAL_SOCKET")
     if not sock:
         sys.exit("run.py: vm suite needs MPD_REAL_SOCKET (run under tests/real/with-daemon)")
     if daemon_answers():
@@ -298,6 +300,7 @@ def main():
     if a.suite == "vm":
         out["daemon"] = {k: os.environ.get(f"MPD_REAL_{k.upper()}")
                          for k in ("version", "release", "luns", "paths")}
+        out["relay"] = os.environ.get("MPD_BENCH_RELAY", "tests/real's relay")
     else:
         out["daemon"] = {"version": "0.9.4", "release": "mpd-sim"}
     with open(a.out, "w", encoding="utf-8") as f:
