@@ -497,6 +497,9 @@ def section(results, mach, sim, vm, vm_skipped):
         + f" Each contender is a fresh process timing each call with a monotonic clock: "
         f"warm-up, then calls for {loop['seconds']:g} s"
         + (f" ({vm['loop']['seconds']:g} s in the VM)" if vm else "")
+        + (f", in the latency tables split into {sim.get('rounds', 1)} rounds"
+           + (f" ({vm.get('rounds', 1)} in the VM)" if vm else "")
+           + " with the contenders taking turns" if sim.get("rounds", 1) > 1 else "")
         + "; medians and commands/s (calls ÷ wall time, so the tail counts)."
         + (f" Every contender runs pinned to CPU {sim['pinning']['client_cpu']} (no "
            "migrations mid-run), and so does the simulator (\"sim 1 CPU\"), except in the "

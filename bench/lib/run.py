@@ -95,23 +95,37 @@ class Runner:
         self.a = args
         self.records = []
         # Time budget per measurement; iterations are only a cap.
+        # The latency set runs in `rounds` rounds, the contenders interleaved
+        # (every other round in reverse order), each round a fresh process
+        # with its share of the time: slow drifts (the guest's path
+        # checker, other load) then hit every contender alike.
         if args.smoke:
             self.loop = {"seconds": 0.01, "iterations": 5, "warmup": 1}
             self.slow_loop = self.loop
+            self.rounds = 1
         elif args.suite == "vm":
             self.loop = {"seconds": 4.0, "iterations": 200000, "warmup": 5}
             self.slow_loop = {"seconds": 4.0, "iterations": 200000, "warmup": 2}
+            self.rounds = 4
         else:
             self.loop = {"seconds": 2.0, "iterations": 1000000, "warmup": 20}
             self.slow_loop = {"seconds": 2.0, "iterations": 1000000, "warmup": 3}
+            self.rounds = 2
+        self.share = 1.0  # of the loop's seconds, for one round
 
-    def run(self, argv, **tags):
-        """Runs one contender process and records its JSON line."""
+    def measure(self, argv):
+        """Runs one contender process and returns its JSON line."""
         p = subprocess.run(argv, capture_output=True, text=True,
                            preexec_fn=pinned(CLIENT_CPU))
         if p.returncode != 0:
             sys.exit(f"run.py: {' '.join(argv)} failed ({p.returncode}):\n{p.stderr}")
-        rec = json.loads(p.stdout.strip().splitlines()[-1])
+        return json.loads(p.stdout.strip().splitlines()[-1])
+
+    def run(self, argv, **tags):
+        """Runs one contender process and records its JSON line."""
+        return self.record(self.measure(argv), tags)
+
+    def record(self, rec, tags):
         rec.update(tags)
         rec["suite"] = self.a.suite
         self.records.append(rec)
@@ -126,10 +140,10 @@ class Runner:
 
     def loop_args(self, style, slow=False):
         lp = self.slow_loop if slow else self.loop
+        seconds = f"{lp['seconds'] * self.share:g}"
         if style == "c":
-            return ["--warmup", str(lp["warmup"]), "--seconds", str(lp["seconds"]),
-                    str(lp["iterations"])]
-        return ["--warmup", str(lp["warmup"]), "--seconds", str(lp["seconds"]),
+            return ["--warmup", str(lp["warmup"]), "--seconds", seconds, str(lp["iterations"])]
+        return ["--warmup", str(lp["warmup"]), "--seconds", seconds,
                 "--iterations", str(lp["iterations"])]
 
     def rust(self, op, reconnect=False):
@@ -171,10 +185,46 @@ class Runner:
         return c
 
     def latency_set(self, size_paths, **placement):
-        for op in ("daemon-state", "topology"):
-            for argv, tags in self.contenders(op):
-                self.run(argv, section="latency", op=op, command=COMMANDS[op],
-                         size_paths=size_paths, **tags, **placement)
+        self.share = 1.0 / self.rounds
+        specs = [(op, argv, tags) for op in ("daemon-state", "topology")
+                 for argv, tags in self.contenders(op)]
+        self.share = 1.0
+        rounds = [[] for _ in specs]
+        for k in range(self.rounds):
+            order = list(enumerate(specs))
+            for i, (op, argv, tags) in order if k % 2 == 0 else reversed(order):
+                rounds[i].append(self.measure(argv))
+        for (op, _, tags), recs in zip(specs, rounds):
+            self.record(merge(recs), dict(section="latency", op=op, command=COMMANDS[op],
+                                          size_paths=size_paths, **tags, **placement))
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def merge(recs):
+    """One record from the rounds of one contender: counts and time summed
+    (so commands/s = all calls / all time), min the least, the median and
+    the p90/p99 the median of the rounds' values; each round kept under
+    "rounds"."""
+    if len(recs) == 1:
+        return recs[0]
+    out = dict(recs[-1])
+    out["iterations"] = sum(r["iterations"] for r in recs)
+    out["total_s"] = sum(r["total_s"] for r in recs)
+    out["ops_per_s"] = out["iterations"] / out["total_s"]
+    out["mean_us"] = sum(r["mean_us"] * r["iterations"] for r in recs) / out["iterations"]
+    out["min_us"] = min(r["min_us"] for r in recs)
+    for k in ("median_us", "p90_us", "p99_us"):
+        out[k] = median([r[k] for r in recs])
+    if any("peak_rss_kib" in r for r in recs):
+        out["peak_rss_kib"] = max(r.get("peak_rss_kib", 0) for r in recs)
+    out["rounds"] = [{k: r[k] for k in ("iterations", "total_s", "median_us", "ops_per_s")}
+                     for r in recs]
+    return out
 
 
 class Sim:
@@ -290,6 +340,7 @@ def main():
         "started": started,
         "seconds": round(time.time() - started, 1),
         "loop": r.loop,
+        "rounds": r.rounds,
         "pinning": ({"client_cpu": CLIENT_CPU,
                      "daemon_cpu": CLIENT_CPU if a.suite == "sim" else None,
                      "split_daemon_cpu": OTHER_CPU if a.suite == "sim" else None}
