@@ -265,10 +265,59 @@ fn json_error(e: serde_json::Error) -> Error {
     Error::parse("topology json", e.to_string())
 }
 
+/// The daemon prints names into its JSON as they are, without escaping: a
+/// device-mapper name with a backslash (e.g. `space\x20map`, as
+/// device-mapper's name mangling shows a space) makes an invalid escape.
+/// When a reply does not parse, each backslash that does not start a valid
+/// JSON escape is read as a literal backslash and the reply is parsed once
+/// more; if that fails too, the first error is the one reported.
+fn from_daemon_json(text: &str) -> Result<JsonReply, Error> {
+    match serde_json::from_str(text) {
+        Ok(r) => Ok(r),
+        Err(first) => match escape_stray_backslashes(text) {
+            Some(fixed) => serde_json::from_str(&fixed).map_err(|_| json_error(first)),
+            None => Err(json_error(first)),
+        },
+    }
+}
+
+/// `text` with every backslash that does not begin a valid JSON escape
+/// doubled, or `None` when there is none.
+fn escape_stray_backslashes(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let valid_at = |i: usize| match b.get(i + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => true,
+        Some(b'u') => b.len() > i + 5 && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit),
+        _ => false,
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if valid_at(i) {
+                i += 2;
+                continue;
+            }
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+            o.push_str(&text[copied..=i]);
+            o.push('\\');
+            copied = i + 1;
+        }
+        i += 1;
+    }
+    let mut o = out?;
+    o.push_str(&text[copied..]);
+    Some(o)
+}
+
 /// Parses `show maps json` or `show map M json` (a single map becomes a
 /// one-element topology).
+///
+/// Names the daemon printed with a backslash that JSON does not accept
+/// (device-mapper's mangled names, `space\x20map`) are read literally.
 pub fn parse_topology_json(text: &str) -> Result<Topology, Error> {
-    let r: JsonReply = serde_json::from_str(text).map_err(json_error)?;
+    let r = from_daemon_json(text)?;
     let maps = match (r.maps, r.map) {
         (Some(maps), None) => maps,
         (None, Some(map)) => vec![map],
@@ -489,6 +538,24 @@ mod tests {
         let t = parse_topology_json(r#"{"map": {"name": "m", "path_groups": [{"paths": [{"dev": "sda", "dev_t": "8:0", "marginal_st": "normal"}]}]}}"#).unwrap();
         let again: Topology = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
         assert_eq!(t, again);
+    }
+
+    #[test]
+    fn unescaped_backslashes_in_names_are_read_literally() {
+        // As 0.9.4 and 0.11.1 print a map whose dm name is mangled.
+        let text = "{\n   \"major_version\": 0,\n   \"minor_version\": 1,\n   \"maps\": [{\n      \"name\" : \"space\\x20map\",\n      \"uuid\" : \"3600\\u0041\",\n      \"path_groups\": []\n   }]\n}\n";
+        let t = parse_topology_json(text).unwrap();
+        assert_eq!(t.maps[0].name, "space\\x20map");
+        // A valid escape keeps its meaning.
+        assert_eq!(t.maps[0].uuid.as_deref(), Some("3600A"));
+        assert_eq!(escape_stray_backslashes(r#"{"a": "\\n"}"#), None);
+        assert_eq!(
+            escape_stray_backslashes(r#""a\x" "\u12" "\"#).as_deref(),
+            Some(r#""a\\x" "\\u12" "\\"#)
+        );
+        // Still invalid after the repair: the first error is reported.
+        let e = parse_topology_json(r#"{"maps": [{"name": "a\x"#).unwrap_err();
+        assert!(e.to_string().contains("invalid escape"), "{e}");
     }
 
     #[test]
