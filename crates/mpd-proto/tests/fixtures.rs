@@ -598,3 +598,18 @@ fn recorded_commands_render_from_typed_commands() {
         assert_eq!(tokens, mpd_proto::quote::tokenize(sent[id]), "{id}");
     }
 }
+
+/// A live 0.11.1 reply with a dm-mangled phantom map (`space\x20map`) whose
+/// name the daemon printed without JSON escaping: not valid JSON, but the
+/// topology still parses, with the name read literally.
+#[test]
+fn json_topology_with_an_unescaped_mangled_name() {
+    let path = dir().join("../live/0.11.1-mangled-alias-show-maps-json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_err());
+    let t = mpd_proto::model::topology::parse_topology_json(&text).unwrap();
+    let names: Vec<_> = t.maps.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["mpatha", "space map", "space\\x20map"]);
+    assert_eq!(t.maps[1].uuid, t.maps[2].uuid);
+    assert!(t.paths().count() >= 4);
+}
