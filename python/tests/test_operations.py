@@ -174,6 +174,10 @@ def test_topology(vclient: Client) -> None:
         ("mpathb", "sdb"),
         ("mpathb", "sdd"),
     ]
+    pairs = t.paths()
+    # One object per map, shared by the pairs of its paths.
+    assert pairs[0][0] is pairs[1][0] and pairs[0][0] == t.maps[0]
+    assert pairs[1][0] is not pairs[2][0]
 
 
 def test_topology_shows_a_failed_path(vclient: Client) -> None:

@@ -264,16 +264,18 @@ model! {
     }
 
     /// Every path of every map, as (map, path) pairs.
+    /// Each map is one object, shared by the pairs of its paths.
     fn paths(&self, py: Python<'_>) -> PyResult<Vec<(Py<MapTopology>, Py<TopologyPath>)>> {
-        self.inner
-            .paths()
-            .map(|(m, p)| {
-                Ok((
-                    Py::new(py, MapTopology::from(m.clone()))?,
-                    Py::new(py, TopologyPath::from(p.clone()))?,
-                ))
-            })
-            .collect()
+        let mut pairs = Vec::new();
+        for m in &self.inner.maps {
+            let map = Py::new(py, MapTopology::from(m.clone()))?;
+            for g in &m.path_groups {
+                for p in &g.paths {
+                    pairs.push((map.clone_ref(py), Py::new(py, TopologyPath::from(p.clone()))?));
+                }
+            }
+        }
+        Ok(pairs)
     }
 }
 
