@@ -267,13 +267,17 @@ model! {
     /// Each map is one object, shared by the pairs of its paths.
     fn paths(&self, py: Python<'_>) -> PyResult<Vec<(Py<MapTopology>, Py<TopologyPath>)>> {
         let mut pairs = Vec::new();
-        for m in &self.inner.maps {
-            let map = Py::new(py, MapTopology::from(m.clone()))?;
-            for g in &m.path_groups {
-                for p in &g.paths {
-                    pairs.push((map.clone_ref(py), Py::new(py, TopologyPath::from(p.clone()))?));
+        let mut current: Option<(&mpd_proto::model::MapTopology, Py<MapTopology>)> = None;
+        for (m, p) in self.inner.paths() {
+            let map = match &current {
+                Some((last, obj)) if std::ptr::eq(*last, m) => obj.clone_ref(py),
+                _ => {
+                    let obj = Py::new(py, MapTopology::from(m.clone()))?;
+                    current = Some((m, obj.clone_ref(py)));
+                    obj
                 }
-            }
+            };
+            pairs.push((map, Py::new(py, TopologyPath::from(p.clone()))?));
         }
         Ok(pairs)
     }
