@@ -11,8 +11,9 @@
 
 mod common;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use common::run_dependent;
 use mpd_sim::{Address, CheckerState, DmPathState, Privilege, Sim, Version};
@@ -107,4 +108,30 @@ fn official_client_against_default_abstract_address() {
     // The client's exit status follows the daemon's "fail".
     let (out, code) = client(&bin, &["fail", "path", "nosuchpath"]);
     assert_eq!((out.as_str(), code), ("fail\n", 1));
+
+    // Interactive mode (`multipathd -k`), commands on stdin, one connection.
+    let mut child = Command::new(&bin)
+        .arg("-k")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"show maps raw format %n\nreinstate path sda\nshow maps raw format %N\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        // sda comes back at the checker's next run, not yet.
+        "mpatha\nmpathb\nok\n1\n2\n"
+    );
+    sim.checker_pass();
+    assert_eq!(
+        sim.state().path("sda").unwrap().dm_state,
+        DmPathState::Active
+    );
 }
