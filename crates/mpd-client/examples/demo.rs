@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use mpd_client::{Client, Error, Path};
+use mpd_client::{Client, Error, Path, PathDmState};
 
 fn show_paths(paths: &[Path]) {
     let header = ["device", "dev_t", "dm", "checker", "dev", "map", "hcil"];
@@ -23,9 +23,9 @@ fn show_paths(paths: &[Path]) {
             "  {:<8} {:<7} {:<8} {:<10} {:<8} {:<10} {}",
             p.device,
             format!("{}:{}", p.major, p.minor),
-            p.dm_state.as_deref().unwrap_or("-"),
-            p.checker_state.as_deref().unwrap_or("-"),
-            p.status.as_deref().unwrap_or("-"),
+            p.dm_state.as_ref().map(|s| s.as_str()).unwrap_or("-"),
+            p.checker_state.as_ref().map(|s| s.as_str()).unwrap_or("-"),
+            p.dev_state.as_ref().map(|s| s.as_str()).unwrap_or("-"),
             p.map.as_deref().unwrap_or("-"),
             p.hcil.as_deref().unwrap_or("-"),
         );
@@ -40,8 +40,8 @@ fn state_of(client: &mut Client, dev: &str) -> Result<(String, String), Error> {
         reply: String::new(),
     })?;
     Ok((
-        p.dm_state.unwrap_or_default(),
-        p.checker_state.unwrap_or_default(),
+        p.dm_state.map(|s| s.to_string()).unwrap_or_default(),
+        p.checker_state.map(|s| s.to_string()).unwrap_or_default(),
     ))
 }
 
@@ -101,16 +101,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             m.name,
             m.uuid.as_deref().unwrap_or("?"),
             m.device.as_deref().unwrap_or("?"),
-            m.dm_state.as_deref().unwrap_or("?"),
+            m.dm_state.as_ref().map(|s| s.as_str()).unwrap_or("?"),
             m.features.as_deref().unwrap_or("?"),
-            m.queueing.as_deref().unwrap_or("-"),
+            m.queueing.as_ref().map_or("-".into(), |q| q.to_string()),
         );
         for g in &m.path_groups {
             let devs: Vec<&str> = g.paths.iter().map(|p| p.device.as_str()).collect();
             println!(
                 "    group {} {} prio={} [{}]",
-                g.group.unwrap_or(0),
-                g.dm_state.as_deref().unwrap_or("?"),
+                g.number.unwrap_or(0),
+                g.dm_state.as_ref().map(|s| s.as_str()).unwrap_or("?"),
                 g.priority.map_or("-".into(), |p| p.to_string()),
                 devs.join(", ")
             );
@@ -123,7 +123,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  {:<10} {:<6} paths={} size={}",
             m.name,
             m.device.unwrap_or_default(),
-            m.paths.unwrap_or(0),
+            m.active_paths.unwrap_or(0),
             m.size.unwrap_or_default()
         );
     }
@@ -138,9 +138,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // A path whose map keeps another active path, so I/O never stops.
     let victim = paths.iter().find(|p| {
-        p.dm_state.as_deref() == Some("active")
+        p.dm_state == Some(PathDmState::Active)
             && paths.iter().any(|q| {
-                q.device != p.device && q.map == p.map && q.dm_state.as_deref() == Some("active")
+                q.device != p.device && q.map == p.map && q.dm_state == Some(PathDmState::Active)
             })
     });
     let Some(victim) = victim else {

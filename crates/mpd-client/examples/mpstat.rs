@@ -28,14 +28,14 @@ fn main() -> Result<(), Error> {
             map.name,
             map.uuid.as_deref().unwrap_or("?"),
             map.device.as_deref().unwrap_or("?"),
-            map.dm_state.as_deref().unwrap_or("?")
+            map.dm_state.as_ref().map(|s| s.as_str()).unwrap_or("?")
         );
         for group in &map.path_groups {
             println!(
                 "  group {} prio={:?} {}",
-                group.group.unwrap_or(0),
+                group.number.unwrap_or(0),
                 group.priority,
-                group.dm_state.as_deref().unwrap_or("?")
+                group.dm_state.as_ref().map(|s| s.as_str()).unwrap_or("?")
             );
             for p in &group.paths {
                 println!(
@@ -43,8 +43,8 @@ fn main() -> Result<(), Error> {
                     p.device,
                     p.major.unwrap_or(0),
                     p.minor.unwrap_or(0),
-                    p.dm_state.as_deref().unwrap_or("?"),
-                    p.checker_state.as_deref().unwrap_or("?")
+                    p.dm_state.as_ref().map(|s| s.as_str()).unwrap_or("?"),
+                    p.checker_state.as_ref().map(|s| s.as_str()).unwrap_or("?")
                 );
             }
         }

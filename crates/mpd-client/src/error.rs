@@ -65,8 +65,18 @@ pub enum Error {
         /// The daemon's reply.
         reply: String,
     },
-    /// The daemon answered `fail`: no such map or path, or the action
-    /// could not be done.
+    /// The daemon said the map or path does not exist (`fail` + `device
+    /// not found`, 0.10+). Older daemons answer a bare `fail`, which is
+    /// [`Error::CommandFailed`].
+    #[error("{command:?}: no such map or path (the daemon answered \"device not found\")")]
+    NotFound {
+        /// The command.
+        command: String,
+        /// The daemon's full reply.
+        reply: String,
+    },
+    /// The daemon answered `fail`: the action could not be done (on
+    /// daemons before 0.10, also: no such map or path).
     #[error("{command:?} failed{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
     CommandFailed {
         /// The command.
@@ -115,12 +125,111 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is, without its details: one flat
+/// list for matching, for exit codes, and for the bindings (each Python
+/// exception class and each C result code corresponds to one kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::InvalidArgument`].
+    InvalidArgument,
+    /// [`Error::Connect`].
+    Connect,
+    /// [`Error::Timeout`].
+    Timeout,
+    /// [`Error::ConnectionClosed`].
+    ConnectionClosed,
+    /// [`Error::Protocol`].
+    Protocol,
+    /// [`Error::PermissionDenied`].
+    PermissionDenied,
+    /// [`Error::NotFound`].
+    NotFound,
+    /// [`Error::CommandFailed`].
+    CommandFailed,
+    /// [`Error::UnknownCommand`].
+    UnknownCommand,
+    /// [`Error::Blacklisted`].
+    Blacklisted,
+    /// [`Error::MapInUse`].
+    MapInUse,
+    /// [`Error::Io`].
+    Io,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::Connect,
+        ErrorKind::Timeout,
+        ErrorKind::ConnectionClosed,
+        ErrorKind::Protocol,
+        ErrorKind::PermissionDenied,
+        ErrorKind::NotFound,
+        ErrorKind::CommandFailed,
+        ErrorKind::UnknownCommand,
+        ErrorKind::Blacklisted,
+        ErrorKind::MapInUse,
+        ErrorKind::Io,
+    ];
+
+    /// A stable identifier in snake case (`not_found`): the bindings name
+    /// their exception class and result code after it (`MPD_NOT_FOUND`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::Connect => "connect",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::ConnectionClosed => "connection_closed",
+            ErrorKind::Protocol => "protocol",
+            ErrorKind::PermissionDenied => "permission_denied",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::CommandFailed => "command_failed",
+            ErrorKind::UnknownCommand => "unknown_command",
+            ErrorKind::Blacklisted => "blacklisted",
+            ErrorKind::MapInUse => "map_in_use",
+            ErrorKind::Io => "io",
+        }
+    }
+
+    /// The kind with this [`name`](Self::name).
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl Error {
-    /// True when the daemon said the map or path does not exist. Only
-    /// 0.10+ say so explicitly; older daemons answer a bare `fail`, which
-    /// this cannot tell apart from other failures.
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
+            Error::Connect { .. } => ErrorKind::Connect,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::ConnectionClosed { .. } => ErrorKind::ConnectionClosed,
+            Error::Protocol { .. } => ErrorKind::Protocol,
+            Error::PermissionDenied { .. } => ErrorKind::PermissionDenied,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::CommandFailed { .. } => ErrorKind::CommandFailed,
+            Error::UnknownCommand { .. } => ErrorKind::UnknownCommand,
+            Error::Blacklisted { .. } => ErrorKind::Blacklisted,
+            Error::MapInUse { .. } => ErrorKind::MapInUse,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// True when the daemon said the map or path does not exist
+    /// ([`Error::NotFound`]). Only 0.10+ say so explicitly; older daemons
+    /// answer a bare `fail` ([`Error::CommandFailed`]), which cannot be
+    /// told apart from other failures.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::CommandFailed { message: Some(m), .. } if m == "device not found")
+        self.kind() == ErrorKind::NotFound
     }
 
     /// The command this error is about, when there was one.
@@ -131,6 +240,7 @@ impl Error {
             | Error::ConnectionClosed { command, .. }
             | Error::Protocol { command, .. }
             | Error::PermissionDenied { command, .. }
+            | Error::NotFound { command, .. }
             | Error::CommandFailed { command, .. }
             | Error::UnknownCommand { command, .. }
             | Error::Blacklisted { command }
@@ -143,6 +253,7 @@ impl Error {
     pub fn reply(&self) -> Option<&str> {
         match self {
             Error::PermissionDenied { reply, .. }
+            | Error::NotFound { reply, .. }
             | Error::CommandFailed { reply, .. }
             | Error::UnknownCommand { reply, .. }
             | Error::MapInUse { reply, .. } => Some(reply),
@@ -173,7 +284,12 @@ impl Error {
                 version: f.version(),
                 reply: f.text,
             },
-            // Failed, DeviceNotFound, and kinds added later.
+            FailureKind::DeviceNotFound => Error::NotFound {
+                command,
+                reply: f.text,
+            },
+            // `Failed`, and kinds a newer mpd-proto may add: the daemon
+            // said `fail`, with its reason kept.
             _ => Error::CommandFailed {
                 command,
                 message: f.message,

@@ -33,11 +33,12 @@ mod transport;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use mpd_proto;
 pub use mpd_proto::model::pr::{PrKey, PrStatus};
 pub use mpd_proto::model::{
-    DaemonState, DaemonStatus, Map, MapStats, MapStatus, MapTopology, Path, PathGroup, Topology,
+    CheckerState, DaemonState, DaemonStatus, DevState, GroupState, Map, MapDmState, MapStats,
+    MapStatus, MapTopology, MarginalState, Path, PathDmState, PathGroup, Queueing, Topology,
     TopologyPath,
 };
 pub use mpd_proto::{Command, DaemonVersion, Reply};

@@ -27,7 +27,7 @@ use std::io::Write;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use mpd_client::{Client, Error, Map, Path};
+use mpd_client::{Client, Error, Map, MapDmState, Path, PathDmState};
 use mpd_proto::DaemonVersion;
 
 /// Printed by a plain `cargo test`, straight to stderr (libtest captures
@@ -123,7 +123,8 @@ fn find<'a>(paths: &'a [Path], dev: &str) -> Option<&'a Path> {
 }
 
 fn healthy(p: &Path) -> bool {
-    p.dm_state.as_deref() == Some("active") && p.checker_state.as_deref() == Some("ready")
+    p.dm_state.as_ref().map(|s| s.as_str()) == Some("active")
+        && p.checker_state.as_ref().map(|s| s.as_str()) == Some("ready")
 }
 
 impl Daemon {
@@ -139,10 +140,12 @@ impl Daemon {
             let good = match (c.list_maps(), c.list_paths(), c.map_status()) {
                 (Ok(ms), Ok(ps), Ok(st)) => {
                     ms.len() == luns
-                        && ms.iter().all(|m| m.paths == Some(paths as u32))
+                        && ms.iter().all(|m| m.active_paths == Some(paths as u32))
                         && ps.len() == luns * paths
                         && ps.iter().all(healthy)
-                        && st.iter().all(|s| s.dm_state.as_deref() == Some("active"))
+                        && st
+                            .iter()
+                            .all(|s| s.dm_state.as_ref().map(|s| s.as_str()) == Some("active"))
                         && c.status().map(|s| !s.busy).unwrap_or(false)
                 }
                 _ => false,
@@ -266,7 +269,7 @@ fn lists_agree_with_each_other_and_with_show_topology() {
         assert_eq!((&tt.uuid, &tt.device), (&t.uuid, &t.device));
         assert_eq!(m.size, tt.size);
         let in_groups: usize = t.path_groups.iter().map(|g| g.paths.len()).sum();
-        assert_eq!(m.paths, Some(in_groups as u32));
+        assert_eq!(m.active_paths, Some(in_groups as u32));
         assert_eq!(t.path_groups.len(), tt.path_groups.len());
         for (g, tg) in t.path_groups.iter().zip(&tt.path_groups) {
             assert_eq!((&g.selector, g.priority), (&tg.selector, tg.priority));
@@ -339,7 +342,7 @@ fn fail_path_is_failed_within_the_checker_interval_and_reinstate_path_active_aga
                 .find(|tp| tp.device == dev)
                 .and_then(|tp| tp.dm_state.clone());
             let done =
-                p.dm_state.as_deref() == Some("failed") && in_topology.as_deref() == Some("failed");
+                p.dm_state == Some(PathDmState::Failed) && in_topology == Some(PathDmState::Failed);
             seen = Some(p);
             done
         })
@@ -385,15 +388,22 @@ fn suspend_and_resume_show_in_map_status() {
     d.c.resume_map(&map).unwrap();
     let resumed = d.status(&map).dm_state;
 
-    assert_eq!(before.as_deref(), Some("active"));
-    assert_eq!(suspended.dm_state.as_deref(), Some("suspend"));
+    assert_eq!(before, Some(MapDmState::Active));
+    assert_eq!(
+        suspended.dm_state.as_ref().map(|s| s.as_str()),
+        Some("suspend")
+    );
     let m = listed.iter().find(|m| m.name == map).unwrap();
-    assert_eq!(m.dm_state.as_deref(), Some("suspend"), "list_maps: {m:?}");
+    assert_eq!(
+        m.dm_state.as_ref().map(|s| s.as_str()),
+        Some("suspend"),
+        "list_maps: {m:?}"
+    );
     assert!(
-        others.iter().all(|s| s.as_deref() == Some("active")),
+        others.iter().all(|s| *s == Some(MapDmState::Active)),
         "only {map} is suspended: {others:?}"
     );
-    assert_eq!(resumed.as_deref(), Some("active"));
+    assert_eq!(resumed, Some(MapDmState::Active));
 }
 
 #[test]
@@ -406,7 +416,7 @@ fn queueing_per_map_and_on_all_maps_shows_in_map_status() {
             d.c.map_status()
                 .unwrap()
                 .into_iter()
-                .map(|s| (s.name, s.queueing))
+                .map(|s| (s.name, s.queueing.map(|q| q.to_string())))
                 .collect();
         v.sort();
         v
@@ -438,7 +448,11 @@ fn queueing_per_map_and_on_all_maps_shows_in_map_status() {
         }
     }
     let m: &Map = listed.iter().find(|m| m.name == map).unwrap();
-    assert_eq!(m.queueing.as_deref(), Some("off"), "list_maps: {m:?}");
+    assert_eq!(
+        m.queueing.as_ref().map(|q| q.to_string()).as_deref(),
+        Some("off"),
+        "list_maps: {m:?}"
+    );
     for ((name, q), (_, r)) in one_back.iter().zip(&restored) {
         if *name == map {
             assert_eq!(q, r, "{name} after restore_map_queuing");
@@ -497,7 +511,7 @@ fn remove_path_and_add_path_change_the_lists() {
             let ms = c.list_maps().unwrap();
             let t = c.map_topology(&map).unwrap();
             find(&ps, &dev).is_none()
-                && ms.iter().find(|m| m.name == map).unwrap().paths == Some(per_map - 1)
+                && ms.iter().find(|m| m.name == map).unwrap().active_paths == Some(per_map - 1)
                 && !t
                     .path_groups
                     .iter()
@@ -515,7 +529,7 @@ fn remove_path_and_add_path_change_the_lists() {
         let ps = c.list_paths().unwrap();
         let ms = c.list_maps().unwrap();
         find(&ps, &dev).is_some_and(|p| p.map.as_deref() == Some(&map))
-            && ms.iter().find(|m| m.name == map).unwrap().paths == Some(per_map)
+            && ms.iter().find(|m| m.name == map).unwrap().active_paths == Some(per_map)
     });
 }
 
@@ -755,17 +769,24 @@ fn a_map_alias_with_a_space_is_addressed_by_name() {
     d.c.suspend_map(&alias).unwrap();
     let suspended = d.status(&alias).dm_state;
     d.c.resume_map(&alias).unwrap();
-    assert_eq!(suspended.as_deref(), Some("suspend"));
-    assert_eq!(d.status(&alias).dm_state.as_deref(), Some("active"));
+    assert_eq!(suspended, Some(MapDmState::Suspend));
+    assert_eq!(
+        d.status(&alias).dm_state.as_ref().map(|s| s.as_str()),
+        Some("active")
+    );
 
-    let before = d.status(&alias).queueing;
+    let before = d.status(&alias).queueing.map(|q| q.to_string());
     d.c.disable_map_queuing(&alias).unwrap();
-    let off = d.status(&alias).queueing;
+    let off = d.status(&alias).queueing.map(|q| q.to_string());
     d.c.restore_map_queuing(&alias).unwrap();
     assert_eq!(off.as_deref(), Some("off"));
     let restored = d.restored_queueing(before.as_deref().unwrap());
     assert_eq!(
-        d.status(&alias).queueing.as_deref(),
+        d.status(&alias)
+            .queueing
+            .as_ref()
+            .map(|q| q.to_string())
+            .as_deref(),
         Some(restored.as_str())
     );
 

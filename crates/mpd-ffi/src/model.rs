@@ -23,6 +23,11 @@ use crate::ffi::{
 
 type OptStr = Option<CString>;
 
+/// A state enum as the daemon's word.
+fn opt_word(s: Option<impl std::fmt::Display>) -> OptStr {
+    s.map(|s| cstring(s.to_string()))
+}
+
 /// The element at `i` of an object's list, NULL when out of range.
 fn element<T>(items: &[T], i: usize) -> *const T {
     items.get(i).map_or(ptr::null(), |x| x as *const T)
@@ -70,9 +75,9 @@ impl From<Path> for mpd_path {
             major: p.major,
             minor: p.minor,
             uuid: opt_cstring(p.uuid),
-            status: opt_cstring(p.status),
-            dm_state: opt_cstring(p.dm_state),
-            checker_state: opt_cstring(p.checker_state),
+            status: opt_word(p.dev_state),
+            dm_state: opt_word(p.dm_state),
+            checker_state: opt_word(p.checker_state),
             map: opt_cstring(p.map),
             hcil: opt_cstring(p.hcil),
             priority: p.priority,
@@ -80,7 +85,7 @@ impl From<Path> for mpd_path {
             product: opt_cstring(p.product),
             revision: opt_cstring(p.revision),
             serial: opt_cstring(p.serial),
-            marginal: p.marginal,
+            marginal: p.marginal.and_then(|m| m.as_flag()),
             checker: opt_cstring(p.checker),
         }
     }
@@ -258,9 +263,9 @@ impl From<Map> for mpd_map {
             name: cstring(m.name),
             uuid: opt_cstring(m.uuid),
             device: opt_cstring(m.device),
-            paths: m.paths,
-            queueing: opt_cstring(m.queueing),
-            dm_state: opt_cstring(m.dm_state),
+            paths: m.active_paths,
+            queueing: opt_word(m.queueing),
+            dm_state: opt_word(m.dm_state),
             size: opt_cstring(m.size),
             features: opt_cstring(m.features),
             hwhandler: opt_cstring(m.hwhandler),
@@ -484,10 +489,10 @@ impl From<MapTopology> for mpd_map_topology {
             uuid: opt_cstring(m.uuid),
             device: opt_cstring(m.device),
             failback: opt_cstring(m.failback),
-            queueing: opt_cstring(m.queueing),
-            paths: m.paths,
+            queueing: opt_word(m.queueing),
+            paths: m.active_paths,
             write_prot: opt_cstring(m.write_prot),
-            dm_state: opt_cstring(m.dm_state),
+            dm_state: opt_word(m.dm_state),
             features: opt_cstring(m.features),
             hwhandler: opt_cstring(m.hwhandler),
             action: opt_cstring(m.action),
@@ -514,9 +519,9 @@ impl From<PathGroup> for mpd_path_group {
         mpd_path_group {
             selector: opt_cstring(g.selector),
             priority: g.priority,
-            dm_state: opt_cstring(g.dm_state),
-            marginal: g.marginal,
-            group: g.group,
+            dm_state: opt_word(g.dm_state),
+            marginal: g.marginal.and_then(|m| m.as_flag()),
+            group: g.number,
             paths: g.paths.into_iter().map(mpd_topology_path::from).collect(),
         }
     }
@@ -528,9 +533,9 @@ impl From<TopologyPath> for mpd_topology_path {
             device: cstring(p.device),
             major: p.major,
             minor: p.minor,
-            dm_state: opt_cstring(p.dm_state),
-            status: opt_cstring(p.status),
-            checker_state: opt_cstring(p.checker_state),
+            dm_state: opt_word(p.dm_state),
+            status: opt_word(p.dev_state),
+            checker_state: opt_word(p.checker_state),
             checker: opt_cstring(p.checker),
             priority: p.priority,
             host_wwnn: opt_cstring(p.host_wwnn),
@@ -539,7 +544,7 @@ impl From<TopologyPath> for mpd_topology_path {
             target_wwpn: opt_cstring(p.target_wwpn),
             host_adapter: opt_cstring(p.host_adapter),
             lun_hex: opt_cstring(p.lun_hex),
-            marginal: p.marginal,
+            marginal: p.marginal.and_then(|m| m.as_flag()),
             hcil: opt_cstring(p.hcil),
         }
     }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use mpd_proto::frame::payload_text;
-use mpd_proto::model::{maps, paths, status, topology, MapField, PathField};
+use mpd_proto::model::{maps, paths, status, topology, MapField, MarginalState, PathField};
 use mpd_proto::reply::{classify, FailureKind};
 use mpd_proto::{Command, DaemonVersion, Reply, ReplyShape};
 
@@ -243,9 +243,9 @@ fn path_lists() {
             assert_eq!(p.hcil.as_deref(), Some(hcil));
             assert_eq!(p.priority, Some(prio));
             assert_eq!(p.serial.as_deref(), Some(serial));
-            assert_eq!(p.status.as_deref(), Some("running"));
-            assert_eq!(p.dm_state.as_deref(), Some("active"));
-            assert_eq!(p.checker_state.as_deref(), Some("ready"));
+            assert_eq!(p.dev_state.as_ref().map(|s| s.as_str()), Some("running"));
+            assert_eq!(p.dm_state.as_ref().map(|s| s.as_str()), Some("active"));
+            assert_eq!(p.checker_state.as_ref().map(|s| s.as_str()), Some("ready"));
             assert_eq!(
                 (p.vendor.as_deref(), p.product.as_deref()),
                 (Some("Linux"), Some("scsi_debug"))
@@ -323,9 +323,9 @@ fn map_lists() {
             assert_eq!(m.name, name);
             assert_eq!(m.uuid.as_deref(), Some(wwid));
             assert_eq!(m.device.as_deref(), Some(dm));
-            assert_eq!(m.paths, Some(2));
+            assert_eq!(m.active_paths, Some(2));
             assert_eq!(m.queueing, None);
-            assert_eq!(m.dm_state.as_deref(), Some("active"));
+            assert_eq!(m.dm_state.as_ref().map(|s| s.as_str()), Some("active"));
             assert_eq!(m.size.as_deref(), Some("16M"));
             assert_eq!(
                 (m.vendor.as_deref(), m.product.as_deref()),
@@ -361,9 +361,9 @@ fn map_status_and_stats() {
         assert_eq!(s[0].failback, failback);
         assert_eq!(
             (
-                s[0].queueing.as_deref(),
-                s[0].paths,
-                s[0].dm_state.as_deref(),
+                s[0].queueing.as_ref().map(|q| q.to_string()).as_deref(),
+                s[0].active_paths,
+                s[0].dm_state.as_ref().map(|s| s.as_str()),
                 s[0].write_prot.as_deref()
             ),
             (None, Some(2), Some("active"), Some("rw"))
@@ -371,16 +371,24 @@ fn map_status_and_stats() {
         // Suspended (034), queueing off on one map (040) and on all (043).
         let s = status::parse_map_status(&data(v, "034")).unwrap();
         assert_eq!(
-            (s[0].dm_state.as_deref(), s[1].dm_state.as_deref()),
+            (
+                s[0].dm_state.as_ref().map(|s| s.as_str()),
+                s[1].dm_state.as_ref().map(|s| s.as_str())
+            ),
             (Some("suspend"), Some("active"))
         );
         let s = status::parse_map_status(&data(v, "040")).unwrap();
         assert_eq!(
-            (s[0].queueing.as_deref(), s[1].queueing.as_deref()),
+            (
+                s[0].queueing.as_ref().map(|q| q.to_string()).as_deref(),
+                s[1].queueing.as_ref().map(|q| q.to_string()).as_deref()
+            ),
             (Some("off"), None)
         );
         let s = status::parse_map_status(&data(v, "043")).unwrap();
-        assert!(s.iter().all(|m| m.queueing.as_deref() == Some("off")));
+        assert!(s
+            .iter()
+            .all(|m| m.queueing.as_ref().map(|q| q.to_string()).as_deref() == Some("off")));
 
         let st = status::parse_map_stats(&data(v, "006")).unwrap();
         assert_eq!(st.len(), 2);
@@ -398,11 +406,11 @@ fn map_status_and_stats() {
     }
     // 0.8.5 counts both paths of the suspended map; 0.9+ one (sda is still failed).
     assert_eq!(
-        status::parse_map_status(&data("0.8.5", "034")).unwrap()[0].paths,
+        status::parse_map_status(&data("0.8.5", "034")).unwrap()[0].active_paths,
         Some(2)
     );
     assert_eq!(
-        status::parse_map_status(&data("0.9.4", "034")).unwrap()[0].paths,
+        status::parse_map_status(&data("0.9.4", "034")).unwrap()[0].active_paths,
         Some(1)
     );
 }
@@ -441,7 +449,7 @@ fn json_topology() {
             assert_eq!(m.name, "mpathb");
             assert_eq!(m.uuid.as_deref(), Some("1Linux_scsi_debug_2001"));
             assert_eq!(m.device.as_deref(), Some("dm-1"));
-            assert_eq!(m.paths, Some(2));
+            assert_eq!(m.active_paths, Some(2));
             assert_eq!(m.write_prot.as_deref(), Some("rw"));
             assert_eq!(m.features.as_deref(), Some("0"));
             assert_eq!(m.hwhandler.as_deref(), Some("1 alua"));
@@ -458,17 +466,27 @@ fn json_topology() {
             assert_eq!(m.path_groups.len(), 2);
             let g = &m.path_groups[1];
             assert_eq!(
-                (g.selector.as_deref(), g.priority, g.group, g.marginal),
-                (Some("service-time 0"), Some(10), Some(2), Some(false))
+                (
+                    g.selector.as_deref(),
+                    g.priority,
+                    g.number,
+                    g.marginal.clone()
+                ),
+                (
+                    Some("service-time 0"),
+                    Some(10),
+                    Some(2),
+                    Some(MarginalState::Normal)
+                )
             );
             let path = &g.paths[0];
             assert_eq!(path.device, "sdd");
             assert_eq!((path.major, path.minor), (Some(8), Some(48)));
             assert_eq!(
                 (
-                    path.dm_state.as_deref(),
-                    path.status.as_deref(),
-                    path.checker_state.as_deref()
+                    path.dm_state.as_ref().map(|s| s.as_str()),
+                    path.dev_state.as_ref().map(|s| s.as_str()),
+                    path.checker_state.as_ref().map(|s| s.as_str())
                 ),
                 (Some("active"), Some("running"), Some("ready"))
             );
@@ -497,7 +515,10 @@ fn json_topology() {
         // 077 was recorded after switchgroup: action empty, group 1 enabled.
         let m = topology::parse_map_json(&data(v, "077")).unwrap();
         assert_eq!(
-            (m.action.as_deref(), m.path_groups[0].dm_state.as_deref()),
+            (
+                m.action.as_deref(),
+                m.path_groups[0].dm_state.as_ref().map(|s| s.as_str())
+            ),
             (None, Some("enabled"))
         );
         let m = topology::parse_map_json(&data(v, "010")).unwrap();
@@ -525,8 +546,8 @@ fn text_topology_agrees_with_json() {
                 assert_eq!(a.path_groups.len(), b.path_groups.len());
                 for (ga, gb) in a.path_groups.iter().zip(&b.path_groups) {
                     assert_eq!(
-                        (&ga.selector, ga.priority, &ga.dm_state, ga.group),
-                        (&gb.selector, gb.priority, &gb.dm_state, gb.group)
+                        (&ga.selector, ga.priority, &ga.dm_state, ga.number),
+                        (&gb.selector, gb.priority, &gb.dm_state, gb.number)
                     );
                     for (pa, pb) in ga.paths.iter().zip(&gb.paths) {
                         assert_eq!(
@@ -534,8 +555,8 @@ fn text_topology_agrees_with_json() {
                             (&pb.device, pb.major, pb.minor)
                         );
                         assert_eq!(
-                            (&pa.dm_state, &pa.checker_state, &pa.status),
-                            (&pb.dm_state, &pb.checker_state, &pb.status)
+                            (&pa.dm_state, &pa.checker_state, &pa.dev_state),
+                            (&pb.dm_state, &pb.checker_state, &pb.dev_state)
                         );
                         assert!(pa.hcil.is_some());
                     }

@@ -40,6 +40,26 @@ macro_rules! scalar_field {
 }
 scalar_field!(String, u32, u64, i32, bool);
 
+/// State enums reach Python as the daemon's word.
+macro_rules! word_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.to_string().into_bound_py_any(py)
+            }
+        }
+    )*};
+}
+word_field!(
+    mpd_proto::model::PathDmState,
+    mpd_proto::model::CheckerState,
+    mpd_proto::model::DevState,
+    mpd_proto::model::MapDmState,
+    mpd_proto::model::GroupState,
+    mpd_proto::model::MarginalState,
+    mpd_proto::model::Queueing
+);
+
 impl<T: Field> Field for Option<T> {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
@@ -181,8 +201,8 @@ model! {
         minor,
         /// The WWID of the LUN behind the path.
         uuid,
-        /// The kernel's device state ("running", "offline", ...).
-        status,
+        /// The kernel's device state ("running", "offline"); None for an orphan.
+        dev_state,
         /// The path's state in the device-mapper table ("active", "failed").
         dm_state,
         /// The path checker's verdict ("ready", "faulty", "ghost", "i/o pending", ...).
@@ -218,8 +238,9 @@ model! {
         uuid,
         /// The dm device ("dm-0").
         device,
-        /// Number of paths.
-        paths,
+        /// Number of active paths (usable: "ready" or "ghost"), the daemon's
+        /// count; not the total.
+        active_paths,
         /// Queueing mode as the daemon prints it ("off", "on", "5 chk", ...).
         queueing,
         /// Device-mapper state ("active", "suspend").
@@ -297,8 +318,11 @@ model! {
         failback,
         /// Queueing mode.
         queueing,
-        /// Number of paths.
-        paths,
+        /// Number of active paths (usable: "ready" or "ghost"), the daemon's
+        /// count; not the total (total_paths).
+        active_paths,
+        /// Number of paths in the map's path groups, whatever their state.
+        total_paths,
         /// Write protection ("rw"/"ro").
         write_prot,
         /// Device-mapper state ("active", "suspend").
@@ -344,7 +368,7 @@ model! {
         /// Whether the group is marginal.
         marginal,
         /// Group number, from 1 (the number switch_group() takes).
-        group,
+        number,
         /// The paths of the group.
         paths,
     }
@@ -361,8 +385,8 @@ model! {
         minor,
         /// State in the dm table ("active", "failed").
         dm_state,
-        /// Kernel device state ("running").
-        status,
+        /// Kernel device state ("running", "offline").
+        dev_state,
         /// Checker verdict ("ready", "faulty").
         checker_state,
         /// Checker name ("tur").
@@ -420,8 +444,8 @@ model! {
         failback,
         /// Queueing ("off", "on", "5 chk", ...).
         queueing,
-        /// Number of paths the daemon counts as usable.
-        paths,
+        /// Number of active paths (usable: "ready" or "ghost"); not the total.
+        active_paths,
         /// dm state ("active", "suspend").
         dm_state,
         /// Write protection.

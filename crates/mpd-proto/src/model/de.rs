@@ -113,36 +113,12 @@ pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D:
     opt_int(d)
 }
 
-struct OptMarginal;
-
-impl<'de> Visitor<'de> for OptMarginal {
-    type Value = Option<bool>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"marginal\", \"normal\", a boolean or null")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(match v.trim() {
-            "marginal" => Some(true),
-            "normal" => Some(false),
-            _ => None,
-        })
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(OptMarginal)
-    }
-}
-
-/// Marginal state: `marginal`/`normal` (daemon) or a boolean (our own
-/// serialization).
-pub(crate) fn opt_marginal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    d.deserialize_any(OptMarginal)
+/// An optional state enum: placeholders (`-`, `undef`, `unknown`, empty,
+/// null) are `None`, any other word is parsed by the enum's spelling table.
+pub(crate) fn opt_state<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: std::str::FromStr<Err = std::convert::Infallible>,
+{
+    Ok(opt_str(d)?.and_then(|s| super::state::opt_state(&s)))
 }

@@ -10,11 +10,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::state::{opt_state, MapDmState, Queueing};
 use super::{known, split_fields, split_vpr};
 use crate::error::Error;
 
 /// One multipath map (a device-mapper `multipath` target).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Map {
     /// Map name (alias or WWID).
     pub name: String,
@@ -22,13 +23,16 @@ pub struct Map {
     pub uuid: Option<String>,
     /// The dm device (`dm-0`).
     pub device: Option<String>,
-    /// Number of paths.
-    pub paths: Option<u32>,
-    /// Queueing mode as the daemon prints it (`off`, `on`, `5 chk`, …);
-    /// `None` for `-`.
-    pub queueing: Option<String>,
+    /// Number of *active* paths: the paths the checker finds usable
+    /// (`ready` or `ghost`), the daemon's `%N` (`count_active_paths`). Not
+    /// the total: a map whose paths all failed shows 0 here and still has
+    /// its paths (see [`MapTopology::total_paths`](super::MapTopology)).
+    pub active_paths: Option<u32>,
+    /// Queueing mode (`off`, `on`, `5 chk`, …); `None` for `-`
+    /// (`no_path_retry` not set).
+    pub queueing: Option<Queueing>,
     /// Device-mapper state (`active`, `suspend`).
-    pub dm_state: Option<String>,
+    pub dm_state: Option<MapDmState>,
     /// Size as the daemon prints it (`16M`, `1.0T`).
     pub size: Option<String>,
     /// Table features (`0`, `1 queue_if_no_path`).
@@ -57,7 +61,7 @@ pub enum MapField {
     Uuid,
     /// `%d`: dm device.
     Sysfs,
-    /// `%N`: number of paths.
+    /// `%N`: number of active paths.
     Paths,
     /// `%Q`: queueing.
     Queueing,
@@ -177,13 +181,13 @@ fn parse_line(line: &str, fields: &[MapField]) -> Result<Map, Error> {
             MapField::Uuid => m.uuid = known(value),
             MapField::Sysfs => m.device = known(value),
             MapField::Paths => {
-                m.paths = match known(value) {
+                m.active_paths = match known(value) {
                     None => None,
                     Some(v) => Some(v.parse().map_err(|_| bad("path count is not a number"))?),
                 }
             }
-            MapField::Queueing => m.queueing = known(value),
-            MapField::DmState => m.dm_state = known(value),
+            MapField::Queueing => m.queueing = opt_state(value),
+            MapField::DmState => m.dm_state = opt_state(value),
             MapField::VendProdRev => {
                 let (v, p, r) = split_vpr(value);
                 m.vendor = v;
@@ -219,8 +223,9 @@ mod tests {
         let line = "3600a|dm-3|4|5 chk|suspend|1.0T|1 queue_if_no_path|1 alua|ro|manual|IBM|2145|0000|my | map\n";
         let m = &parse_maps(line, &Map::FIELDS).unwrap()[0];
         assert_eq!(m.name, "my | map");
-        assert_eq!(m.queueing.as_deref(), Some("5 chk"));
-        assert_eq!(m.paths, Some(4));
+        assert_eq!(m.queueing, Some(Queueing::Checks(5)));
+        assert_eq!(m.dm_state, Some(MapDmState::Suspend));
+        assert_eq!(m.active_paths, Some(4));
         assert_eq!(m.features.as_deref(), Some("1 queue_if_no_path"));
         assert!(parse_maps("a|b\n", &Map::FIELDS).is_err());
         assert!(parse_maps("u|dm-0|many|-|a|1M|0|0|rw|-|v|p|r|n", &Map::FIELDS).is_err());

@@ -7,6 +7,8 @@
 //! - [`maps`]: [`Map`] rows from `show maps raw format`.
 //! - [`topology`]: [`Topology`] from `show maps json` / `show map M json`, and
 //!   from the text of `show topology`.
+//! - [`state`]: the states the daemon prints, as enums with one spelling
+//!   table each ([`CheckerState`], [`PathDmState`], [`Queueing`], …).
 //! - [`status`]: [`DaemonStatus`], [`DaemonState`], [`MapStatus`],
 //!   [`MapStats`], and a generic padded [`Table`].
 //!
@@ -17,11 +19,15 @@ mod de;
 pub mod maps;
 pub mod paths;
 pub mod pr;
+pub mod state;
 pub mod status;
 pub mod topology;
 
 pub use maps::{Map, MapField};
 pub use paths::{Path, PathField};
+pub use state::{
+    CheckerState, DevState, GroupState, MapDmState, MarginalState, PathDmState, Queueing,
+};
 pub use status::{DaemonState, DaemonStatus, MapStats, MapStatus, Table};
 pub use topology::{MapTopology, PathGroup, Topology, TopologyPath};
 

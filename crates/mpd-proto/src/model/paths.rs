@@ -11,16 +11,17 @@
 //! let fields = [PathField::Device, PathField::DevT, PathField::DmState];
 //! let paths = parse_paths("sda|8:0|active\n", &fields).unwrap();
 //! assert_eq!((paths[0].major, paths[0].minor), (8, 0));
-//! assert_eq!(paths[0].dm_state.as_deref(), Some("active"));
+//! assert_eq!(paths[0].dm_state, Some(mpd_proto::model::PathDmState::Active));
 //! ```
 
 use serde::{Deserialize, Serialize};
 
+use super::state::{opt_state, CheckerState, DevState, MarginalState, PathDmState};
 use super::{known, parse_dev_t, split_fields, split_vpr};
 use crate::error::Error;
 
 /// One path (a SCSI or NVMe device under a multipath map).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Path {
     /// Kernel device name (`sda`).
     pub device: String,
@@ -30,13 +31,15 @@ pub struct Path {
     pub minor: u32,
     /// The WWID of the LUN behind the path.
     pub uuid: Option<String>,
-    /// The kernel's device state (`running`, `offline`, …).
-    pub status: Option<String>,
-    /// The path's state in the device-mapper table (`active`, `failed`).
-    pub dm_state: Option<String>,
+    /// The kernel's device state (`running`, `offline`); `None` for an
+    /// orphan path.
+    pub dev_state: Option<DevState>,
+    /// The path's state in the device-mapper table (`active`, `failed`);
+    /// `None` for an orphan path.
+    pub dm_state: Option<PathDmState>,
     /// The path checker's verdict (`ready`, `faulty`, `ghost`,
-    /// `i/o pending`, …).
-    pub checker_state: Option<String>,
+    /// `i/o pending`, …); `None` when not checked yet.
+    pub checker_state: Option<CheckerState>,
     /// The name of the map the path belongs to; `None` for an orphan.
     pub map: Option<String>,
     /// SCSI host:channel:target:LUN (`0:0:0:1`).
@@ -52,7 +55,7 @@ pub struct Path {
     /// Serial number.
     pub serial: Option<String>,
     /// Whether the path is marginal.
-    pub marginal: Option<bool>,
+    pub marginal: Option<MarginalState>,
     /// The checker in use (`tur`, `directio`, …).
     pub checker: Option<String>,
 }
@@ -182,10 +185,10 @@ fn parse_line(line: &str, fields: &[PathField]) -> Result<Path, Error> {
                 (p.major, p.minor) =
                     parse_dev_t(value).ok_or_else(|| bad("major:minor is not two numbers"))?;
             }
-            PathField::DmState => p.dm_state = known(value),
-            PathField::CheckerState => p.checker_state = known(value),
+            PathField::DmState => p.dm_state = opt_state(value),
+            PathField::CheckerState => p.checker_state = opt_state(value),
             PathField::Uuid => p.uuid = known(value),
-            PathField::DevState => p.status = known(value),
+            PathField::DevState => p.dev_state = opt_state(value),
             PathField::Map => p.map = known(value),
             PathField::Hcil => p.hcil = known(value),
             PathField::Priority => {
@@ -196,13 +199,7 @@ fn parse_line(line: &str, fields: &[PathField]) -> Result<Path, Error> {
             }
             PathField::VendProdRev => (p.vendor, p.product, p.revision) = split_vpr(value),
             PathField::Serial => p.serial = known(value),
-            PathField::Marginal => {
-                p.marginal = match value.trim() {
-                    "marginal" => Some(true),
-                    "normal" => Some(false),
-                    _ => None,
-                }
-            }
+            PathField::Marginal => p.marginal = opt_state(value),
             PathField::Checker => p.checker = known(value),
         }
     }
@@ -224,9 +221,9 @@ mod tests {
         let p = &parse_paths(line, &Path::FIELDS).unwrap()[0];
         assert_eq!(p.device, "sdq");
         assert_eq!((p.major, p.minor), (65, 0));
-        assert_eq!(p.checker_state.as_deref(), Some("i/o pending"));
+        assert_eq!(p.checker_state, Some(CheckerState::Pending));
         assert_eq!(p.priority, None);
-        assert_eq!(p.marginal, Some(true));
+        assert_eq!(p.marginal, Some(MarginalState::Marginal));
         assert_eq!(p.revision.as_deref(), Some("0000"));
     }
 
@@ -238,7 +235,7 @@ mod tests {
         )
         .unwrap()[0];
         assert_eq!(
-            (p.map.as_deref(), p.dm_state.as_deref(), p.uuid.as_deref()),
+            (p.map.as_deref(), p.dm_state.as_ref(), p.uuid.as_deref()),
             (None, None, None)
         );
         assert!(parse_paths("sda|8:0\n", &Path::FIELDS).is_err());

@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::known;
+use super::state::{opt_state, MapDmState, Queueing};
 use crate::error::Error;
 
 /// `show status`: how many paths each checker state holds.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct DaemonStatus {
     /// Paths per checker state (`up`, `down`, `ghost`, …).
     pub checker_states: BTreeMap<String, u64>,
@@ -28,7 +29,7 @@ pub struct DaemonStatus {
 }
 
 /// `show daemon`: the daemon's pid and state word.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct DaemonState {
     /// Process id.
     pub pid: u32,
@@ -37,24 +38,25 @@ pub struct DaemonState {
 }
 
 /// One row of `show maps status`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct MapStatus {
     /// Map name.
     pub name: String,
     /// Failback policy.
     pub failback: Option<String>,
-    /// Queueing (`off`, `on`, `5 chk`, …).
-    pub queueing: Option<String>,
-    /// Number of paths the daemon counts as usable.
-    pub paths: Option<u32>,
+    /// Queueing (`off`, `on`, `5 chk`, …); `None` for `-`.
+    pub queueing: Option<Queueing>,
+    /// Number of *active* paths (the checker finds them usable), the
+    /// daemon's `%N`; not the total.
+    pub active_paths: Option<u32>,
     /// dm state (`active`, `suspend`).
-    pub dm_state: Option<String>,
+    pub dm_state: Option<MapDmState>,
     /// Write protection.
     pub write_prot: Option<String>,
 }
 
 /// One row of `show maps stats`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct MapStats {
     /// Map name.
     pub name: String,
@@ -73,7 +75,7 @@ pub struct MapStats {
 /// A padded table as `show paths`, `show maps`, `show … format F` print it:
 /// a header line, then rows whose columns are left-aligned and padded to the
 /// widest cell, separated by one space.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Table {
     /// Column headers.
     pub header: Vec<String>,
@@ -189,9 +191,9 @@ pub fn parse_map_status(text: &str) -> Result<Vec<MapStatus>, Error> {
             Ok(MapStatus {
                 name: r[n].clone(),
                 failback: known(&r[f]),
-                queueing: known(&r[q]),
-                paths: num(W, &r[p])?,
-                dm_state: known(&r[d]),
+                queueing: opt_state(&r[q]),
+                active_paths: num(W, &r[p])?,
+                dm_state: opt_state(&r[d]),
                 write_prot: known(&r[w]),
             })
         })
@@ -316,7 +318,8 @@ mod tests {
             "name   failback queueing paths dm-st   write_prot\nmpatha -        5 chk    1     suspend rw        \n",
         )
         .unwrap();
-        assert_eq!(s[0].queueing.as_deref(), Some("5 chk"));
+        assert_eq!(s[0].queueing, Some(Queueing::Checks(5)));
+        assert_eq!(s[0].dm_state, Some(MapDmState::Suspend));
         assert_eq!(s[0].failback, None);
     }
 

@@ -20,12 +20,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{opt_marginal, opt_prio, opt_str, opt_u32, opt_u64};
+use super::de::{opt_prio, opt_state, opt_str, opt_u32, opt_u64};
+use super::state::{
+    opt_state as state_of, CheckerState, DevState, GroupState, MapDmState, MarginalState,
+    PathDmState, Queueing,
+};
 use super::{known, parse_dev_t, split_vpr};
 use crate::error::Error;
 
 /// All maps with their path groups and paths.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Topology {
     /// The JSON format's major version (0 in every release so far); `None`
@@ -40,7 +44,7 @@ pub struct Topology {
 }
 
 /// One map with its path groups.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MapTopology {
     /// Map name.
@@ -54,18 +58,24 @@ pub struct MapTopology {
     /// Failback policy.
     #[serde(deserialize_with = "opt_str")]
     pub failback: Option<String>,
-    /// Queueing mode.
-    #[serde(deserialize_with = "opt_str")]
-    pub queueing: Option<String>,
-    /// Number of paths.
-    #[serde(deserialize_with = "opt_u32")]
-    pub paths: Option<u32>,
+    /// Queueing mode; `None` for `-` (`no_path_retry` not set).
+    #[serde(deserialize_with = "opt_state")]
+    pub queueing: Option<Queueing>,
+    /// Number of *active* paths (usable: `ready` or `ghost`), the daemon's
+    /// `count_active_paths`; JSON key `paths`. Not the total, which is
+    /// [`total_paths`](Self::total_paths): during a path outage this is 0
+    /// while the map still has all its paths.
+    #[serde(alias = "paths", deserialize_with = "opt_u32")]
+    pub active_paths: Option<u32>,
+    /// Number of paths in the map's path groups, whatever their state
+    /// (counted by the parser from the groups it read).
+    pub total_paths: u32,
     /// Write protection (`rw`/`ro`).
     #[serde(deserialize_with = "opt_str")]
     pub write_prot: Option<String>,
     /// Device-mapper state (`active`, `suspend`); JSON key `dm_st`.
-    #[serde(alias = "dm_st", deserialize_with = "opt_str")]
-    pub dm_state: Option<String>,
+    #[serde(alias = "dm_st", deserialize_with = "opt_state")]
+    pub dm_state: Option<MapDmState>,
     /// Table features.
     #[serde(deserialize_with = "opt_str")]
     pub features: Option<String>,
@@ -107,7 +117,7 @@ pub struct MapTopology {
 }
 
 /// One path group of a map.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PathGroup {
     /// Path selector (`service-time 0`).
@@ -117,20 +127,21 @@ pub struct PathGroup {
     #[serde(alias = "pri", deserialize_with = "opt_prio")]
     pub priority: Option<i32>,
     /// Group state (`active`, `enabled`, `disabled`); JSON key `dm_st`.
-    #[serde(alias = "dm_st", deserialize_with = "opt_str")]
-    pub dm_state: Option<String>,
+    #[serde(alias = "dm_st", deserialize_with = "opt_state")]
+    pub dm_state: Option<GroupState>,
     /// Whether the group is marginal; JSON key `marginal_st`.
-    #[serde(alias = "marginal_st", deserialize_with = "opt_marginal")]
-    pub marginal: Option<bool>,
-    /// Group number, from 1 (the number `switchgroup` takes).
-    #[serde(deserialize_with = "opt_u32")]
-    pub group: Option<u32>,
+    #[serde(alias = "marginal_st", deserialize_with = "opt_state")]
+    pub marginal: Option<MarginalState>,
+    /// Group number, from 1 (the number `switchgroup` takes); JSON key
+    /// `group`.
+    #[serde(alias = "group", deserialize_with = "opt_u32")]
+    pub number: Option<u32>,
     /// The paths of the group.
     pub paths: Vec<TopologyPath>,
 }
 
 /// One path inside a path group.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(from = "RawTopologyPath")]
 pub struct TopologyPath {
     /// Kernel device name; JSON key `dev`.
@@ -140,11 +151,11 @@ pub struct TopologyPath {
     /// Minor number, from `dev_t`.
     pub minor: Option<u32>,
     /// State in the dm table (`active`, `failed`); JSON key `dm_st`.
-    pub dm_state: Option<String>,
-    /// Kernel device state (`running`); JSON key `dev_st`.
-    pub status: Option<String>,
+    pub dm_state: Option<PathDmState>,
+    /// Kernel device state (`running`, `offline`); JSON key `dev_st`.
+    pub dev_state: Option<DevState>,
     /// Checker verdict (`ready`, `faulty`); JSON key `chk_st`.
-    pub checker_state: Option<String>,
+    pub checker_state: Option<CheckerState>,
     /// Checker name (`tur`).
     pub checker: Option<String>,
     /// Path priority; JSON key `pri`.
@@ -162,7 +173,7 @@ pub struct TopologyPath {
     /// LUN in hex (0.9+).
     pub lun_hex: Option<String>,
     /// Whether the path is marginal; JSON key `marginal_st`.
-    pub marginal: Option<bool>,
+    pub marginal: Option<MarginalState>,
     /// H:C:T:L; only the text topology carries it.
     pub hcil: Option<String>,
 }
@@ -178,12 +189,12 @@ struct RawTopologyPath {
     major: Option<u32>,
     #[serde(deserialize_with = "opt_u32")]
     minor: Option<u32>,
-    #[serde(alias = "dm_st", deserialize_with = "opt_str")]
-    dm_state: Option<String>,
-    #[serde(alias = "dev_st", deserialize_with = "opt_str")]
-    status: Option<String>,
-    #[serde(alias = "chk_st", deserialize_with = "opt_str")]
-    checker_state: Option<String>,
+    #[serde(alias = "dm_st", deserialize_with = "opt_state")]
+    dm_state: Option<PathDmState>,
+    #[serde(alias = "dev_st", deserialize_with = "opt_state")]
+    dev_state: Option<DevState>,
+    #[serde(alias = "chk_st", deserialize_with = "opt_state")]
+    checker_state: Option<CheckerState>,
     #[serde(deserialize_with = "opt_str")]
     checker: Option<String>,
     #[serde(alias = "pri", deserialize_with = "opt_prio")]
@@ -200,8 +211,8 @@ struct RawTopologyPath {
     host_adapter: Option<String>,
     #[serde(deserialize_with = "opt_str")]
     lun_hex: Option<String>,
-    #[serde(alias = "marginal_st", deserialize_with = "opt_marginal")]
-    marginal: Option<bool>,
+    #[serde(alias = "marginal_st", deserialize_with = "opt_state")]
+    marginal: Option<MarginalState>,
     #[serde(deserialize_with = "opt_str")]
     hcil: Option<String>,
 }
@@ -217,7 +228,7 @@ impl From<RawTopologyPath> for TopologyPath {
             major,
             minor,
             dm_state: r.dm_state,
-            status: r.status,
+            dev_state: r.dev_state,
             checker_state: r.checker_state,
             checker: r.checker,
             priority: r.priority,
@@ -337,8 +348,16 @@ pub fn parse_topology_json(text: &str) -> Result<Topology, Error> {
     Ok(Topology {
         major_version: r.major_version,
         minor_version: r.minor_version,
-        maps,
+        maps: count_paths(maps),
     })
+}
+
+/// Sets each map's [`MapTopology::total_paths`] from its groups.
+fn count_paths(mut maps: Vec<MapTopology>) -> Vec<MapTopology> {
+    for m in &mut maps {
+        m.total_paths = m.path_groups.iter().map(|g| g.paths.len() as u32).sum();
+    }
+    maps
 }
 
 /// Parses `show map M json` into its one map.
@@ -375,7 +394,7 @@ pub fn parse_topology_text(text: &str) -> Result<Topology, Error> {
                 .last_mut()
                 .ok_or_else(|| bad("path group before any map"))?;
             let mut g = parse_group_line(group).ok_or_else(|| bad("unreadable path group"))?;
-            g.group = Some(map.path_groups.len() as u32 + 1);
+            g.number = Some(map.path_groups.len() as u32 + 1);
             map.path_groups.push(g);
         } else if let Some(path) = body.strip_prefix("- ") {
             let group = maps
@@ -399,7 +418,7 @@ pub fn parse_topology_text(text: &str) -> Result<Topology, Error> {
     Ok(Topology {
         major_version: None,
         minor_version: None,
-        maps,
+        maps: count_paths(maps),
     })
 }
 
@@ -473,13 +492,13 @@ fn parse_group_line(s: &str) -> Option<PathGroup> {
     Some(PathGroup {
         selector: known(prop(s, "policy=")?),
         priority,
-        dm_state: known(prop(s, "status=")?),
+        dm_state: state_of(prop(s, "status=")?),
         marginal: prop(s, "marginal=").and_then(|v| match v {
-            "marginal" | "yes" => Some(true),
-            "normal" | "no" => Some(false),
-            _ => None,
+            "yes" => Some(MarginalState::Marginal),
+            "no" => Some(MarginalState::Normal),
+            v => state_of(v),
         }),
-        group: None,
+        number: None,
         paths: Vec::new(),
     })
 }
@@ -499,9 +518,9 @@ fn parse_path_line(s: &str) -> Option<TopologyPath> {
         device: device.to_owned(),
         major: Some(major),
         minor: Some(minor),
-        dm_state: known(dm_state),
-        status: known(status),
-        checker_state: known(&checker.join(" ")),
+        dm_state: state_of(dm_state),
+        dev_state: state_of(status),
+        checker_state: state_of(&checker.join(" ")),
         hcil: known(hcil),
         ..TopologyPath::default()
     })
@@ -524,7 +543,12 @@ mod tests {
         assert_eq!(m.device.as_deref(), Some("dm-3"));
         assert_eq!(m.queueing, None);
         let g = &m.path_groups[0];
-        assert_eq!((g.priority, g.marginal), (None, Some(true)));
+        assert_eq!(
+            (g.priority, g.marginal.as_ref()),
+            (None, Some(&MarginalState::Marginal))
+        );
+        assert_eq!(g.dm_state, Some(GroupState::Enabled));
+        assert_eq!((m.active_paths, m.total_paths), (Some(1), 1));
         let p = &g.paths[0];
         assert_eq!(
             (p.major, p.minor, p.priority),
@@ -594,8 +618,8 @@ mod tests {
     #[test]
     fn text_paths_with_spaced_checker_state() {
         let p = parse_path_line("0:0:0:0 sda 8:0  active i/o pending running").unwrap();
-        assert_eq!(p.checker_state.as_deref(), Some("i/o pending"));
-        assert_eq!(p.status.as_deref(), Some("running"));
+        assert_eq!(p.checker_state, Some(CheckerState::Pending));
+        assert_eq!(p.dev_state, Some(DevState::Running));
         assert!(parse_path_line("0:0:0:0 sda 8:0 active").is_none());
         assert!(parse_topology_text("|-+- policy='x' prio=1 status=active\n").is_err());
         assert!(parse_topology_text(
