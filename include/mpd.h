@@ -142,6 +142,26 @@ typedef uint32_t mpd_result;
 #endif // __cplusplus
 
 /**
+ * Whether the daemon has registered a reservation key for a map, from
+ * `mpd_client_pr_status`.
+ */
+typedef enum mpd_pr_status {
+  /**
+   * The daemon has not checked yet (`unknown`, 0.10+); also the value
+   * written first, before the call succeeds.
+   */
+  MPD_PR_UNKNOWN = 0,
+  /**
+   * A key is registered (`1` before 0.10, `set` since).
+   */
+  MPD_PR_SET = 1,
+  /**
+   * No key is registered (`0` before 0.10, `unset` since).
+   */
+  MPD_PR_UNSET = 2,
+} mpd_pr_status;
+
+/**
  * A connection to multipathd that runs one command at a time (the Rust
  * `mpd_client::Client`). Create it with `mpd_client_connect`, free it
  * with `mpd_client_free`.
@@ -170,6 +190,30 @@ typedef struct mpd_map mpd_map;
  * with `mpd_map_list_free`.
  */
 typedef struct mpd_map_list mpd_map_list;
+
+/**
+ * One row of `show maps stats`, from `mpd_client_map_stats`. Borrowed
+ * from its `mpd_map_stats_list`.
+ */
+typedef struct mpd_map_stats mpd_map_stats;
+
+/**
+ * The rows returned by `mpd_client_map_stats`. Owned by the caller; free
+ * with `mpd_map_stats_list_free`.
+ */
+typedef struct mpd_map_stats_list mpd_map_stats_list;
+
+/**
+ * One row of `show maps status`, from `mpd_client_map_status`. Borrowed
+ * from its `mpd_map_status_list`.
+ */
+typedef struct mpd_map_status mpd_map_status;
+
+/**
+ * The rows returned by `mpd_client_map_status`. Owned by the caller; free
+ * with `mpd_map_status_list_free`.
+ */
+typedef struct mpd_map_status_list mpd_map_status_list;
 
 /**
  * One map with its path groups: borrowed from an `mpd_topology`, or
@@ -238,6 +282,25 @@ typedef struct mpd_daemon_version {
   uint32_t patch;
 } mpd_daemon_version;
 
+/**
+ * A map's persistent-reservation key, from `mpd_client_pr_key`.
+ */
+typedef struct mpd_pr_key {
+  /**
+   * False when the daemon has no key for the map (then `key` and
+   * `aptpl` are 0).
+   */
+  bool has_key;
+  /**
+   * The 64-bit key.
+   */
+  uint64_t key;
+  /**
+   * Whether it persists through power loss (`:aptpl`).
+   */
+  bool aptpl;
+} mpd_pr_key;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -298,65 +361,11 @@ mpd_result mpd_client_set_timeout(struct mpd_client *client, uint32_t timeout_ms
 mpd_result mpd_client_close(struct mpd_client *client);
 
 /**
- * Lists every path (`show paths raw format …`) into `*out`, a new list
- * owned by the caller (free with `mpd_path_list_free`); NULL on failure.
- */
-mpd_result mpd_client_list_paths(struct mpd_client *client, struct mpd_path_list **out);
-
-/**
- * Lists every map (`show maps raw format …`) into `*out`, a new list
- * owned by the caller (free with `mpd_map_list_free`); NULL on failure.
- */
-mpd_result mpd_client_list_maps(struct mpd_client *client, struct mpd_map_list **out);
-
-/**
- * Every map with its path groups and paths (`show maps json`) into
- * `*out`, owned by the caller (free with `mpd_topology_free`); NULL on
- * failure.
- */
-mpd_result mpd_client_topology(struct mpd_client *client, struct mpd_topology **out);
-
-/**
- * One map with its path groups and paths (`show map M json`) into
- * `*out`, owned by the caller (free with `mpd_map_topology_free`); NULL
- * on failure.
- */
-mpd_result mpd_client_map_topology(struct mpd_client *client,
-                                   const char *map,
-                                   struct mpd_map_topology **out);
-
-/**
- * `show status` (paths per checker state, busy flag) into `*out`, owned
- * by the caller (free with `mpd_status_free`); NULL on failure.
- */
-mpd_result mpd_client_status(struct mpd_client *client, struct mpd_status **out);
-
-/**
- * `show daemon` (pid and state) into `*out`, owned by the caller (free
- * with `mpd_daemon_state_free`); NULL on failure.
- */
-mpd_result mpd_client_daemon_state(struct mpd_client *client, struct mpd_daemon_state **out);
-
-/**
  * The daemon's multipath-tools version, written to `*out` (a plain
  * struct the caller provides; zeroed on failure). Read from the help
  * text, which any peer may ask for; cached by the client.
  */
 mpd_result mpd_client_daemon_version(struct mpd_client *client, struct mpd_daemon_version *out);
-
-/**
- * `show path P`: the path's kernel device state (e.g. `"running"`), as a
- * new string in `*out` that the caller frees with `mpd_string_free`;
- * NULL on failure.
- */
-mpd_result mpd_client_path_state(struct mpd_client *client, const char *path, char **out);
-
-/**
- * `show config`: the daemon's effective configuration, as a new string
- * in `*out` that the caller frees with `mpd_string_free`; NULL on
- * failure.
- */
-mpd_result mpd_client_config(struct mpd_client *client, char **out);
 
 /**
  * Sends any command text as it is (the escape hatch; quoting its
@@ -370,122 +379,6 @@ mpd_result mpd_client_config(struct mpd_client *client, char **out);
  * a control character or is over 511 bytes is `MPD_INVALID_ARGUMENT`.
  */
 mpd_result mpd_client_command(struct mpd_client *client, const char *text, char **out);
-
-/**
- * `reconfigure`: re-reads the configuration and updates the maps.
- */
-mpd_result mpd_client_reconfigure(struct mpd_client *client);
-
-/**
- * `reconfigure all` (0.9+): also reloads maps that did not change.
- * `MPD_UNKNOWN_COMMAND` on 0.8.
- */
-mpd_result mpd_client_reconfigure_all(struct mpd_client *client);
-
-/**
- * `add path P`: starts using a path. `MPD_BLACKLISTED` if the daemon's
- * blacklist excludes it or it does not exist.
- */
-mpd_result mpd_client_add_path(struct mpd_client *client, const char *path);
-
-/**
- * `del path P`: stops using a path.
- */
-mpd_result mpd_client_remove_path(struct mpd_client *client, const char *path);
-
-/**
- * `add map M`: starts monitoring a map (0.9+ can re-create a removed map
- * from its WWID).
- */
-mpd_result mpd_client_add_map(struct mpd_client *client, const char *map);
-
-/**
- * `del map M`: removes a map. `MPD_MAP_IN_USE` if it is open (0.10+;
- * older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
- */
-mpd_result mpd_client_remove_map(struct mpd_client *client, const char *map);
-
-/**
- * `suspend map M`.
- */
-mpd_result mpd_client_suspend_map(struct mpd_client *client, const char *map);
-
-/**
- * `resume map M`.
- */
-mpd_result mpd_client_resume_map(struct mpd_client *client, const char *map);
-
-/**
- * `resize map M`: picks up a changed LUN size.
- */
-mpd_result mpd_client_resize_map(struct mpd_client *client, const char *map);
-
-/**
- * `reset map M`: re-applies the map's settings.
- */
-mpd_result mpd_client_reset_map(struct mpd_client *client, const char *map);
-
-/**
- * `reload map M`: reloads the map's table.
- */
-mpd_result mpd_client_reload_map(struct mpd_client *client, const char *map);
-
-/**
- * `fail path P`: the path shows `failed` in the dm table at once.
- */
-mpd_result mpd_client_fail_path(struct mpd_client *client, const char *path);
-
-/**
- * `reinstate path P`: the daemon answers at once; the states change at
- * its next checker run, so poll `mpd_client_list_paths` to wait.
- */
-mpd_result mpd_client_reinstate_path(struct mpd_client *client, const char *path);
-
-/**
- * `disablequeueing map M`.
- */
-mpd_result mpd_client_disable_map_queuing(struct mpd_client *client, const char *map);
-
-/**
- * `disablequeueing maps`: on every map.
- */
-mpd_result mpd_client_disable_queuing(struct mpd_client *client);
-
-/**
- * `restorequeueing map M`.
- */
-mpd_result mpd_client_restore_map_queuing(struct mpd_client *client, const char *map);
-
-/**
- * `restorequeueing maps`: on every map.
- */
-mpd_result mpd_client_restore_queuing(struct mpd_client *client);
-
-/**
- * `switchgroup map M group G`: groups count from 1 (see
- * `mpd_path_group_number`).
- */
-mpd_result mpd_client_switch_group(struct mpd_client *client, const char *map, uint32_t group);
-
-/**
- * `setmarginal path P`.
- */
-mpd_result mpd_client_set_marginal(struct mpd_client *client, const char *path);
-
-/**
- * `unsetmarginal path P`.
- */
-mpd_result mpd_client_unset_marginal(struct mpd_client *client, const char *path);
-
-/**
- * `unsetmarginal map M`: every path of the map.
- */
-mpd_result mpd_client_unset_map_marginal(struct mpd_client *client, const char *map);
-
-/**
- * `shutdown`: stops the daemon.
- */
-mpd_result mpd_client_shutdown(struct mpd_client *client);
 
 /**
  * The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
@@ -535,14 +428,16 @@ void mpd_path_list_free(struct mpd_path_list *list);
 const char *mpd_path_device(const struct mpd_path *path);
 
 /**
- * The device's major number; 0 for NULL.
+ * The device's major number; -1 for NULL (a listed path always has one).
+ * The same type as `mpd_topology_path_major`.
  */
-uint32_t mpd_path_major(const struct mpd_path *path);
+int64_t mpd_path_major(const struct mpd_path *path);
 
 /**
- * The device's minor number; 0 for NULL.
+ * The device's minor number; -1 for NULL (a listed path always has one).
+ * The same type as `mpd_topology_path_minor`.
  */
-uint32_t mpd_path_minor(const struct mpd_path *path);
+int64_t mpd_path_minor(const struct mpd_path *path);
 
 /**
  * The WWID of the LUN behind the path, or NULL.
@@ -550,9 +445,10 @@ uint32_t mpd_path_minor(const struct mpd_path *path);
 const char *mpd_path_uuid(const struct mpd_path *path);
 
 /**
- * The kernel's device state (`"running"`, `"offline"`), or NULL.
+ * The kernel's device state (`"running"`, `"offline"`), or NULL for an
+ * orphan path.
  */
-const char *mpd_path_status(const struct mpd_path *path);
+const char *mpd_path_dev_state(const struct mpd_path *path);
 
 /**
  * The path's state in the device-mapper table (`"active"`, `"failed"`),
@@ -650,9 +546,10 @@ const char *mpd_map_uuid(const struct mpd_map *map);
 const char *mpd_map_device(const struct mpd_map *map);
 
 /**
- * The number of paths; -1 when unknown (or NULL).
+ * The number of *active* paths (the checker finds them usable: ready or
+ * ghost), the daemon's `%N`; not the total. -1 when unknown (or NULL).
  */
-int64_t mpd_map_paths(const struct mpd_map *map);
+int64_t mpd_map_active_paths(const struct mpd_map *map);
 
 /**
  * The queueing mode as the daemon prints it (`"off"`, `"on"`,
@@ -761,9 +658,17 @@ const char *mpd_map_topology_failback(const struct mpd_map_topology *map);
 const char *mpd_map_topology_queueing(const struct mpd_map_topology *map);
 
 /**
- * The number of paths; -1 when unknown (or NULL).
+ * The number of *active* paths (usable: ready or ghost), the daemon's
+ * count; not the total (`mpd_map_topology_total_paths`). -1 when unknown
+ * (or NULL).
  */
-int64_t mpd_map_topology_paths(const struct mpd_map_topology *map);
+int64_t mpd_map_topology_active_paths(const struct mpd_map_topology *map);
+
+/**
+ * The number of paths in the map's path groups, whatever their state; -1
+ * for NULL.
+ */
+int64_t mpd_map_topology_total_paths(const struct mpd_map_topology *map);
 
 /**
  * The write protection (`"rw"`, `"ro"`), or NULL.
@@ -908,9 +813,9 @@ int64_t mpd_topology_path_minor(const struct mpd_topology_path *path);
 const char *mpd_topology_path_dm_state(const struct mpd_topology_path *path);
 
 /**
- * The kernel device state (`"running"`), or NULL.
+ * The kernel device state (`"running"`, `"offline"`), or NULL.
  */
-const char *mpd_topology_path_status(const struct mpd_topology_path *path);
+const char *mpd_topology_path_dev_state(const struct mpd_topology_path *path);
 
 /**
  * The checker verdict (`"ready"`, `"faulty"`), or NULL.
@@ -1024,11 +929,409 @@ const char *mpd_daemon_state_state(const struct mpd_daemon_state *state);
 void mpd_daemon_state_free(struct mpd_daemon_state *state);
 
 /**
+ * The number of rows in `list`; 0 for NULL.
+ */
+size_t mpd_map_status_list_len(const struct mpd_map_status_list *list);
+
+/**
+ * The row at `index` (from 0), borrowed from `list`; NULL if out of range.
+ */
+const struct mpd_map_status *mpd_map_status_list_get(const struct mpd_map_status_list *list,
+                                                     size_t index);
+
+/**
+ * The row of the map called `name`, borrowed from `list`; NULL if there is
+ * none (or an argument is NULL or not UTF-8).
+ */
+const struct mpd_map_status *mpd_map_status_list_find(const struct mpd_map_status_list *list,
+                                                      const char *name);
+
+/**
+ * Frees a map status list and every row and string borrowed from it.
+ * NULL is a no-op.
+ */
+void mpd_map_status_list_free(struct mpd_map_status_list *list);
+
+/**
+ * The map name; never NULL for a non-NULL `status`.
+ */
+const char *mpd_map_status_name(const struct mpd_map_status *status);
+
+/**
+ * The failback policy, or NULL.
+ */
+const char *mpd_map_status_failback(const struct mpd_map_status *status);
+
+/**
+ * The queueing mode (`"off"`, `"on"`, `"5 chk"`, `"12 sec"`), or NULL.
+ */
+const char *mpd_map_status_queueing(const struct mpd_map_status *status);
+
+/**
+ * The number of active (usable) paths, not the total; -1 when unknown
+ * (or NULL).
+ */
+int64_t mpd_map_status_active_paths(const struct mpd_map_status *status);
+
+/**
+ * The device-mapper state (`"active"`, `"suspend"`), or NULL.
+ */
+const char *mpd_map_status_dm_state(const struct mpd_map_status *status);
+
+/**
+ * The write protection (`"rw"`, `"ro"`), or NULL.
+ */
+const char *mpd_map_status_write_prot(const struct mpd_map_status *status);
+
+/**
+ * The number of rows in `list`; 0 for NULL.
+ */
+size_t mpd_map_stats_list_len(const struct mpd_map_stats_list *list);
+
+/**
+ * The row at `index` (from 0), borrowed from `list`; NULL if out of range.
+ */
+const struct mpd_map_stats *mpd_map_stats_list_get(const struct mpd_map_stats_list *list,
+                                                   size_t index);
+
+/**
+ * The row of the map called `name`, borrowed from `list`; NULL if there is
+ * none (or an argument is NULL or not UTF-8).
+ */
+const struct mpd_map_stats *mpd_map_stats_list_find(const struct mpd_map_stats_list *list,
+                                                    const char *name);
+
+/**
+ * Frees a map stats list and every row and string borrowed from it. NULL
+ * is a no-op.
+ */
+void mpd_map_stats_list_free(struct mpd_map_stats_list *list);
+
+/**
+ * The map name; never NULL for a non-NULL `stats`.
+ */
+const char *mpd_map_stats_name(const struct mpd_map_stats *stats);
+
+/**
+ * Path failures counted; -1 when unknown (or NULL).
+ */
+int64_t mpd_map_stats_path_faults(const struct mpd_map_stats *stats);
+
+/**
+ * Path-group switches counted; -1 when unknown (or NULL).
+ */
+int64_t mpd_map_stats_switch_grp(const struct mpd_map_stats *stats);
+
+/**
+ * Table loads counted; -1 when unknown (or NULL).
+ */
+int64_t mpd_map_stats_map_loads(const struct mpd_map_stats *stats);
+
+/**
+ * Seconds spent queueing; -1 when unknown (or NULL).
+ */
+int64_t mpd_map_stats_total_q_time(const struct mpd_map_stats *stats);
+
+/**
+ * Queueing timeouts counted; -1 when unknown (or NULL).
+ */
+int64_t mpd_map_stats_q_timeouts(const struct mpd_map_stats *stats);
+
+/**
  * Frees a string the library handed over with ownership (from
  * `mpd_client_command`, `mpd_client_path_state`, `mpd_client_config`).
  * NULL is a no-op. Never pass a string borrowed from an object.
  */
 void mpd_string_free(char *string);
+
+/**
+ * Lists every path (`show paths raw format …` with `Path::FORMAT`).
+ *
+ * The list goes to `*out`, owned by the caller (free with `mpd_path_list_free`); NULL on failure.
+ */
+mpd_result mpd_client_list_paths(struct mpd_client *client, struct mpd_path_list **out);
+
+/**
+ * Lists every map (`show maps raw format …` with `Map::FORMAT`).
+ *
+ * The list goes to `*out`, owned by the caller (free with `mpd_map_list_free`); NULL on failure.
+ */
+mpd_result mpd_client_list_maps(struct mpd_client *client, struct mpd_map_list **out);
+
+/**
+ * `reconfigure`: re-reads the configuration and updates the maps.
+ */
+mpd_result mpd_client_reconfigure(struct mpd_client *client);
+
+/**
+ * `add path P`: starts using a path.
+ */
+mpd_result mpd_client_add_path(struct mpd_client *client, const char *path);
+
+/**
+ * `del path P`: stops using a path.
+ */
+mpd_result mpd_client_remove_path(struct mpd_client *client, const char *path);
+
+/**
+ * `add map M`: starts monitoring a map (0.9+ can re-create a removed
+ * map from its WWID; 0.8 only adopts an existing dm map).
+ */
+mpd_result mpd_client_add_map(struct mpd_client *client, const char *map);
+
+/**
+ * `del map M`: removes a map (MapInUse while it is open, on 0.10+).
+ */
+mpd_result mpd_client_remove_map(struct mpd_client *client, const char *map);
+
+/**
+ * `suspend map M`: holds the map's I/O.
+ */
+mpd_result mpd_client_suspend_map(struct mpd_client *client, const char *map);
+
+/**
+ * `resume map M`: releases the map's I/O.
+ */
+mpd_result mpd_client_resume_map(struct mpd_client *client, const char *map);
+
+/**
+ * `resize map M`: picks up a changed LUN size.
+ */
+mpd_result mpd_client_resize_map(struct mpd_client *client, const char *map);
+
+/**
+ * `reset map M`: re-applies the map's settings.
+ */
+mpd_result mpd_client_reset_map(struct mpd_client *client, const char *map);
+
+/**
+ * `reload map M`: reloads the map's table.
+ */
+mpd_result mpd_client_reload_map(struct mpd_client *client, const char *map);
+
+/**
+ * `fail path P`. The daemon answers at once; the path shows `failed`
+ * in the dm table right away.
+ */
+mpd_result mpd_client_fail_path(struct mpd_client *client, const char *path);
+
+/**
+ * `reinstate path P`. The daemon answers at once; the states change at
+ * the next checker run, so poll the path list to wait.
+ */
+mpd_result mpd_client_reinstate_path(struct mpd_client *client, const char *path);
+
+/**
+ * `disablequeueing map M`: I/O fails at once when the map has no path.
+ */
+mpd_result mpd_client_disable_map_queuing(struct mpd_client *client, const char *map);
+
+/**
+ * `disablequeueing maps`: on every map.
+ */
+mpd_result mpd_client_disable_queuing(struct mpd_client *client);
+
+/**
+ * `restorequeueing map M`: back to the configured queueing.
+ */
+mpd_result mpd_client_restore_map_queuing(struct mpd_client *client, const char *map);
+
+/**
+ * `restorequeueing maps`: on every map.
+ */
+mpd_result mpd_client_restore_queuing(struct mpd_client *client);
+
+/**
+ * `reconfigure all` (0.9+): also reloads maps that did not change. On
+ * 0.8 this is UnknownCommand.
+ */
+mpd_result mpd_client_reconfigure_all(struct mpd_client *client);
+
+/**
+ * Every map with its path groups and paths (`show maps json`).
+ *
+ * The topology goes to `*out`, owned by the caller (free with `mpd_topology_free`); NULL on failure.
+ */
+mpd_result mpd_client_topology(struct mpd_client *client,
+                               struct mpd_topology **out);
+
+/**
+ * One map with its path groups and paths (`show map M json`).
+ *
+ * The map goes to `*out`, owned by the caller (free with `mpd_map_topology_free`); NULL on failure.
+ */
+mpd_result mpd_client_map_topology(struct mpd_client *client,
+                                   const char *map,
+                                   struct mpd_map_topology **out);
+
+/**
+ * The text tree of `show topology`, parsed (carries H:C:T:L and sizes
+ * that the JSON lacks).
+ *
+ * The topology goes to `*out`, owned by the caller (free with `mpd_topology_free`); NULL on failure.
+ */
+mpd_result mpd_client_topology_text(struct mpd_client *client,
+                                    struct mpd_topology **out);
+
+/**
+ * `show status`: paths per checker state, busy flag.
+ *
+ * The status goes to `*out`, owned by the caller (free with `mpd_status_free`); NULL on failure.
+ */
+mpd_result mpd_client_status(struct mpd_client *client, struct mpd_status **out);
+
+/**
+ * `show daemon`: pid and state.
+ *
+ * The state goes to `*out`, owned by the caller (free with `mpd_daemon_state_free`); NULL on failure.
+ */
+mpd_result mpd_client_daemon_state(struct mpd_client *client,
+                                   struct mpd_daemon_state **out);
+
+/**
+ * `show maps status`: one row per map.
+ *
+ * The list goes to `*out`, owned by the caller (free with `mpd_map_status_list_free`); NULL on failure.
+ */
+mpd_result mpd_client_map_status(struct mpd_client *client,
+                                 struct mpd_map_status_list **out);
+
+/**
+ * `show maps stats`: the counters of each map.
+ *
+ * The list goes to `*out`, owned by the caller (free with `mpd_map_stats_list_free`); NULL on failure.
+ */
+mpd_result mpd_client_map_stats(struct mpd_client *client,
+                                struct mpd_map_stats_list **out);
+
+/**
+ * `show path P`: the path's kernel device state (e.g. `running`).
+ *
+ * The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
+ */
+mpd_result mpd_client_path_state(struct mpd_client *client, const char *path, char **out);
+
+/**
+ * `switchgroup map M group G` (groups count from 1).
+ */
+mpd_result mpd_client_switch_group(struct mpd_client *client, const char *map, uint32_t group);
+
+/**
+ * `setmarginal path P`.
+ */
+mpd_result mpd_client_set_marginal(struct mpd_client *client, const char *path);
+
+/**
+ * `unsetmarginal path P`.
+ */
+mpd_result mpd_client_unset_marginal(struct mpd_client *client, const char *path);
+
+/**
+ * `unsetmarginal map M`: every path of the map.
+ */
+mpd_result mpd_client_unset_map_marginal(struct mpd_client *client, const char *map);
+
+/**
+ * `forcequeueing daemon`: queue on every map even when the daemon stops.
+ */
+mpd_result mpd_client_force_queuing_daemon(struct mpd_client *client);
+
+/**
+ * `restorequeueing daemon`.
+ */
+mpd_result mpd_client_restore_queuing_daemon(struct mpd_client *client);
+
+/**
+ * `reset maps stats`: zeroes the counters of every map.
+ */
+mpd_result mpd_client_reset_maps_stats(struct mpd_client *client);
+
+/**
+ * `reset map M stats`: zeroes the map's counters.
+ */
+mpd_result mpd_client_reset_map_stats(struct mpd_client *client, const char *map);
+
+/**
+ * `getprstatus map M`: whether a reservation key is registered.
+ *
+ * The status goes to `*out` (set to `MPD_PR_UNKNOWN` first).
+ */
+mpd_result mpd_client_pr_status(struct mpd_client *client,
+                                const char *map,
+                                enum mpd_pr_status *out);
+
+/**
+ * `setprstatus map M`.
+ */
+mpd_result mpd_client_set_pr_status(struct mpd_client *client, const char *map);
+
+/**
+ * `unsetprstatus map M`.
+ */
+mpd_result mpd_client_unset_pr_status(struct mpd_client *client, const char *map);
+
+/**
+ * `getprkey map M`: the reservation key, or none when no key is set.
+ *
+ * The key goes to `*out` (zeroed first; `has_key` is false when no key is set).
+ */
+mpd_result mpd_client_pr_key(struct mpd_client *client, const char *map, struct mpd_pr_key *out);
+
+/**
+ * `setprkey map M key K` (K like `0x123abc`, optionally `:aptpl`).
+ */
+mpd_result mpd_client_set_pr_key(struct mpd_client *client, const char *map, const char *key);
+
+/**
+ * `unsetprkey map M`.
+ */
+mpd_result mpd_client_unset_pr_key(struct mpd_client *client, const char *map);
+
+/**
+ * `show config`: the daemon's effective configuration, as text.
+ *
+ * The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
+ */
+mpd_result mpd_client_config(struct mpd_client *client, char **out);
+
+/**
+ * `show config local`: the configuration from the local files only.
+ *
+ * The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
+ */
+mpd_result mpd_client_config_local(struct mpd_client *client, char **out);
+
+/**
+ * `show wildcards`: the format wildcards, as text.
+ *
+ * The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
+ */
+mpd_result mpd_client_wildcards(struct mpd_client *client, char **out);
+
+/**
+ * `show blacklist`: the blacklist and its exceptions, as text.
+ *
+ * The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
+ */
+mpd_result mpd_client_blacklist(struct mpd_client *client, char **out);
+
+/**
+ * `show devices`: every block device and whether it is blacklisted, as
+ * text.
+ *
+ * The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
+ */
+mpd_result mpd_client_devices(struct mpd_client *client, char **out);
+
+/**
+ * `del maps`: removes every map the daemon monitors.
+ */
+mpd_result mpd_client_remove_maps(struct mpd_client *client);
+
+/**
+ * `shutdown`: stops the daemon.
+ */
+mpd_result mpd_client_shutdown(struct mpd_client *client);
 
 /**
  * Starts a simulated daemon and writes it to `*out`.

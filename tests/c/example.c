@@ -34,8 +34,9 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < mpd_path_list_len(paths); i++) {
         const mpd_path *p = mpd_path_list_get(paths, i); /* borrowed from the list */
-        printf("%-5s %3u:%-3u %-7s %-7s %s\n", mpd_path_device(p), mpd_path_major(p),
-               mpd_path_minor(p), or_dash(mpd_path_dm_state(p)),
+        printf("%-5s %3lld:%-3lld %-7s %-7s %s\n", mpd_path_device(p),
+               (long long)mpd_path_major(p), (long long)mpd_path_minor(p),
+               or_dash(mpd_path_dm_state(p)),
                or_dash(mpd_path_checker_state(p)), or_dash(mpd_path_map(p)));
     }
     mpd_path_list_free(paths); /* frees the paths and their strings too */

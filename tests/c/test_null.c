@@ -18,10 +18,10 @@ static void test_accessors(void)
     CHECK(mpd_path_list_get(NULL, 0) == NULL);
     CHECK(mpd_path_list_find(NULL, "x") == NULL);
     CHECK(mpd_path_device(NULL) == NULL);
-    CHECK_INT(mpd_path_major(NULL), 0);
-    CHECK_INT(mpd_path_minor(NULL), 0);
+    CHECK_INT(mpd_path_major(NULL), -1);
+    CHECK_INT(mpd_path_minor(NULL), -1);
     CHECK(mpd_path_uuid(NULL) == NULL);
-    CHECK(mpd_path_status(NULL) == NULL);
+    CHECK(mpd_path_dev_state(NULL) == NULL);
     CHECK(mpd_path_dm_state(NULL) == NULL);
     CHECK(mpd_path_checker_state(NULL) == NULL);
     CHECK(mpd_path_map(NULL) == NULL);
@@ -39,7 +39,7 @@ static void test_accessors(void)
     CHECK(mpd_map_name(NULL) == NULL);
     CHECK(mpd_map_uuid(NULL) == NULL);
     CHECK(mpd_map_device(NULL) == NULL);
-    CHECK_INT(mpd_map_paths(NULL), -1);
+    CHECK_INT(mpd_map_active_paths(NULL), -1);
     CHECK(mpd_map_queueing(NULL) == NULL);
     CHECK(mpd_map_dm_state(NULL) == NULL);
     CHECK(mpd_map_size(NULL) == NULL);
@@ -58,7 +58,7 @@ static void test_accessors(void)
     CHECK(mpd_map_topology_device(NULL) == NULL);
     CHECK(mpd_map_topology_failback(NULL) == NULL);
     CHECK(mpd_map_topology_queueing(NULL) == NULL);
-    CHECK_INT(mpd_map_topology_paths(NULL), -1);
+    CHECK_INT(mpd_map_topology_active_paths(NULL), -1);
     CHECK(mpd_map_topology_write_prot(NULL) == NULL);
     CHECK(mpd_map_topology_dm_state(NULL) == NULL);
     CHECK(mpd_map_topology_features(NULL) == NULL);
@@ -86,7 +86,7 @@ static void test_accessors(void)
     CHECK_INT(mpd_topology_path_major(NULL), -1);
     CHECK_INT(mpd_topology_path_minor(NULL), -1);
     CHECK(mpd_topology_path_dm_state(NULL) == NULL);
-    CHECK(mpd_topology_path_status(NULL) == NULL);
+    CHECK(mpd_topology_path_dev_state(NULL) == NULL);
     CHECK(mpd_topology_path_checker_state(NULL) == NULL);
     CHECK(mpd_topology_path_checker(NULL) == NULL);
     CHECK_INT(mpd_topology_path_priority(NULL), -1);
@@ -107,6 +107,25 @@ static void test_accessors(void)
     CHECK_INT(mpd_daemon_state_pid(NULL), 0);
     CHECK(mpd_daemon_state_state(NULL) == NULL);
     CHECK(mpd_sim_address(NULL) == NULL);
+    CHECK_INT(mpd_map_topology_total_paths(NULL), -1);
+    CHECK_INT(mpd_map_status_list_len(NULL), 0);
+    CHECK(mpd_map_status_list_get(NULL, 0) == NULL);
+    CHECK(mpd_map_status_list_find(NULL, "x") == NULL);
+    CHECK(mpd_map_status_name(NULL) == NULL);
+    CHECK(mpd_map_status_failback(NULL) == NULL);
+    CHECK(mpd_map_status_queueing(NULL) == NULL);
+    CHECK_INT(mpd_map_status_active_paths(NULL), -1);
+    CHECK(mpd_map_status_dm_state(NULL) == NULL);
+    CHECK(mpd_map_status_write_prot(NULL) == NULL);
+    CHECK_INT(mpd_map_stats_list_len(NULL), 0);
+    CHECK(mpd_map_stats_list_get(NULL, 0) == NULL);
+    CHECK(mpd_map_stats_list_find(NULL, "x") == NULL);
+    CHECK(mpd_map_stats_name(NULL) == NULL);
+    CHECK_INT(mpd_map_stats_path_faults(NULL), -1);
+    CHECK_INT(mpd_map_stats_switch_grp(NULL), -1);
+    CHECK_INT(mpd_map_stats_map_loads(NULL), -1);
+    CHECK_INT(mpd_map_stats_total_q_time(NULL), -1);
+    CHECK_INT(mpd_map_stats_q_timeouts(NULL), -1);
 }
 
 static void test_frees(void)
@@ -118,6 +137,8 @@ static void test_frees(void)
     mpd_map_topology_free(NULL);
     mpd_status_free(NULL);
     mpd_daemon_state_free(NULL);
+    mpd_map_status_list_free(NULL);
+    mpd_map_stats_list_free(NULL);
     mpd_string_free(NULL);
     mpd_sim_free(NULL);
 }
@@ -198,6 +219,54 @@ static void test_calls(mpd_client *c, mpd_sim *sim)
     CHECK_RESULT(mpd_client_unset_map_marginal(NULL, "x"), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_unset_map_marginal(c, NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_shutdown(NULL), MPD_NULL_ARGUMENT);
+
+    /* The operations beyond the contract: NULL client, NULL name, NULL out. */
+    mpd_map_status_list *map_status_out = SENTINEL;
+    mpd_map_stats_list *map_stats_out = SENTINEL;
+    mpd_pr_status pr_status_out = MPD_PR_SET;
+    mpd_pr_key pr_key_out = {true, 1, true};
+    CHECK_RESULT(mpd_client_map_status(NULL, &map_status_out), MPD_NULL_ARGUMENT);
+    CHECK(map_status_out == NULL);
+    CHECK_RESULT(mpd_client_map_status(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_map_stats(NULL, &map_stats_out), MPD_NULL_ARGUMENT);
+    CHECK(map_stats_out == NULL);
+    CHECK_RESULT(mpd_client_map_stats(c, NULL), MPD_NULL_ARGUMENT);
+    topology_out = SENTINEL;
+    CHECK_RESULT(mpd_client_topology_text(NULL, &topology_out), MPD_NULL_ARGUMENT);
+    CHECK(topology_out == NULL);
+    CHECK_RESULT(mpd_client_topology_text(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_config_local(NULL, &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_config_local(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wildcards(NULL, &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wildcards(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_blacklist(NULL, &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_blacklist(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_devices(NULL, &string_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_devices(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK(string_out == NULL);
+    CHECK_RESULT(mpd_client_pr_status(NULL, "x", &pr_status_out), MPD_NULL_ARGUMENT);
+    CHECK_INT(pr_status_out, MPD_PR_UNKNOWN);
+    CHECK_RESULT(mpd_client_pr_status(c, NULL, &pr_status_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_pr_status(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_pr_key(NULL, "x", &pr_key_out), MPD_NULL_ARGUMENT);
+    CHECK(!pr_key_out.has_key && pr_key_out.key == 0 && !pr_key_out.aptpl);
+    CHECK_RESULT(mpd_client_pr_key(c, NULL, &pr_key_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_pr_key(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_status(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_status(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_pr_status(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_pr_status(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_key(NULL, "x", "0x1"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_key(c, NULL, "0x1"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_key(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_pr_key(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_pr_key(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reset_map_stats(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reset_map_stats(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_reset_maps_stats(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_force_queuing_daemon(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_restore_queuing_daemon(NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_remove_maps(NULL), MPD_NULL_ARGUMENT);
 
     CHECK_RESULT(mpd_sim_start("x", 0, 0, 0, NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_sim_set_fault(NULL, "x"), MPD_NULL_ARGUMENT);

@@ -62,7 +62,7 @@ static void test_list_paths(mpd_client *c)
     CHECK_INT(mpd_path_major(sda), 8);
     CHECK_INT(mpd_path_minor(sda), 0);
     CHECK_STR(mpd_path_uuid(sda), "1Linux_scsi_debug_2000");
-    CHECK_STR(mpd_path_status(sda), "running");
+    CHECK_STR(mpd_path_dev_state(sda), "running");
     CHECK_STR(mpd_path_dm_state(sda), "active");
     CHECK_STR(mpd_path_checker_state(sda), "ready");
     CHECK_STR(mpd_path_map(sda), "mpatha");
@@ -99,7 +99,7 @@ static void test_list_maps(mpd_client *c)
     CHECK_STR(mpd_map_name(a), "mpatha");
     CHECK_STR(mpd_map_uuid(a), "1Linux_scsi_debug_2000");
     CHECK_STR(mpd_map_device(a), "dm-0");
-    CHECK_INT(mpd_map_paths(a), 2);
+    CHECK_INT(mpd_map_active_paths(a), 2);
     CHECK_STR(mpd_map_dm_state(a), "active");
     CHECK_STR(mpd_map_size(a), "16M");
     CHECK_STR(mpd_map_features(a), "0");
@@ -127,7 +127,7 @@ static void test_topology(mpd_client *c)
     CHECK_STR(mpd_map_topology_name(a), "mpatha");
     CHECK_STR(mpd_map_topology_uuid(a), "1Linux_scsi_debug_2000");
     CHECK_STR(mpd_map_topology_device(a), "dm-0");
-    CHECK_INT(mpd_map_topology_paths(a), 2);
+    CHECK_INT(mpd_map_topology_active_paths(a), 2);
     CHECK_STR(mpd_map_topology_dm_state(a), "active");
     CHECK_STR(mpd_map_topology_write_prot(a), "rw");
     CHECK_STR(mpd_map_topology_features(a), "0");
@@ -158,7 +158,7 @@ static void test_topology(mpd_client *c)
     CHECK_INT(mpd_topology_path_major(sda), 8);
     CHECK_INT(mpd_topology_path_minor(sda), 0);
     CHECK_STR(mpd_topology_path_dm_state(sda), "active");
-    CHECK_STR(mpd_topology_path_status(sda), "running");
+    CHECK_STR(mpd_topology_path_dev_state(sda), "running");
     CHECK_STR(mpd_topology_path_checker_state(sda), "ready");
     CHECK_STR(mpd_topology_path_checker(sda), "tur");
     CHECK_INT(mpd_topology_path_priority(sda), 50);
@@ -235,6 +235,108 @@ static void test_status(mpd_client *c)
     mpd_string_free(config);
 }
 
+/* The operations beyond the contract: map status and stats, the text
+ * topology, the configuration texts, daemon queueing, the stats resets
+ * and persistent reservations. */
+static void test_more_queries(mpd_client *c)
+{
+    mpd_map_status_list *st = NULL;
+    CHECK_OK(mpd_client_map_status(c, &st));
+    CHECK_INT(mpd_map_status_list_len(st), 2);
+    const mpd_map_status *a = mpd_map_status_list_find(st, "mpatha");
+    CHECK(a == mpd_map_status_list_get(st, 0));
+    CHECK(mpd_map_status_list_get(st, 2) == NULL);
+    CHECK(mpd_map_status_list_find(st, "nosuch") == NULL);
+    CHECK_STR(mpd_map_status_name(a), "mpatha");
+    CHECK_INT(mpd_map_status_active_paths(a), 2);
+    CHECK_STR(mpd_map_status_dm_state(a), "active");
+    CHECK_STR(mpd_map_status_write_prot(a), "rw");
+    CHECK(mpd_map_status_queueing(a) == NULL); /* "-": no_path_retry not set */
+    if (strcmp(version, "0.11.1") == 0)
+        CHECK_STR(mpd_map_status_failback(a), "manual");
+    else
+        CHECK(mpd_map_status_failback(a) == NULL);
+    mpd_map_status_list_free(st);
+
+    CHECK_OK(mpd_client_reload_map(c, "mpathb"));
+    mpd_map_stats_list *ss = NULL;
+    CHECK_OK(mpd_client_map_stats(c, &ss));
+    CHECK_INT(mpd_map_stats_list_len(ss), 2);
+    const mpd_map_stats *b = mpd_map_stats_list_find(ss, "mpathb");
+    CHECK(b == mpd_map_stats_list_get(ss, 1));
+    CHECK(mpd_map_stats_list_find(ss, "nosuch") == NULL);
+    CHECK_STR(mpd_map_stats_name(b), "mpathb");
+    CHECK(mpd_map_stats_map_loads(b) >= 2);
+    CHECK_INT(mpd_map_stats_path_faults(b), 0);
+    CHECK_INT(mpd_map_stats_switch_grp(b), 0);
+    CHECK_INT(mpd_map_stats_total_q_time(b), 0);
+    CHECK_INT(mpd_map_stats_q_timeouts(b), 0);
+    mpd_map_stats_list_free(ss);
+    CHECK_OK(mpd_client_reset_map_stats(c, "mpathb"));
+    CHECK_OK(mpd_client_map_stats(c, &ss));
+    CHECK_INT(mpd_map_stats_map_loads(mpd_map_stats_list_find(ss, "mpathb")), 0);
+    mpd_map_stats_list_free(ss);
+    CHECK_OK(mpd_client_reset_maps_stats(c));
+    CHECK_OK(mpd_client_map_stats(c, &ss));
+    CHECK_INT(mpd_map_stats_map_loads(mpd_map_stats_list_find(ss, "mpatha")), 0);
+    mpd_map_stats_list_free(ss);
+
+    mpd_topology *t = NULL;
+    CHECK_OK(mpd_client_topology_text(c, &t));
+    CHECK_INT(mpd_topology_map_count(t), 2);
+    const mpd_map_topology *ta = mpd_topology_find_map(t, "mpatha");
+    CHECK_INT(mpd_map_topology_total_paths(ta), 2);
+    CHECK_STR(mpd_map_topology_size(ta), "16M");
+    mpd_topology_free(t);
+
+    char *text = NULL;
+    CHECK_OK(mpd_client_config_local(c, &text));
+    mpd_string_free(text);
+    CHECK_OK(mpd_client_wildcards(c, &text));
+    CHECK_CONTAINS(text, "%w");
+    mpd_string_free(text);
+    CHECK_OK(mpd_client_blacklist(c, &text));
+    CHECK_CONTAINS(text, "device node rules:");
+    mpd_string_free(text);
+    CHECK_OK(mpd_client_devices(c, &text));
+    CHECK_CONTAINS(text, "sda");
+    mpd_string_free(text);
+
+    CHECK_OK(mpd_client_force_queuing_daemon(c));
+    CHECK_OK(mpd_client_restore_queuing_daemon(c));
+
+    mpd_pr_status prs = MPD_PR_SET;
+    CHECK_OK(mpd_client_pr_status(c, "mpatha", &prs));
+    CHECK_INT(prs, MPD_PR_UNSET);
+    CHECK_OK(mpd_client_set_pr_status(c, "mpatha"));
+    CHECK_OK(mpd_client_pr_status(c, "mpatha", &prs));
+    CHECK_INT(prs, MPD_PR_SET);
+    CHECK_OK(mpd_client_unset_pr_status(c, "mpatha"));
+    CHECK_OK(mpd_client_pr_status(c, "mpatha", &prs));
+    CHECK_INT(prs, MPD_PR_UNSET);
+
+    mpd_pr_key key = {true, 7, true};
+    CHECK_OK(mpd_client_pr_key(c, "mpatha", &key));
+    CHECK(!key.has_key && key.key == 0 && !key.aptpl);
+    /* The simulator from C has no prkeys file: the daemon refuses. */
+    CHECK_RESULT(mpd_client_set_pr_key(c, "mpatha", "0x1a"), MPD_COMMAND_FAILED);
+    CHECK_RESULT(mpd_client_set_pr_key(c, "mpatha", "not a key"), MPD_INVALID_ARGUMENT);
+    CHECK_OK(mpd_client_unset_pr_key(c, "mpatha"));
+}
+
+/* `del maps` removes every map; `reconfigure` brings them back. */
+static void test_remove_maps(mpd_client *c)
+{
+    CHECK_OK(mpd_client_remove_maps(c));
+    mpd_map_list *list = maps(c);
+    CHECK_INT(mpd_map_list_len(list), 0);
+    mpd_map_list_free(list);
+    CHECK_OK(mpd_client_reconfigure(c));
+    list = maps(c);
+    CHECK_INT(mpd_map_list_len(list), 2);
+    mpd_map_list_free(list);
+}
+
 static void test_fail_and_reinstate(mpd_client *c)
 {
     CHECK_OK(mpd_client_fail_path(c, "sda"));
@@ -285,7 +387,7 @@ static void test_remove_and_add_map(mpd_client *c)
     }
     list = maps(c);
     CHECK_INT(mpd_map_list_len(list), 2);
-    CHECK_INT(mpd_map_paths(mpd_map_list_find(list, "mpathb")), 2);
+    CHECK_INT(mpd_map_active_paths(mpd_map_list_find(list, "mpathb")), 2);
     mpd_map_list_free(list);
 }
 
@@ -443,6 +545,7 @@ int main(int argc, char **argv)
     test_list_maps(c);
     test_topology(c);
     test_status(c);
+    test_more_queries(c);
     test_fail_and_reinstate(c);
     test_remove_and_add_path(c);
     test_remove_and_add_map(c);
@@ -450,6 +553,7 @@ int main(int argc, char **argv)
     test_queueing(c);
     test_marginal(c);
     test_reconfigure(c);
+    test_remove_maps(c);
     test_raw_command(c);
     test_shutdown(c);
 

@@ -169,7 +169,7 @@ static void test_lists_agree(mpd_client *c, size_t luns, size_t per_map)
                 n++;
             }
         }
-        CHECK_INT(mpd_map_paths(m), n);
+        CHECK_INT(mpd_map_active_paths(m), n);
         in_topology += (size_t)n;
     }
     CHECK_INT(in_topology, mpd_path_list_len(paths));

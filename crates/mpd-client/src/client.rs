@@ -2,13 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use mpd_proto::model::pr::{self, PrKey, PrStatus};
-use mpd_proto::model::{maps, paths, status, topology};
-use mpd_proto::model::{
-    DaemonState, DaemonStatus, Map, MapStats, MapStatus, MapTopology, Path, Topology,
-};
 use mpd_proto::reply::classify;
-use mpd_proto::{Command, DaemonVersion, Reply, MAX_REPLY_LEN};
+use mpd_proto::{Answer, Command, DaemonVersion, Operation, Reply, MAX_REPLY_LEN};
 
 use crate::address::Address;
 use crate::error::{Error, Result};
@@ -81,6 +76,7 @@ impl ClientBuilder {
                         connect_timeout: self.connect_timeout,
                         max_reply_len: self.max_reply_len,
                         version: None,
+                        frame: Vec::new(),
                     })
                 }
                 Err(e) => last = Some((addr, e)),
@@ -118,6 +114,8 @@ pub struct Client {
     connect_timeout: Duration,
     max_reply_len: usize,
     version: Option<DaemonVersion>,
+    /// The last command's frame: its allocation is reused.
+    frame: Vec<u8>,
 }
 
 impl std::fmt::Debug for Client {
@@ -178,8 +176,12 @@ impl Client {
     /// errors here.
     pub fn send(&mut self, command: &Command) -> Result<Reply> {
         let text = command.text().map_err(Error::InvalidArgument)?;
-        let frame = mpd_proto::frame::encode_frame(text.as_bytes());
-        let reply = self.round_trip(&text, &frame)?;
+        let mut frame = std::mem::take(&mut self.frame);
+        frame.clear();
+        mpd_proto::frame::encode_frame_into(text.as_bytes(), &mut frame);
+        let reply = self.round_trip(&text, &frame);
+        self.frame = frame;
+        let reply = reply?;
         let reply = classify(&reply, command.reply_shape());
         if let Reply::Failure(f) = &reply {
             if let Some(v) = f.version() {
@@ -242,288 +244,35 @@ impl Client {
         })
     }
 
-    fn action(&mut self, command: Command) -> Result<()> {
-        match self.send(&command)? {
-            Reply::Ok => Ok(()),
-            Reply::Failure(f) => Err(Error::from_failure(&Self::shown(&command), f)),
-            Reply::Data(d) => Err(Error::Protocol {
-                command: Self::shown(&command),
-                source: mpd_proto::Error::Parse {
-                    what: "action reply",
-                    reason: format!("expected \"ok\", got {d:?}"),
-                },
-            }),
-        }
-    }
-
-    fn query<T>(
-        &mut self,
-        command: Command,
-        parse: impl FnOnce(&str) -> std::result::Result<T, mpd_proto::Error>,
-    ) -> Result<T> {
-        let text = self.call(&command)?;
-        parse(&text).map_err(|source| Error::Protocol {
+    /// Runs one operation of [`mpd_proto::ops`]: sends its command and
+    /// parses the reply into its typed output. Every named method (e.g.
+    /// [`Client::resize_map`]) is this call with its operation.
+    ///
+    /// A failure reply becomes the matching [`Error`]; a reply that does
+    /// not parse is [`Error::Protocol`].
+    ///
+    /// ```no_run
+    /// use mpd_client::mpd_proto::ops;
+    ///
+    /// let mut client = mpd_client::Client::connect()?;
+    /// let maps = client.execute(&ops::ListMaps {})?;
+    /// client.execute(&ops::ResizeMap { map: maps[0].name.clone() })?;
+    /// # Ok::<(), mpd_client::Error>(())
+    /// ```
+    pub fn execute<O: Operation>(&mut self, op: &O) -> Result<O::Output> {
+        let command = op.command();
+        let reply = self.send(&command)?;
+        let answer = match &reply {
+            Reply::Ok => Answer::Ok,
+            Reply::Data(d) => Answer::Data(d),
+            Reply::Failure(f) => {
+                return Err(Error::from_failure(&Self::shown(&command), f.clone()))
+            }
+        };
+        op.parse(answer).map_err(|source| Error::Protocol {
             command: Self::shown(&command),
             source,
         })
-    }
-
-    /// A listing query: an empty listing arrives as `ok` on 0.9+ and as an
-    /// empty reply on 0.8; both reach `parse` as an empty text.
-    fn list_query<T>(
-        &mut self,
-        command: Command,
-        parse: impl FnOnce(&str) -> std::result::Result<T, mpd_proto::Error>,
-    ) -> Result<T> {
-        self.query(command, |t| parse(mpd_proto::reply::listing(t)))
-    }
-
-    // ----- the contract -----
-
-    /// Lists every path (`show paths raw format …` with [`Path::FORMAT`]).
-    pub fn list_paths(&mut self) -> Result<Vec<Path>> {
-        let cmd = Command::ShowPathsFormat {
-            format: Path::FORMAT.into(),
-            raw: true,
-        };
-        self.list_query(cmd, |t| paths::parse_paths(t, &Path::FIELDS))
-    }
-
-    /// Lists every map (`show maps raw format …` with [`Map::FORMAT`]).
-    pub fn list_maps(&mut self) -> Result<Vec<Map>> {
-        let cmd = Command::ShowMapsFormat {
-            format: Map::FORMAT.into(),
-            raw: true,
-        };
-        self.list_query(cmd, |t| maps::parse_maps(t, &Map::FIELDS))
-    }
-
-    /// `reconfigure`: re-reads the configuration and updates the maps.
-    pub fn reconfigure(&mut self) -> Result<()> {
-        self.action(Command::Reconfigure)
-    }
-
-    /// `reconfigure all` (0.9+): also reloads maps that did not change.
-    /// On 0.8 this is [`Error::UnknownCommand`].
-    pub fn reconfigure_all(&mut self) -> Result<()> {
-        self.action(Command::ReconfigureAll)
-    }
-
-    /// `add path P`: starts using a path.
-    pub fn add_path(&mut self, path: &str) -> Result<()> {
-        self.action(Command::AddPath(path.into()))
-    }
-
-    /// `del path P`: stops using a path.
-    pub fn remove_path(&mut self, path: &str) -> Result<()> {
-        self.action(Command::DelPath(path.into()))
-    }
-
-    /// `add map M`: starts monitoring a map (0.9+ can re-create a removed
-    /// map from its WWID; 0.8 only adopts an existing dm map).
-    pub fn add_map(&mut self, map: &str) -> Result<()> {
-        self.action(Command::AddMap(map.into()))
-    }
-
-    /// `del map M`: removes a map.
-    pub fn remove_map(&mut self, map: &str) -> Result<()> {
-        self.action(Command::DelMap(map.into()))
-    }
-
-    /// `suspend map M`.
-    pub fn suspend_map(&mut self, map: &str) -> Result<()> {
-        self.action(Command::SuspendMap(map.into()))
-    }
-
-    /// `resume map M`.
-    pub fn resume_map(&mut self, map: &str) -> Result<()> {
-        self.action(Command::ResumeMap(map.into()))
-    }
-
-    /// `resize map M`: picks up a changed LUN size.
-    pub fn resize_map(&mut self, map: &str) -> Result<()> {
-        self.action(Command::ResizeMap(map.into()))
-    }
-
-    /// `reset map M`: re-applies the map's settings.
-    pub fn reset_map(&mut self, map: &str) -> Result<()> {
-        self.action(Command::ResetMap(map.into()))
-    }
-
-    /// `reload map M`: reloads the map's table.
-    pub fn reload_map(&mut self, map: &str) -> Result<()> {
-        self.action(Command::ReloadMap(map.into()))
-    }
-
-    /// `fail path P`. The daemon answers at once; the path shows `failed`
-    /// in the dm table right away.
-    pub fn fail_path(&mut self, path: &str) -> Result<()> {
-        self.action(Command::FailPath(path.into()))
-    }
-
-    /// `reinstate path P`. The daemon answers at once; the states change at
-    /// the next checker run, so poll [`Client::list_paths`] to wait.
-    pub fn reinstate_path(&mut self, path: &str) -> Result<()> {
-        self.action(Command::ReinstatePath(path.into()))
-    }
-
-    /// `disablequeueing map M`.
-    pub fn disable_map_queuing(&mut self, map: &str) -> Result<()> {
-        self.action(Command::DisableQueueingMap(map.into()))
-    }
-
-    /// `disablequeueing maps`: on every map.
-    pub fn disable_queuing(&mut self) -> Result<()> {
-        self.action(Command::DisableQueueingMaps)
-    }
-
-    /// `restorequeueing map M`.
-    pub fn restore_map_queuing(&mut self, map: &str) -> Result<()> {
-        self.action(Command::RestoreQueueingMap(map.into()))
-    }
-
-    /// `restorequeueing maps`: on every map.
-    pub fn restore_queuing(&mut self) -> Result<()> {
-        self.action(Command::RestoreQueueingMaps)
-    }
-
-    // ----- beyond the contract -----
-
-    /// Every map with its path groups and paths (`show maps json`).
-    pub fn topology(&mut self) -> Result<Topology> {
-        self.query(Command::ShowMapsJson, topology::parse_topology_json)
-    }
-
-    /// One map with its path groups and paths (`show map M json`).
-    pub fn map_topology(&mut self, map: &str) -> Result<MapTopology> {
-        self.query(Command::ShowMapJson(map.into()), topology::parse_map_json)
-    }
-
-    /// The text tree of `show topology`, parsed (carries H:C:T:L and sizes
-    /// that the JSON lacks).
-    pub fn topology_text(&mut self) -> Result<Topology> {
-        self.list_query(Command::ShowTopology, topology::parse_topology_text)
-    }
-
-    /// `show status`: paths per checker state, busy flag.
-    pub fn status(&mut self) -> Result<DaemonStatus> {
-        self.query(Command::ShowStatus, status::parse_daemon_status)
-    }
-
-    /// `show daemon`: pid and state.
-    pub fn daemon_state(&mut self) -> Result<DaemonState> {
-        self.query(Command::ShowDaemon, status::parse_daemon_state)
-    }
-
-    /// `show maps status`.
-    pub fn map_status(&mut self) -> Result<Vec<MapStatus>> {
-        self.list_query(Command::ShowMapsStatus, status::parse_map_status)
-    }
-
-    /// `show maps stats`.
-    pub fn map_stats(&mut self) -> Result<Vec<MapStats>> {
-        self.list_query(Command::ShowMapsStats, status::parse_map_stats)
-    }
-
-    /// `show path P`: the path's kernel device state (e.g. `running`).
-    pub fn path_state(&mut self, path: &str) -> Result<String> {
-        self.query(Command::ShowPath(path.into()), |t| Ok(t.trim().to_owned()))
-    }
-
-    /// `switchgroup map M group G` (groups count from 1).
-    pub fn switch_group(&mut self, map: &str, group: u32) -> Result<()> {
-        self.action(Command::SwitchGroup {
-            map: map.into(),
-            group,
-        })
-    }
-
-    /// `setmarginal path P`.
-    pub fn set_marginal(&mut self, path: &str) -> Result<()> {
-        self.action(Command::SetMarginal(path.into()))
-    }
-
-    /// `unsetmarginal path P`.
-    pub fn unset_marginal(&mut self, path: &str) -> Result<()> {
-        self.action(Command::UnsetMarginalPath(path.into()))
-    }
-
-    /// `unsetmarginal map M`: every path of the map.
-    pub fn unset_map_marginal(&mut self, map: &str) -> Result<()> {
-        self.action(Command::UnsetMarginalMap(map.into()))
-    }
-
-    /// `forcequeueing daemon`: queue on every map even when the daemon stops.
-    pub fn force_queuing_daemon(&mut self) -> Result<()> {
-        self.action(Command::ForceQueueingDaemon)
-    }
-
-    /// `restorequeueing daemon`.
-    pub fn restore_queuing_daemon(&mut self) -> Result<()> {
-        self.action(Command::RestoreQueueingDaemon)
-    }
-
-    /// `reset maps stats`.
-    pub fn reset_maps_stats(&mut self) -> Result<()> {
-        self.action(Command::ResetMapsStats)
-    }
-
-    /// `reset map M stats`.
-    pub fn reset_map_stats(&mut self, map: &str) -> Result<()> {
-        self.action(Command::ResetMapStats(map.into()))
-    }
-
-    /// `getprstatus map M`.
-    pub fn pr_status(&mut self, map: &str) -> Result<PrStatus> {
-        self.query(Command::GetPrStatus(map.into()), pr::parse_pr_status)
-    }
-
-    /// `setprstatus map M`.
-    pub fn set_pr_status(&mut self, map: &str) -> Result<()> {
-        self.action(Command::SetPrStatus(map.into()))
-    }
-
-    /// `unsetprstatus map M`.
-    pub fn unset_pr_status(&mut self, map: &str) -> Result<()> {
-        self.action(Command::UnsetPrStatus(map.into()))
-    }
-
-    /// `getprkey map M`: `None` when no key is set.
-    pub fn pr_key(&mut self, map: &str) -> Result<Option<PrKey>> {
-        self.query(Command::GetPrKey(map.into()), pr::parse_pr_key)
-    }
-
-    /// `setprkey map M key K` (`K` like `0x123abc`, optionally `:aptpl`).
-    pub fn set_pr_key(&mut self, map: &str, key: &str) -> Result<()> {
-        self.action(Command::SetPrKey {
-            map: map.into(),
-            key: key.into(),
-        })
-    }
-
-    /// `unsetprkey map M`.
-    pub fn unset_pr_key(&mut self, map: &str) -> Result<()> {
-        self.action(Command::UnsetPrKey(map.into()))
-    }
-
-    /// `show config`: the daemon's effective configuration, as text.
-    pub fn config(&mut self) -> Result<String> {
-        self.call(&Command::ShowConfig)
-    }
-
-    /// `show config local`: the configuration from the local files only.
-    pub fn config_local(&mut self) -> Result<String> {
-        self.call(&Command::ShowConfigLocal)
-    }
-
-    /// `show wildcards`, as text.
-    pub fn wildcards(&mut self) -> Result<String> {
-        self.call(&Command::ShowWildcards)
-    }
-
-    /// `shutdown`: stops the daemon.
-    pub fn shutdown(&mut self) -> Result<()> {
-        self.action(Command::Shutdown)
     }
 
     /// The daemon's multipath-tools version. It is read from the help text

@@ -29,6 +29,7 @@
 mod address;
 mod client;
 mod error;
+mod ops;
 mod transport;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};

@@ -10,10 +10,7 @@ use mpd_proto::ReplyShape;
 
 use crate::error::{self, mpd_result, Failure};
 use crate::ffi::{cstring, try_mut, try_opt_str, try_str, with_ref, Out, OutString, OutValue};
-use crate::model::{
-    mpd_daemon_state, mpd_daemon_version, mpd_map_list, mpd_map_topology, mpd_path_list,
-    mpd_status, mpd_topology,
-};
+use crate::model::mpd_daemon_version;
 use crate::panic::panic_message;
 
 /// A connection to multipathd that runs one command at a time (the Rust
@@ -58,24 +55,20 @@ fn with_client(
     }
 }
 
-/// An operation that takes one name (path or map) and answers `ok`.
-fn named(
+/// Runs an action: `MPD_OK` or the failure's code (see [`with_client`]).
+pub(crate) fn action(
     client: *mut mpd_client,
-    name: *const c_char,
-    what: &str,
-    op: impl FnOnce(&mut Client, &str) -> ::mpd_client::Result<()>,
+    f: impl FnOnce(&mut Client) -> Result<(), Failure>,
 ) -> mpd_result {
-    with_client(client, |c| {
-        let name = try_str(name, what)?;
-        Ok(op(c, name)?)
-    })
+    with_client(client, f)
 }
 
-/// A query whose answer becomes an owned object behind `out`.
-fn query<T, R>(
+/// Runs a query whose answer becomes an owned object behind `out` (NULL
+/// first, and after any failure).
+pub(crate) fn object<T, R>(
     client: *mut mpd_client,
     out: *mut *mut T,
-    op: impl FnOnce(&mut Client) -> ::mpd_client::Result<R>,
+    f: impl FnOnce(&mut Client) -> Result<R, Failure>,
 ) -> mpd_result
 where
     T: From<R>,
@@ -83,22 +76,41 @@ where
     let out = Out::new(out);
     with_client(client, |c| {
         out.check("out")?;
-        let value = op(c)?;
+        let value = f(c)?;
         out.put(T::from(value), "out")
     })
 }
 
-/// A query whose answer is text, handed over behind `out`.
-fn query_string(
+/// Runs a query whose answer is text, handed over behind `out` (a string
+/// the caller frees with `mpd_string_free`).
+pub(crate) fn string(
     client: *mut mpd_client,
     out: *mut *mut c_char,
-    op: impl FnOnce(&mut Client) -> Result<String, Failure>,
+    f: impl FnOnce(&mut Client) -> Result<String, Failure>,
 ) -> mpd_result {
     let out = OutString::new(out);
     with_client(client, |c| {
         out.check("out")?;
-        let text = op(c)?;
+        let text = f(c)?;
         out.put(text, "out")
+    })
+}
+
+/// Runs a query whose answer is a plain value the caller provides storage
+/// for (zeroed first).
+pub(crate) fn value<T, R>(
+    client: *mut mpd_client,
+    out: *mut T,
+    f: impl FnOnce(&mut Client) -> Result<R, Failure>,
+) -> mpd_result
+where
+    T: Default + From<R>,
+{
+    let out = OutValue::new(out);
+    with_client(client, |c| {
+        out.check("out")?;
+        let v = f(c)?;
+        out.put(T::from(v), "out")
     })
 }
 
@@ -206,79 +218,6 @@ pub extern "C" fn mpd_client_close(client: *mut mpd_client) -> mpd_result {
     }
 }
 
-// ----- queries -----
-
-/// Lists every path (`show paths raw format …`) into `*out`, a new list
-/// owned by the caller (free with `mpd_path_list_free`); NULL on failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_list_paths(
-    client: *mut mpd_client,
-    out: *mut *mut mpd_path_list,
-) -> mpd_result {
-    ffi_boundary! { query(client, out, Client::list_paths) }
-}
-
-/// Lists every map (`show maps raw format …`) into `*out`, a new list
-/// owned by the caller (free with `mpd_map_list_free`); NULL on failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_list_maps(
-    client: *mut mpd_client,
-    out: *mut *mut mpd_map_list,
-) -> mpd_result {
-    ffi_boundary! { query(client, out, Client::list_maps) }
-}
-
-/// Every map with its path groups and paths (`show maps json`) into
-/// `*out`, owned by the caller (free with `mpd_topology_free`); NULL on
-/// failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_topology(
-    client: *mut mpd_client,
-    out: *mut *mut mpd_topology,
-) -> mpd_result {
-    ffi_boundary! { query(client, out, Client::topology) }
-}
-
-/// One map with its path groups and paths (`show map M json`) into
-/// `*out`, owned by the caller (free with `mpd_map_topology_free`); NULL
-/// on failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_map_topology(
-    client: *mut mpd_client,
-    map: *const c_char,
-    out: *mut *mut mpd_map_topology,
-) -> mpd_result {
-    ffi_boundary! {
-        let out = Out::new(out);
-        with_client(client, |c| {
-            let map = try_str(map, "map")?;
-            out.check("out")?;
-            let value = c.map_topology(map)?;
-            out.put(mpd_map_topology::from(value), "out")
-        })
-    }
-}
-
-/// `show status` (paths per checker state, busy flag) into `*out`, owned
-/// by the caller (free with `mpd_status_free`); NULL on failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_status(
-    client: *mut mpd_client,
-    out: *mut *mut mpd_status,
-) -> mpd_result {
-    ffi_boundary! { query(client, out, Client::status) }
-}
-
-/// `show daemon` (pid and state) into `*out`, owned by the caller (free
-/// with `mpd_daemon_state_free`); NULL on failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_daemon_state(
-    client: *mut mpd_client,
-    out: *mut *mut mpd_daemon_state,
-) -> mpd_result {
-    ffi_boundary! { query(client, out, Client::daemon_state) }
-}
-
 /// The daemon's multipath-tools version, written to `*out` (a plain
 /// struct the caller provides; zeroed on failure). Read from the help
 /// text, which any peer may ask for; cached by the client.
@@ -297,31 +236,6 @@ pub extern "C" fn mpd_client_daemon_version(
     }
 }
 
-/// `show path P`: the path's kernel device state (e.g. `"running"`), as a
-/// new string in `*out` that the caller frees with `mpd_string_free`;
-/// NULL on failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_path_state(
-    client: *mut mpd_client,
-    path: *const c_char,
-    out: *mut *mut c_char,
-) -> mpd_result {
-    ffi_boundary! {
-        query_string(client, out, |c| {
-            let path = try_str(path, "path")?;
-            Ok(c.path_state(path)?)
-        })
-    }
-}
-
-/// `show config`: the daemon's effective configuration, as a new string
-/// in `*out` that the caller frees with `mpd_string_free`; NULL on
-/// failure.
-#[no_mangle]
-pub extern "C" fn mpd_client_config(client: *mut mpd_client, out: *mut *mut c_char) -> mpd_result {
-    ffi_boundary! { query_string(client, out, |c| Ok(c.config()?)) }
-}
-
 /// Sends any command text as it is (the escape hatch; quoting its
 /// arguments is the caller's job) and writes the reply to `*out`: `""`
 /// for `ok`, the data for a query. A new string the caller frees with
@@ -338,7 +252,7 @@ pub extern "C" fn mpd_client_command(
     out: *mut *mut c_char,
 ) -> mpd_result {
     ffi_boundary! {
-        query_string(client, out, |c| {
+        string(client, out, |c| {
             let text = try_str(text, "text")?;
             let command = Command::Raw {
                 text: text.to_owned(),
@@ -349,175 +263,5 @@ pub extern "C" fn mpd_client_command(
     }
 }
 
-// ----- actions -----
-
-/// `reconfigure`: re-reads the configuration and updates the maps.
-#[no_mangle]
-pub extern "C" fn mpd_client_reconfigure(client: *mut mpd_client) -> mpd_result {
-    ffi_boundary! { with_client(client, |c| Ok(c.reconfigure()?)) }
-}
-
-/// `reconfigure all` (0.9+): also reloads maps that did not change.
-/// `MPD_UNKNOWN_COMMAND` on 0.8.
-#[no_mangle]
-pub extern "C" fn mpd_client_reconfigure_all(client: *mut mpd_client) -> mpd_result {
-    ffi_boundary! { with_client(client, |c| Ok(c.reconfigure_all()?)) }
-}
-
-/// `add path P`: starts using a path. `MPD_BLACKLISTED` if the daemon's
-/// blacklist excludes it or it does not exist.
-#[no_mangle]
-pub extern "C" fn mpd_client_add_path(client: *mut mpd_client, path: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, path, "path", Client::add_path) }
-}
-
-/// `del path P`: stops using a path.
-#[no_mangle]
-pub extern "C" fn mpd_client_remove_path(
-    client: *mut mpd_client,
-    path: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, path, "path", Client::remove_path) }
-}
-
-/// `add map M`: starts monitoring a map (0.9+ can re-create a removed map
-/// from its WWID).
-#[no_mangle]
-pub extern "C" fn mpd_client_add_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::add_map) }
-}
-
-/// `del map M`: removes a map. `MPD_MAP_IN_USE` if it is open (0.10+;
-/// older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
-#[no_mangle]
-pub extern "C" fn mpd_client_remove_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::remove_map) }
-}
-
-/// `suspend map M`.
-#[no_mangle]
-pub extern "C" fn mpd_client_suspend_map(
-    client: *mut mpd_client,
-    map: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::suspend_map) }
-}
-
-/// `resume map M`.
-#[no_mangle]
-pub extern "C" fn mpd_client_resume_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::resume_map) }
-}
-
-/// `resize map M`: picks up a changed LUN size.
-#[no_mangle]
-pub extern "C" fn mpd_client_resize_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::resize_map) }
-}
-
-/// `reset map M`: re-applies the map's settings.
-#[no_mangle]
-pub extern "C" fn mpd_client_reset_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::reset_map) }
-}
-
-/// `reload map M`: reloads the map's table.
-#[no_mangle]
-pub extern "C" fn mpd_client_reload_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::reload_map) }
-}
-
-/// `fail path P`: the path shows `failed` in the dm table at once.
-#[no_mangle]
-pub extern "C" fn mpd_client_fail_path(client: *mut mpd_client, path: *const c_char) -> mpd_result {
-    ffi_boundary! { named(client, path, "path", Client::fail_path) }
-}
-
-/// `reinstate path P`: the daemon answers at once; the states change at
-/// its next checker run, so poll `mpd_client_list_paths` to wait.
-#[no_mangle]
-pub extern "C" fn mpd_client_reinstate_path(
-    client: *mut mpd_client,
-    path: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, path, "path", Client::reinstate_path) }
-}
-
-/// `disablequeueing map M`.
-#[no_mangle]
-pub extern "C" fn mpd_client_disable_map_queuing(
-    client: *mut mpd_client,
-    map: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::disable_map_queuing) }
-}
-
-/// `disablequeueing maps`: on every map.
-#[no_mangle]
-pub extern "C" fn mpd_client_disable_queuing(client: *mut mpd_client) -> mpd_result {
-    ffi_boundary! { with_client(client, |c| Ok(c.disable_queuing()?)) }
-}
-
-/// `restorequeueing map M`.
-#[no_mangle]
-pub extern "C" fn mpd_client_restore_map_queuing(
-    client: *mut mpd_client,
-    map: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::restore_map_queuing) }
-}
-
-/// `restorequeueing maps`: on every map.
-#[no_mangle]
-pub extern "C" fn mpd_client_restore_queuing(client: *mut mpd_client) -> mpd_result {
-    ffi_boundary! { with_client(client, |c| Ok(c.restore_queuing()?)) }
-}
-
-/// `switchgroup map M group G`: groups count from 1 (see
-/// `mpd_path_group_number`).
-#[no_mangle]
-pub extern "C" fn mpd_client_switch_group(
-    client: *mut mpd_client,
-    map: *const c_char,
-    group: u32,
-) -> mpd_result {
-    ffi_boundary! {
-        with_client(client, |c| {
-            let map = try_str(map, "map")?;
-            Ok(c.switch_group(map, group)?)
-        })
-    }
-}
-
-/// `setmarginal path P`.
-#[no_mangle]
-pub extern "C" fn mpd_client_set_marginal(
-    client: *mut mpd_client,
-    path: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, path, "path", Client::set_marginal) }
-}
-
-/// `unsetmarginal path P`.
-#[no_mangle]
-pub extern "C" fn mpd_client_unset_marginal(
-    client: *mut mpd_client,
-    path: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, path, "path", Client::unset_marginal) }
-}
-
-/// `unsetmarginal map M`: every path of the map.
-#[no_mangle]
-pub extern "C" fn mpd_client_unset_map_marginal(
-    client: *mut mpd_client,
-    map: *const c_char,
-) -> mpd_result {
-    ffi_boundary! { named(client, map, "map", Client::unset_map_marginal) }
-}
-
-/// `shutdown`: stops the daemon.
-#[no_mangle]
-pub extern "C" fn mpd_client_shutdown(client: *mut mpd_client) -> mpd_result {
-    ffi_boundary! { with_client(client, |c| Ok(c.shutdown()?)) }
-}
+// The operations (mpd_client_list_paths, mpd_client_fail_path, …) are
+// generated from mpd-proto's operation table into ops.rs.

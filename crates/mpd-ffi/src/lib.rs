@@ -39,11 +39,13 @@ mod client;
 mod error;
 mod ffi;
 mod model;
+mod ops;
 mod sim;
 
 pub use client::*;
 pub use error::*;
 pub use model::*;
+pub use ops::*;
 pub use sim::*;
 
 use std::ffi::c_char;

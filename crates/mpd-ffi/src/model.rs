@@ -12,8 +12,8 @@ use std::ffi::{c_char, c_int, CString};
 use std::ptr;
 
 use mpd_client::{
-    DaemonState, DaemonStatus, DaemonVersion, Map, MapTopology, Path, PathGroup, Topology,
-    TopologyPath,
+    DaemonState, DaemonStatus, DaemonVersion, Map, MapStats, MapStatus, MapTopology, Path,
+    PathGroup, PrKey, PrStatus, Topology, TopologyPath,
 };
 
 use crate::ffi::{
@@ -54,7 +54,7 @@ pub struct mpd_path {
     major: u32,
     minor: u32,
     uuid: OptStr,
-    status: OptStr,
+    dev_state: OptStr,
     dm_state: OptStr,
     checker_state: OptStr,
     map: OptStr,
@@ -75,7 +75,7 @@ impl From<Path> for mpd_path {
             major: p.major,
             minor: p.minor,
             uuid: opt_cstring(p.uuid),
-            status: opt_word(p.dev_state),
+            dev_state: opt_word(p.dev_state),
             dm_state: opt_word(p.dm_state),
             checker_state: opt_word(p.checker_state),
             map: opt_cstring(p.map),
@@ -144,16 +144,18 @@ pub extern "C" fn mpd_path_device(path: *const mpd_path) -> *const c_char {
     ffi_boundary! { with_ref(path, |p| p.device.as_ptr()) }
 }
 
-/// The device's major number; 0 for NULL.
+/// The device's major number; -1 for NULL (a listed path always has one).
+/// The same type as `mpd_topology_path_major`.
 #[no_mangle]
-pub extern "C" fn mpd_path_major(path: *const mpd_path) -> u32 {
-    ffi_boundary! { with_ref(path, |p| p.major) }
+pub extern "C" fn mpd_path_major(path: *const mpd_path) -> i64 {
+    ffi_boundary! { with_ref(path, |p| i64::from(p.major)) }
 }
 
-/// The device's minor number; 0 for NULL.
+/// The device's minor number; -1 for NULL (a listed path always has one).
+/// The same type as `mpd_topology_path_minor`.
 #[no_mangle]
-pub extern "C" fn mpd_path_minor(path: *const mpd_path) -> u32 {
-    ffi_boundary! { with_ref(path, |p| p.minor) }
+pub extern "C" fn mpd_path_minor(path: *const mpd_path) -> i64 {
+    ffi_boundary! { with_ref(path, |p| i64::from(p.minor)) }
 }
 
 /// The WWID of the LUN behind the path, or NULL.
@@ -162,10 +164,11 @@ pub extern "C" fn mpd_path_uuid(path: *const mpd_path) -> *const c_char {
     ffi_boundary! { with_ref(path, |p| opt_ptr(&p.uuid)) }
 }
 
-/// The kernel's device state (`"running"`, `"offline"`), or NULL.
+/// The kernel's device state (`"running"`, `"offline"`), or NULL for an
+/// orphan path.
 #[no_mangle]
-pub extern "C" fn mpd_path_status(path: *const mpd_path) -> *const c_char {
-    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.status)) }
+pub extern "C" fn mpd_path_dev_state(path: *const mpd_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.dev_state)) }
 }
 
 /// The path's state in the device-mapper table (`"active"`, `"failed"`),
@@ -244,7 +247,7 @@ pub struct mpd_map {
     name: CString,
     uuid: OptStr,
     device: OptStr,
-    paths: Option<u32>,
+    active_paths: Option<u32>,
     queueing: OptStr,
     dm_state: OptStr,
     size: OptStr,
@@ -263,7 +266,7 @@ impl From<Map> for mpd_map {
             name: cstring(m.name),
             uuid: opt_cstring(m.uuid),
             device: opt_cstring(m.device),
-            paths: m.active_paths,
+            active_paths: m.active_paths,
             queueing: opt_word(m.queueing),
             dm_state: opt_word(m.dm_state),
             size: opt_cstring(m.size),
@@ -342,10 +345,11 @@ pub extern "C" fn mpd_map_device(map: *const mpd_map) -> *const c_char {
     ffi_boundary! { with_ref(map, |m| opt_ptr(&m.device)) }
 }
 
-/// The number of paths; -1 when unknown (or NULL).
+/// The number of *active* paths (the checker finds them usable: ready or
+/// ghost), the daemon's `%N`; not the total. -1 when unknown (or NULL).
 #[no_mangle]
-pub extern "C" fn mpd_map_paths(map: *const mpd_map) -> i64 {
-    ffi_boundary! { with_ref(map, |m| opt_i64(m.paths)) }
+pub extern "C" fn mpd_map_active_paths(map: *const mpd_map) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_i64(m.active_paths)) }
 }
 
 /// The queueing mode as the daemon prints it (`"off"`, `"on"`,
@@ -426,7 +430,8 @@ pub struct mpd_map_topology {
     device: OptStr,
     failback: OptStr,
     queueing: OptStr,
-    paths: Option<u32>,
+    active_paths: Option<u32>,
+    total_paths: u32,
     write_prot: OptStr,
     dm_state: OptStr,
     features: OptStr,
@@ -460,7 +465,7 @@ pub struct mpd_topology_path {
     major: Option<u32>,
     minor: Option<u32>,
     dm_state: OptStr,
-    status: OptStr,
+    dev_state: OptStr,
     checker_state: OptStr,
     checker: OptStr,
     priority: Option<i32>,
@@ -490,7 +495,8 @@ impl From<MapTopology> for mpd_map_topology {
             device: opt_cstring(m.device),
             failback: opt_cstring(m.failback),
             queueing: opt_word(m.queueing),
-            paths: m.active_paths,
+            active_paths: m.active_paths,
+            total_paths: m.total_paths,
             write_prot: opt_cstring(m.write_prot),
             dm_state: opt_word(m.dm_state),
             features: opt_cstring(m.features),
@@ -534,7 +540,7 @@ impl From<TopologyPath> for mpd_topology_path {
             major: p.major,
             minor: p.minor,
             dm_state: opt_word(p.dm_state),
-            status: opt_word(p.dev_state),
+            dev_state: opt_word(p.dev_state),
             checker_state: opt_word(p.checker_state),
             checker: opt_cstring(p.checker),
             priority: p.priority,
@@ -622,10 +628,19 @@ pub extern "C" fn mpd_map_topology_queueing(map: *const mpd_map_topology) -> *co
     ffi_boundary! { with_ref(map, |m| opt_ptr(&m.queueing)) }
 }
 
-/// The number of paths; -1 when unknown (or NULL).
+/// The number of *active* paths (usable: ready or ghost), the daemon's
+/// count; not the total (`mpd_map_topology_total_paths`). -1 when unknown
+/// (or NULL).
 #[no_mangle]
-pub extern "C" fn mpd_map_topology_paths(map: *const mpd_map_topology) -> i64 {
-    ffi_boundary! { with_ref(map, |m| opt_i64(m.paths)) }
+pub extern "C" fn mpd_map_topology_active_paths(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| opt_i64(m.active_paths)) }
+}
+
+/// The number of paths in the map's path groups, whatever their state; -1
+/// for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_topology_total_paths(map: *const mpd_map_topology) -> i64 {
+    ffi_boundary! { with_ref(map, |m| i64::from(m.total_paths)) }
 }
 
 /// The write protection (`"rw"`, `"ro"`), or NULL.
@@ -801,10 +816,10 @@ pub extern "C" fn mpd_topology_path_dm_state(path: *const mpd_topology_path) -> 
     ffi_boundary! { with_ref(path, |p| opt_ptr(&p.dm_state)) }
 }
 
-/// The kernel device state (`"running"`), or NULL.
+/// The kernel device state (`"running"`, `"offline"`), or NULL.
 #[no_mangle]
-pub extern "C" fn mpd_topology_path_status(path: *const mpd_topology_path) -> *const c_char {
-    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.status)) }
+pub extern "C" fn mpd_topology_path_dev_state(path: *const mpd_topology_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.dev_state)) }
 }
 
 /// The checker verdict (`"ready"`, `"faulty"`), or NULL.
@@ -997,6 +1012,221 @@ pub extern "C" fn mpd_daemon_state_free(state: *mut mpd_daemon_state) {
     ffi_boundary! { free_box(state) }
 }
 
+// ----- map status and stats -----
+
+/// One row of `show maps status`, from `mpd_client_map_status`. Borrowed
+/// from its `mpd_map_status_list`.
+pub struct mpd_map_status {
+    name: CString,
+    failback: OptStr,
+    queueing: OptStr,
+    active_paths: Option<u32>,
+    dm_state: OptStr,
+    write_prot: OptStr,
+}
+
+impl From<MapStatus> for mpd_map_status {
+    fn from(m: MapStatus) -> mpd_map_status {
+        mpd_map_status {
+            name: cstring(m.name),
+            failback: opt_cstring(m.failback),
+            queueing: opt_word(m.queueing),
+            active_paths: m.active_paths,
+            dm_state: opt_word(m.dm_state),
+            write_prot: opt_cstring(m.write_prot),
+        }
+    }
+}
+
+/// The rows returned by `mpd_client_map_status`. Owned by the caller; free
+/// with `mpd_map_status_list_free`.
+pub struct mpd_map_status_list {
+    items: Vec<mpd_map_status>,
+}
+
+impl From<Vec<MapStatus>> for mpd_map_status_list {
+    fn from(v: Vec<MapStatus>) -> mpd_map_status_list {
+        mpd_map_status_list {
+            items: v.into_iter().map(mpd_map_status::from).collect(),
+        }
+    }
+}
+
+/// The number of rows in `list`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_list_len(list: *const mpd_map_status_list) -> usize {
+    ffi_boundary! { with_ref(list, |l| l.items.len()) }
+}
+
+/// The row at `index` (from 0), borrowed from `list`; NULL if out of range.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_list_get(
+    list: *const mpd_map_status_list,
+    index: usize,
+) -> *const mpd_map_status {
+    ffi_boundary! { with_ref(list, |l| element(&l.items, index)) }
+}
+
+/// The row of the map called `name`, borrowed from `list`; NULL if there is
+/// none (or an argument is NULL or not UTF-8).
+#[no_mangle]
+pub extern "C" fn mpd_map_status_list_find(
+    list: *const mpd_map_status_list,
+    name: *const c_char,
+) -> *const mpd_map_status {
+    ffi_boundary! { with_ref(list, |l| find(&l.items, name, |m| &m.name)) }
+}
+
+/// Frees a map status list and every row and string borrowed from it.
+/// NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_list_free(list: *mut mpd_map_status_list) {
+    ffi_boundary! { free_box(list) }
+}
+
+/// The map name; never NULL for a non-NULL `status`.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_name(status: *const mpd_map_status) -> *const c_char {
+    ffi_boundary! { with_ref(status, |m| m.name.as_ptr()) }
+}
+
+/// The failback policy, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_failback(status: *const mpd_map_status) -> *const c_char {
+    ffi_boundary! { with_ref(status, |m| opt_ptr(&m.failback)) }
+}
+
+/// The queueing mode (`"off"`, `"on"`, `"5 chk"`, `"12 sec"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_queueing(status: *const mpd_map_status) -> *const c_char {
+    ffi_boundary! { with_ref(status, |m| opt_ptr(&m.queueing)) }
+}
+
+/// The number of active (usable) paths, not the total; -1 when unknown
+/// (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_status_active_paths(status: *const mpd_map_status) -> i64 {
+    ffi_boundary! { with_ref(status, |m| opt_i64(m.active_paths)) }
+}
+
+/// The device-mapper state (`"active"`, `"suspend"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_dm_state(status: *const mpd_map_status) -> *const c_char {
+    ffi_boundary! { with_ref(status, |m| opt_ptr(&m.dm_state)) }
+}
+
+/// The write protection (`"rw"`, `"ro"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_status_write_prot(status: *const mpd_map_status) -> *const c_char {
+    ffi_boundary! { with_ref(status, |m| opt_ptr(&m.write_prot)) }
+}
+
+/// One row of `show maps stats`, from `mpd_client_map_stats`. Borrowed
+/// from its `mpd_map_stats_list`.
+pub struct mpd_map_stats {
+    name: CString,
+    path_faults: Option<u64>,
+    switch_grp: Option<u64>,
+    map_loads: Option<u64>,
+    total_q_time: Option<u64>,
+    q_timeouts: Option<u64>,
+}
+
+impl From<MapStats> for mpd_map_stats {
+    fn from(m: MapStats) -> mpd_map_stats {
+        mpd_map_stats {
+            name: cstring(m.name),
+            path_faults: m.path_faults,
+            switch_grp: m.switch_grp,
+            map_loads: m.map_loads,
+            total_q_time: m.total_q_time,
+            q_timeouts: m.q_timeouts,
+        }
+    }
+}
+
+/// The rows returned by `mpd_client_map_stats`. Owned by the caller; free
+/// with `mpd_map_stats_list_free`.
+pub struct mpd_map_stats_list {
+    items: Vec<mpd_map_stats>,
+}
+
+impl From<Vec<MapStats>> for mpd_map_stats_list {
+    fn from(v: Vec<MapStats>) -> mpd_map_stats_list {
+        mpd_map_stats_list {
+            items: v.into_iter().map(mpd_map_stats::from).collect(),
+        }
+    }
+}
+
+/// The number of rows in `list`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_list_len(list: *const mpd_map_stats_list) -> usize {
+    ffi_boundary! { with_ref(list, |l| l.items.len()) }
+}
+
+/// The row at `index` (from 0), borrowed from `list`; NULL if out of range.
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_list_get(
+    list: *const mpd_map_stats_list,
+    index: usize,
+) -> *const mpd_map_stats {
+    ffi_boundary! { with_ref(list, |l| element(&l.items, index)) }
+}
+
+/// The row of the map called `name`, borrowed from `list`; NULL if there is
+/// none (or an argument is NULL or not UTF-8).
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_list_find(
+    list: *const mpd_map_stats_list,
+    name: *const c_char,
+) -> *const mpd_map_stats {
+    ffi_boundary! { with_ref(list, |l| find(&l.items, name, |m| &m.name)) }
+}
+
+/// Frees a map stats list and every row and string borrowed from it. NULL
+/// is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_list_free(list: *mut mpd_map_stats_list) {
+    ffi_boundary! { free_box(list) }
+}
+
+/// The map name; never NULL for a non-NULL `stats`.
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_name(stats: *const mpd_map_stats) -> *const c_char {
+    ffi_boundary! { with_ref(stats, |m| m.name.as_ptr()) }
+}
+
+/// Path failures counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_path_faults(stats: *const mpd_map_stats) -> i64 {
+    ffi_boundary! { with_ref(stats, |m| opt_count(m.path_faults)) }
+}
+
+/// Path-group switches counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_switch_grp(stats: *const mpd_map_stats) -> i64 {
+    ffi_boundary! { with_ref(stats, |m| opt_count(m.switch_grp)) }
+}
+
+/// Table loads counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_map_loads(stats: *const mpd_map_stats) -> i64 {
+    ffi_boundary! { with_ref(stats, |m| opt_count(m.map_loads)) }
+}
+
+/// Seconds spent queueing; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_total_q_time(stats: *const mpd_map_stats) -> i64 {
+    ffi_boundary! { with_ref(stats, |m| opt_count(m.total_q_time)) }
+}
+
+/// Queueing timeouts counted; -1 when unknown (or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_map_stats_q_timeouts(stats: *const mpd_map_stats) -> i64 {
+    ffi_boundary! { with_ref(stats, |m| opt_count(m.q_timeouts)) }
+}
+
 // ----- plain values -----
 
 /// A multipath-tools release number (`0.9.4`), filled in by
@@ -1018,6 +1248,57 @@ impl From<DaemonVersion> for mpd_daemon_version {
             major: v.major,
             minor: v.minor,
             patch: v.patch,
+        }
+    }
+}
+
+/// Whether the daemon has registered a reservation key for a map, from
+/// `mpd_client_pr_status`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum mpd_pr_status {
+    /// The daemon has not checked yet (`unknown`, 0.10+); also the value
+    /// written first, before the call succeeds.
+    #[default]
+    MPD_PR_UNKNOWN = 0,
+    /// A key is registered (`1` before 0.10, `set` since).
+    MPD_PR_SET = 1,
+    /// No key is registered (`0` before 0.10, `unset` since).
+    MPD_PR_UNSET = 2,
+}
+
+impl From<PrStatus> for mpd_pr_status {
+    fn from(s: PrStatus) -> mpd_pr_status {
+        match s {
+            PrStatus::Set => mpd_pr_status::MPD_PR_SET,
+            PrStatus::Unset => mpd_pr_status::MPD_PR_UNSET,
+            PrStatus::Unknown => mpd_pr_status::MPD_PR_UNKNOWN,
+        }
+    }
+}
+
+/// A map's persistent-reservation key, from `mpd_client_pr_key`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct mpd_pr_key {
+    /// False when the daemon has no key for the map (then `key` and
+    /// `aptpl` are 0).
+    pub has_key: bool,
+    /// The 64-bit key.
+    pub key: u64,
+    /// Whether it persists through power loss (`:aptpl`).
+    pub aptpl: bool,
+}
+
+impl From<Option<PrKey>> for mpd_pr_key {
+    fn from(k: Option<PrKey>) -> mpd_pr_key {
+        match k {
+            Some(k) => mpd_pr_key {
+                has_key: true,
+                key: k.key,
+                aptpl: k.aptpl,
+            },
+            None => mpd_pr_key::default(),
         }
     }
 }

@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::frame::{encode_frame, MAX_COMMAND_LEN};
+use crate::frame::{encode_frame_into, MAX_COMMAND_LEN};
 use crate::quote::{quote, validate};
 
 /// What kind of reply a command produces, which decides how
@@ -308,9 +308,19 @@ impl Command {
         Ok(text)
     }
 
-    /// Renders and frames the command: the bytes to write to the socket.
-    pub fn encode(&self) -> Result<Vec<u8>, Error> {
-        Ok(encode_frame(self.text()?.as_bytes()))
+    /// Renders and frames the command, appending the bytes to write to the
+    /// socket to `out` (a buffer the caller may reuse, as
+    /// [`encode_frame_into`] does). On error nothing is appended.
+    ///
+    /// ```
+    /// let mut buf = Vec::new();
+    /// mpd_proto::Command::ShowStatus.encode(&mut buf).unwrap();
+    /// assert_eq!(&buf[mpd_proto::frame::LEN_PREFIX..], b"show status\0");
+    /// ```
+    pub fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let text = self.text()?;
+        encode_frame_into(text.as_bytes(), out);
+        Ok(())
     }
 
     /// Whether the command is an action (answers `ok`) or a query.

@@ -16,13 +16,16 @@
 //! - [`quote`]: quoting arguments for the daemon's tokenizer, and a model of it.
 //! - [`command`]: every command as a [`Command`], rendered and validated.
 //! - [`reply`]: classification of replies (ok, fail, permission denied, …).
+//! - [`ops`]: every operation (command + reply parser + output type),
+//!   declared once in one table; the front ends are generated from it.
 //! - [`model`]: the typed values (paths, maps, topology, status) and their
 //!   parsers.
 //!
 //! ```
 //! use mpd_proto::{frame, reply, Command, Reply};
 //!
-//! let bytes = Command::ReinstatePath("sda".into()).encode().unwrap();
+//! let mut bytes = Vec::new();
+//! Command::ReinstatePath("sda".into()).encode(&mut bytes).unwrap();
 //! assert_eq!(&bytes[frame::LEN_PREFIX..], b"reinstate path \"sda\"\0");
 //!
 //! // 0.11.1 answers an unknown path like this:
@@ -35,10 +38,12 @@ pub mod command;
 pub mod error;
 pub mod frame;
 pub mod model;
+pub mod ops;
 pub mod quote;
 pub mod reply;
 
 pub use command::{Command, ReplyShape};
 pub use error::{Error, FrameError};
 pub use frame::{MAX_COMMAND_LEN, MAX_REPLY_LEN};
+pub use ops::{Answer, Operation};
 pub use reply::{DaemonVersion, Failure, FailureKind, Reply};

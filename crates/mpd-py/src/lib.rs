@@ -22,6 +22,7 @@
 pub mod client;
 pub mod errors;
 pub mod models;
+mod ops;
 pub mod sim;
 
 use pyo3::prelude::*;

@@ -620,3 +620,66 @@ pub(crate) fn pr_status<'py>(
     };
     pr_status_class(py)?.call1((value,))
 }
+
+/// A Rust client operation's output as a Python value (the generated
+/// operation methods of `Client` return it).
+pub(crate) trait ToPython {
+    /// The Python value.
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
+
+impl ToPython for () {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(py.None())
+    }
+}
+
+impl ToPython for String {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.into_py_any(py)
+    }
+}
+
+/// Models and lists of models, through their wrapper classes.
+macro_rules! to_python_model {
+    ($($rust:ty => $py:ident),* $(,)?) => {$(
+        impl ToPython for $rust {
+            fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                $py::from(self).into_py_any(py)
+            }
+        }
+        impl ToPython for Vec<$rust> {
+            fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                self.into_iter().map($py::from).collect::<Vec<_>>().into_py_any(py)
+            }
+        }
+    )*};
+}
+to_python_model!(
+    mpd_proto::model::Path => Path,
+    mpd_proto::model::Map => Map,
+    mpd_proto::model::Topology => Topology,
+    mpd_proto::model::MapTopology => MapTopology,
+    mpd_proto::model::DaemonStatus => DaemonStatus,
+    mpd_proto::model::DaemonState => DaemonState,
+    mpd_proto::model::MapStatus => MapStatus,
+    mpd_proto::model::MapStats => MapStats,
+);
+
+impl ToPython for mpd_client::PrStatus {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pr_status(py, self)?.unbind())
+    }
+}
+
+impl ToPython for Option<mpd_client::PrKey> {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.map(PrKey::from).into_py_any(py)
+    }
+}
+
+impl ToPython for mpd_proto::DaemonVersion {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        DaemonVersion::from(self).into_py_any(py)
+    }
+}
