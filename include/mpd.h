@@ -350,6 +350,17 @@ const char *mpd_client_last_error(const struct mpd_client *client);
 const char *mpd_client_address(const struct mpd_client *client);
 
 /**
+ * The reply timeout in milliseconds; 0 if `client` is NULL.
+ */
+uint32_t mpd_client_timeout(const struct mpd_client *client);
+
+/**
+ * Whether a connection is open now: 1 yes, 0 no (the next call then
+ * opens one), -1 if `client` is NULL.
+ */
+int mpd_client_is_connected(const struct mpd_client *client);
+
+/**
  * Changes the reply timeout for the following calls (0: the default,
  * 4000 ms).
  */
@@ -601,6 +612,18 @@ const char *mpd_map_product(const struct mpd_map *map);
  * The revision, or NULL.
  */
 const char *mpd_map_revision(const struct mpd_map *map);
+
+/**
+ * The JSON format's major version; -1 when unknown (a topology parsed
+ * from text, or NULL).
+ */
+int64_t mpd_topology_major_version(const struct mpd_topology *topology);
+
+/**
+ * The JSON format's minor version; -1 when unknown (a topology parsed
+ * from text, or NULL).
+ */
+int64_t mpd_topology_minor_version(const struct mpd_topology *topology);
 
 /**
  * The number of maps in `topology`; 0 for NULL.

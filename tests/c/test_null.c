@@ -108,6 +108,10 @@ static void test_accessors(void)
     CHECK(mpd_daemon_state_state(NULL) == NULL);
     CHECK(mpd_sim_address(NULL) == NULL);
     CHECK_INT(mpd_map_topology_total_paths(NULL), -1);
+    CHECK_INT(mpd_topology_major_version(NULL), -1);
+    CHECK_INT(mpd_topology_minor_version(NULL), -1);
+    CHECK_INT(mpd_client_timeout(NULL), 0);
+    CHECK_INT(mpd_client_is_connected(NULL), -1);
     CHECK_INT(mpd_map_status_list_len(NULL), 0);
     CHECK(mpd_map_status_list_get(NULL, 0) == NULL);
     CHECK(mpd_map_status_list_find(NULL, "x") == NULL);

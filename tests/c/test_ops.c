@@ -123,6 +123,8 @@ static void test_topology(mpd_client *c)
     mpd_topology *t = NULL;
     CHECK_OK(mpd_client_topology(c, &t));
     CHECK_INT(mpd_topology_map_count(t), 2);
+    CHECK_INT(mpd_topology_major_version(t), 0);
+    CHECK(mpd_topology_minor_version(t) >= 1);
     const mpd_map_topology *a = mpd_topology_map(t, 0);
     CHECK_STR(mpd_map_topology_name(a), "mpatha");
     CHECK_STR(mpd_map_topology_uuid(a), "1Linux_scsi_debug_2000");
@@ -286,6 +288,7 @@ static void test_more_queries(mpd_client *c)
     CHECK_INT(mpd_topology_map_count(t), 2);
     const mpd_map_topology *ta = mpd_topology_find_map(t, "mpatha");
     CHECK_INT(mpd_map_topology_total_paths(ta), 2);
+    CHECK_INT(mpd_topology_major_version(t), -1); /* parsed from text */
     CHECK_STR(mpd_map_topology_size(ta), "16M");
     mpd_topology_free(t);
 
@@ -498,8 +501,12 @@ static void test_connection(mpd_client *c, mpd_sim *sim)
 {
     CHECK_STR(mpd_client_address(c), mpd_sim_address(sim));
     CHECK_STR(mpd_client_last_error(c), "");
+    CHECK_INT(mpd_client_timeout(c), 4000);
     CHECK_OK(mpd_client_set_timeout(c, 2000));
+    CHECK_INT(mpd_client_timeout(c), 2000);
+    CHECK_INT(mpd_client_is_connected(c), 1);
     CHECK_OK(mpd_client_close(c));
+    CHECK_INT(mpd_client_is_connected(c), 0);
     /* The next call opens a new connection. */
     mpd_path_list *list = paths(c);
     CHECK_INT(mpd_path_list_len(list), 4);

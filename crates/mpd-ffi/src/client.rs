@@ -1,7 +1,7 @@
 //! `mpd_client`: a connection to multipathd and one function per
 //! operation of [`mpd_client::Client`].
 
-use std::ffi::{c_char, CString};
+use std::ffi::{c_char, c_int, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
@@ -193,6 +193,21 @@ pub extern "C" fn mpd_client_last_error(client: *const mpd_client) -> *const c_c
 #[no_mangle]
 pub extern "C" fn mpd_client_address(client: *const mpd_client) -> *const c_char {
     ffi_boundary! { with_ref(client, |c| c.address.as_ptr()) }
+}
+
+/// The reply timeout in milliseconds; 0 if `client` is NULL.
+#[no_mangle]
+pub extern "C" fn mpd_client_timeout(client: *const mpd_client) -> u32 {
+    ffi_boundary! {
+        with_ref(client, |c| u32::try_from(c.inner.timeout().as_millis()).unwrap_or(u32::MAX))
+    }
+}
+
+/// Whether a connection is open now: 1 yes, 0 no (the next call then
+/// opens one), -1 if `client` is NULL.
+#[no_mangle]
+pub extern "C" fn mpd_client_is_connected(client: *const mpd_client) -> c_int {
+    ffi_boundary! { with_ref(client, |c| c_int::from(c.inner.is_connected())) }
 }
 
 /// Changes the reply timeout for the following calls (0: the default,

@@ -418,6 +418,8 @@ pub extern "C" fn mpd_map_revision(map: *const mpd_map) -> *const c_char {
 /// Every map with its path groups and paths, from `mpd_client_topology`.
 /// Owned by the caller; free with `mpd_topology_free`.
 pub struct mpd_topology {
+    major_version: Option<u32>,
+    minor_version: Option<u32>,
     maps: Vec<mpd_map_topology>,
 }
 
@@ -482,6 +484,8 @@ pub struct mpd_topology_path {
 impl From<Topology> for mpd_topology {
     fn from(t: Topology) -> mpd_topology {
         mpd_topology {
+            major_version: t.major_version,
+            minor_version: t.minor_version,
             maps: t.maps.into_iter().map(mpd_map_topology::from).collect(),
         }
     }
@@ -554,6 +558,20 @@ impl From<TopologyPath> for mpd_topology_path {
             hcil: opt_cstring(p.hcil),
         }
     }
+}
+
+/// The JSON format's major version; -1 when unknown (a topology parsed
+/// from text, or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_topology_major_version(topology: *const mpd_topology) -> i64 {
+    ffi_boundary! { with_ref(topology, |t| opt_i64(t.major_version)) }
+}
+
+/// The JSON format's minor version; -1 when unknown (a topology parsed
+/// from text, or NULL).
+#[no_mangle]
+pub extern "C" fn mpd_topology_minor_version(topology: *const mpd_topology) -> i64 {
+    ffi_boundary! { with_ref(topology, |t| opt_i64(t.minor_version)) }
 }
 
 /// The number of maps in `topology`; 0 for NULL.

@@ -1,0 +1,362 @@
+//! Rust, Python and C at parity: every public operation and every model
+//! field of the Rust API exists in the Python stubs (`multipathd`, which
+//! `mypy.stubtest` holds to the compiled module) and in the C header
+//! (`include/mpd.h`, generated from the C library) under its mapped name.
+//! Deliberate gaps are in the allow-lists below, each with its reason.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use mpd_proto::model::pr::PrKey;
+use mpd_proto::model::{
+    DaemonState, DaemonStatus, Map, MapStats, MapStatus, MapTopology, Path as MpdPath, PathGroup,
+    Topology, TopologyPath,
+};
+use mpd_proto::ops::OPERATIONS;
+use mpd_proto::DaemonVersion;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The functions `include/mpd.h` declares (outside comments).
+fn c_functions(header: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut in_comment = false;
+    for line in header.lines() {
+        let line = line.trim();
+        if line.starts_with("/*") {
+            in_comment = true;
+        }
+        if in_comment {
+            in_comment = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with('#') || line.starts_with("typedef") {
+            continue;
+        }
+        let Some(open) = line.find('(') else { continue };
+        let name = line[..open].rsplit([' ', '*']).next().unwrap_or_default();
+        if name.starts_with("mpd_") {
+            names.insert(name.to_owned());
+        }
+    }
+    names
+}
+
+/// The fields of a C struct the header defines in full (`typedef struct
+/// NAME { ... } NAME;`).
+fn c_struct_fields(header: &str, name: &str) -> BTreeSet<String> {
+    let start = header
+        .find(&format!("typedef struct {name} {{"))
+        .unwrap_or_else(|| panic!("mpd.h defines no struct {name}"));
+    let end = start + header[start..].find(&format!("}} {name};")).unwrap();
+    header[start..end]
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            if l.starts_with("/*") || l.starts_with('*') || !l.ends_with(';') {
+                return None;
+            }
+            l.trim_end_matches(';')
+                .rsplit(' ')
+                .next()
+                .map(|s| s.trim_start_matches('*').to_owned())
+        })
+        .collect()
+}
+
+/// The names a class of the stub declares: methods, properties and
+/// annotated attributes.
+fn pyi_members(stub: &str, class: &str) -> BTreeSet<String> {
+    let head = format!("class {class}");
+    let start = stub
+        .lines()
+        .position(|l| l.starts_with(&head) && l[head.len()..].starts_with([':', '(']))
+        .unwrap_or_else(|| panic!("the stub has no class {class}"));
+    let mut names = BTreeSet::new();
+    for line in stub.lines().skip(start + 1) {
+        if !line.is_empty() && !line.starts_with(' ') {
+            break;
+        }
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("def ") {
+            names.insert(rest.split('(').next().unwrap().to_owned());
+        } else if let Some((name, _)) = l.split_once(':') {
+            if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                names.insert(name.to_owned());
+            }
+        }
+    }
+    names
+}
+
+/// The `pub fn`s of the hand-written `impl Client` block of mpd-client.
+fn rust_client_methods() -> BTreeSet<String> {
+    let src = read("crates/mpd-client/src/client.rs");
+    let start = src
+        .find("\nimpl Client {")
+        .expect("client.rs has impl Client");
+    src[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| *l != "}")
+        .filter_map(|l| l.trim().strip_prefix("pub fn "))
+        .map(|l| l.split(['(', '<']).next().unwrap().to_owned())
+        .collect()
+}
+
+/// A model's field names, from its serde serialization.
+fn fields<T: serde::Serialize>(value: &T) -> Vec<String> {
+    match serde_json::to_value(value).unwrap() {
+        serde_json::Value::Object(m) => m.keys().cloned().collect(),
+        other => panic!("not a struct: {other}"),
+    }
+}
+
+#[test]
+fn every_operation_is_in_rust_python_and_c() {
+    let stub = read("python/multipathd/_multipathd.pyi");
+    let py = pyi_members(&stub, "Client");
+    let c = c_functions(&read("include/mpd.h"));
+    let rust = read("crates/mpd-client/src/ops.rs");
+    let mut missing = Vec::new();
+    for op in OPERATIONS {
+        if !rust.contains(&format!("pub fn {}(", op.name)) {
+            missing.push(format!("Rust Client::{}", op.name));
+        }
+        if !py.contains(op.name) {
+            missing.push(format!("Python Client.{}", op.name));
+        }
+        if !c.contains(&format!("mpd_client_{}", op.name)) {
+            missing.push(format!("C mpd_client_{}", op.name));
+        }
+    }
+    assert!(missing.is_empty(), "missing: {missing:?}");
+}
+
+/// The hand-written methods of the Rust `Client` and their names in Python
+/// and C; `None` is a deliberate gap, with the reason.
+fn client_method_map() -> BTreeMap<
+    &'static str,
+    (
+        Result<&'static str, &'static str>,
+        Result<&'static str, &'static str>,
+    ),
+> {
+    BTreeMap::from([
+        // (Python, C)
+        (
+            "builder",
+            (
+                Err("keyword arguments of Client(socket=, timeout=)"),
+                Err("mpd_client_connect's address and timeout_ms arguments"),
+            ),
+        ),
+        ("connect", (Ok("__new__"), Ok("mpd_client_connect"))),
+        ("connect_to", (Ok("__new__"), Ok("mpd_client_connect"))),
+        ("address", (Ok("address"), Ok("mpd_client_address"))),
+        ("timeout", (Ok("timeout"), Ok("mpd_client_timeout"))),
+        ("set_timeout", (Ok("timeout"), Ok("mpd_client_set_timeout"))),
+        ("close", (Ok("close"), Ok("mpd_client_close"))),
+        (
+            "is_connected",
+            (Ok("connected"), Ok("mpd_client_is_connected")),
+        ),
+        // `send` returns the classified reply, failures included; Python
+        // and C run raw text through `command`, which maps failures to
+        // exceptions / result codes as `call` does.
+        ("send", (Ok("command"), Ok("mpd_client_command"))),
+        ("call", (Ok("command"), Ok("mpd_client_command"))),
+        (
+            "execute",
+            (
+                Err("generic over Rust operation types; every operation is a named method"),
+                Err("generic over Rust operation types; every operation is a named function"),
+            ),
+        ),
+        (
+            "daemon_version",
+            (Ok("daemon_version"), Ok("mpd_client_daemon_version")),
+        ),
+    ])
+}
+
+#[test]
+fn every_client_method_is_in_python_and_c() {
+    let stub = read("python/multipathd/_multipathd.pyi");
+    let py = pyi_members(&stub, "Client");
+    let c = c_functions(&read("include/mpd.h"));
+    let map = client_method_map();
+    let rust = rust_client_methods();
+    let unmapped: Vec<_> = rust
+        .iter()
+        .filter(|m| !map.contains_key(m.as_str()))
+        .collect();
+    assert!(
+        unmapped.is_empty(),
+        "Rust Client methods without a Python/C mapping here: {unmapped:?}"
+    );
+    let stale: Vec<_> = map.keys().filter(|m| !rust.contains(**m)).collect();
+    assert!(
+        stale.is_empty(),
+        "mapped but not in the Rust Client: {stale:?}"
+    );
+    for (method, (p, cn)) in map {
+        if let Ok(p) = p {
+            assert!(
+                py.contains(p),
+                "Client::{method}: Python Client.{p} missing"
+            );
+        }
+        if let Ok(cn) = cn {
+            assert!(c.contains(cn), "Client::{method}: C {cn} missing");
+        }
+    }
+}
+
+/// A model: its fields, its Python class, and its C form (a prefix for
+/// accessor functions, or a struct defined in the header).
+enum CForm {
+    Accessors(&'static str),
+    Struct(&'static str),
+}
+
+/// Fields deliberately not under their plain name in C, with the reason.
+const C_FIELD_GAPS: &[(&str, &str, &str)] = &[
+    (
+        "mpd_topology",
+        "maps",
+        "a list: mpd_topology_map_count, mpd_topology_map, mpd_topology_find_map",
+    ),
+    (
+        "mpd_map_topology",
+        "path_groups",
+        "a list: mpd_map_topology_group_count, mpd_map_topology_group",
+    ),
+    (
+        "mpd_path_group",
+        "paths",
+        "a list: mpd_path_group_path_count, mpd_path_group_path",
+    ),
+    (
+        "mpd_status",
+        "checker_states",
+        "a mapping: mpd_status_state_count, _state_name, _state_paths, _paths_in_state",
+    ),
+];
+
+#[test]
+fn every_model_field_is_in_python_and_c() {
+    let stub = read("python/multipathd/_multipathd.pyi");
+    let header = read("include/mpd.h");
+    let c = c_functions(&header);
+    let models: Vec<(&str, Vec<String>, CForm)> = vec![
+        (
+            "Path",
+            fields(&MpdPath::default()),
+            CForm::Accessors("mpd_path"),
+        ),
+        ("Map", fields(&Map::default()), CForm::Accessors("mpd_map")),
+        (
+            "Topology",
+            fields(&Topology::default()),
+            CForm::Accessors("mpd_topology"),
+        ),
+        (
+            "MapTopology",
+            fields(&MapTopology::default()),
+            CForm::Accessors("mpd_map_topology"),
+        ),
+        (
+            "PathGroup",
+            fields(&PathGroup::default()),
+            CForm::Accessors("mpd_path_group"),
+        ),
+        (
+            "TopologyPath",
+            fields(&TopologyPath::default()),
+            CForm::Accessors("mpd_topology_path"),
+        ),
+        (
+            "DaemonStatus",
+            fields(&DaemonStatus::default()),
+            CForm::Accessors("mpd_status"),
+        ),
+        (
+            "DaemonState",
+            fields(&DaemonState::default()),
+            CForm::Accessors("mpd_daemon_state"),
+        ),
+        (
+            "MapStatus",
+            fields(&MapStatus::default()),
+            CForm::Accessors("mpd_map_status"),
+        ),
+        (
+            "MapStats",
+            fields(&MapStats::default()),
+            CForm::Accessors("mpd_map_stats"),
+        ),
+        (
+            "PrKey",
+            fields(&PrKey {
+                key: 0,
+                aptpl: false,
+            }),
+            CForm::Struct("mpd_pr_key"),
+        ),
+        (
+            "DaemonVersion",
+            fields(&DaemonVersion::new(0, 0, 0)),
+            CForm::Struct("mpd_daemon_version"),
+        ),
+    ];
+    let mut missing = Vec::new();
+    for (class, fields, cform) in models {
+        assert!(!fields.is_empty(), "{class} has no fields");
+        let py = pyi_members(&stub, class);
+        for f in &fields {
+            if !py.contains(f) {
+                missing.push(format!("Python {class}.{f}"));
+            }
+            match &cform {
+                CForm::Accessors(prefix) => {
+                    let gap = C_FIELD_GAPS.iter().any(|(p, g, _)| p == prefix && g == f);
+                    if !gap && !c.contains(&format!("{prefix}_{f}")) {
+                        missing.push(format!("C {prefix}_{f}"));
+                    }
+                }
+                CForm::Struct(name) => {
+                    if !c_struct_fields(&header, name).contains(f) {
+                        missing.push(format!("C {name}.{f}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing: {missing:#?}");
+    // Every allow-list entry is still needed.
+    for (prefix, field, _) in C_FIELD_GAPS {
+        assert!(
+            !c.contains(&format!("{prefix}_{field}")),
+            "{prefix}_{field} exists now: drop it from C_FIELD_GAPS"
+        );
+    }
+}
+
+#[test]
+fn every_error_kind_has_its_c_code() {
+    let header = read("include/mpd.h");
+    for kind in mpd_client::ErrorKind::ALL {
+        let code = format!("MPD_{}", kind.name().to_ascii_uppercase());
+        assert!(
+            header.contains(&format!("  {code} = ")),
+            "mpd.h has no {code}"
+        );
+    }
+}
