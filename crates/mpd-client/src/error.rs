@@ -174,8 +174,9 @@ impl ErrorKind {
         ErrorKind::Io,
     ];
 
-    /// A stable identifier in snake case (`not_found`): the bindings name
-    /// their exception class and result code after it (`MPD_NOT_FOUND`).
+    /// A stable identifier in snake case (`not_found`), the name of the
+    /// kind's [`PerKind`] field; the C result code is named after it
+    /// (`MPD_NOT_FOUND`).
     pub const fn name(self) -> &'static str {
         match self {
             ErrorKind::InvalidArgument => "invalid_argument",
@@ -196,6 +197,71 @@ impl ErrorKind {
     /// The kind with this [`name`](Self::name).
     pub fn from_name(name: &str) -> Option<ErrorKind> {
         ErrorKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// One value per [`ErrorKind`]: a table that the bindings fill to map
+/// every kind to their own form (a C result code, a Python exception
+/// class). Unlike a `match` on the non-exhaustive [`ErrorKind`], building
+/// this struct names every kind, so a kind added to this crate breaks the
+/// build of every table until it is mapped: no kind falls through a
+/// catch-all arm. Look a kind up with [`ErrorKind::pick`].
+///
+/// ```
+/// use mpd_client::{ErrorKind, PerKind};
+///
+/// const EXIT_CODES: PerKind<u8> = PerKind {
+///     invalid_argument: 2, connect: 3, timeout: 4, connection_closed: 5, protocol: 6,
+///     permission_denied: 7, not_found: 8, command_failed: 9, unknown_command: 10,
+///     blacklisted: 11, map_in_use: 12, io: 13,
+/// };
+/// assert_eq!(*ErrorKind::NotFound.pick(&EXIT_CODES), 8);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PerKind<T> {
+    /// For [`ErrorKind::InvalidArgument`].
+    pub invalid_argument: T,
+    /// For [`ErrorKind::Connect`].
+    pub connect: T,
+    /// For [`ErrorKind::Timeout`].
+    pub timeout: T,
+    /// For [`ErrorKind::ConnectionClosed`].
+    pub connection_closed: T,
+    /// For [`ErrorKind::Protocol`].
+    pub protocol: T,
+    /// For [`ErrorKind::PermissionDenied`].
+    pub permission_denied: T,
+    /// For [`ErrorKind::NotFound`].
+    pub not_found: T,
+    /// For [`ErrorKind::CommandFailed`].
+    pub command_failed: T,
+    /// For [`ErrorKind::UnknownCommand`].
+    pub unknown_command: T,
+    /// For [`ErrorKind::Blacklisted`].
+    pub blacklisted: T,
+    /// For [`ErrorKind::MapInUse`].
+    pub map_in_use: T,
+    /// For [`ErrorKind::Io`].
+    pub io: T,
+}
+
+impl ErrorKind {
+    /// This kind's entry of a [`PerKind`] table.
+    pub const fn pick<T>(self, table: &PerKind<T>) -> &T {
+        match self {
+            ErrorKind::InvalidArgument => &table.invalid_argument,
+            ErrorKind::Connect => &table.connect,
+            ErrorKind::Timeout => &table.timeout,
+            ErrorKind::ConnectionClosed => &table.connection_closed,
+            ErrorKind::Protocol => &table.protocol,
+            ErrorKind::PermissionDenied => &table.permission_denied,
+            ErrorKind::NotFound => &table.not_found,
+            ErrorKind::CommandFailed => &table.command_failed,
+            ErrorKind::UnknownCommand => &table.unknown_command,
+            ErrorKind::Blacklisted => &table.blacklisted,
+            ErrorKind::MapInUse => &table.map_in_use,
+            ErrorKind::Io => &table.io,
+        }
     }
 }
 
@@ -301,3 +367,51 @@ impl Error {
 
 /// The client's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_names_and_tables_agree() {
+        let names = PerKind {
+            invalid_argument: "invalid_argument",
+            connect: "connect",
+            timeout: "timeout",
+            connection_closed: "connection_closed",
+            protocol: "protocol",
+            permission_denied: "permission_denied",
+            not_found: "not_found",
+            command_failed: "command_failed",
+            unknown_command: "unknown_command",
+            blacklisted: "blacklisted",
+            map_in_use: "map_in_use",
+            io: "io",
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for kind in ErrorKind::ALL {
+            assert_eq!(*kind.pick(&names), kind.name());
+            assert_eq!(ErrorKind::from_name(kind.name()), Some(kind));
+            assert!(seen.insert(kind.name()));
+        }
+    }
+
+    #[test]
+    fn failures_become_their_kinds() {
+        use mpd_proto::reply::classify;
+        use mpd_proto::{Reply, ReplyShape};
+        let kind = |text: &str| match classify(text, ReplyShape::Action) {
+            Reply::Failure(f) => Error::from_failure("x", f).kind(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(kind("fail\ndevice not found\n"), ErrorKind::NotFound);
+        assert_eq!(kind("fail\n"), ErrorKind::CommandFailed);
+        assert_eq!(kind("fail\nmap or partition in use\n"), ErrorKind::MapInUse);
+        assert_eq!(kind("timeout\n"), ErrorKind::Timeout);
+        assert_eq!(kind("blacklisted\n"), ErrorKind::Blacklisted);
+        assert_eq!(
+            kind("permission deny: need to be root"),
+            ErrorKind::PermissionDenied
+        );
+    }
+}
