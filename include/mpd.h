@@ -248,6 +248,24 @@ extern "C" {
 const char *mpd_version(void);
 
 /**
+ * The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
+ * NULL. An unknown value gives `"MPD_UNKNOWN_RESULT"`.
+ */
+const char *mpd_result_str(uint32_t result);
+
+/**
+ * The message of the last failure of any `mpd_` function on the calling
+ * thread, whichever object it concerned; `""` if there was none yet. It
+ * is the only way to learn why a function failed before there is a
+ * client (`mpd_client_connect`, `mpd_sim_start`) or when the client
+ * pointer was NULL.
+ *
+ * Ownership: the string belongs to the library and stays valid until the
+ * next `mpd_` call on this thread. Never NULL.
+ */
+const char *mpd_last_error(void);
+
+/**
  * Connects to multipathd and writes a new client to `*out`.
  *
  * - `address`: a socket path (`"/run/multipathd.socket"`) or an abstract
@@ -486,24 +504,6 @@ mpd_result mpd_client_unset_map_marginal(struct mpd_client *client, const char *
  * `shutdown`: stops the daemon.
  */
 mpd_result mpd_client_shutdown(struct mpd_client *client);
-
-/**
- * The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
- * NULL. An unknown value gives `"MPD_UNKNOWN_RESULT"`.
- */
-const char *mpd_result_str(uint32_t result);
-
-/**
- * The message of the last failure of any `mpd_` function on the calling
- * thread, whichever object it concerned; `""` if there was none yet. It
- * is the only way to learn why a function failed before there is a
- * client (`mpd_client_connect`, `mpd_sim_start`) or when the client
- * pointer was NULL.
- *
- * Ownership: the string belongs to the library and stays valid until the
- * next `mpd_` call on this thread. Never NULL.
- */
-const char *mpd_last_error(void);
 
 /**
  * The number of paths in `list`; 0 for NULL.

@@ -1,9 +1,14 @@
-//! The result codes, their names, and the last-error messages.
+//! The result codes, their names, and the thread's last-error message.
+//!
+//! Uses only `cstr`: the panic boundary, the pointer helpers and the
+//! exported functions all build on it. The exported functions that read
+//! it (`mpd_result_str`, `mpd_last_error`) are in `lib.rs`, since each
+//! needs the panic boundary.
 
 use std::cell::RefCell;
-use std::ffi::{c_char, CString};
+use std::ffi::{c_char, CStr, CString};
 
-use crate::ffi::cstring;
+use crate::cstr::cstring;
 
 /// What a fallible `mpd_` function returns. `MPD_OK` is 0; every other
 /// value is a failure, whose message is then available from
@@ -174,51 +179,36 @@ pub(crate) fn record(f: impl FnOnce() -> Result<(), Failure>) -> mpd_result {
     }
 }
 
-/// The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
-/// NULL. An unknown value gives `"MPD_UNKNOWN_RESULT"`.
-#[no_mangle]
-pub extern "C" fn mpd_result_str(result: u32) -> *const c_char {
-    ffi_boundary! {
-        let name = mpd_result::ALL
-            .iter()
-            .find(|r| **r as u32 == result)
-            .map_or("MPD_UNKNOWN_RESULT\0", |r| r.name());
-        name.as_ptr().cast()
-    }
+/// The static string `mpd_result_str` returns for `result`: its name, or
+/// `"MPD_UNKNOWN_RESULT"` for a value that is no code.
+pub(crate) fn result_str(result: u32) -> &'static CStr {
+    let name = mpd_result::ALL
+        .iter()
+        .find(|r| **r as u32 == result)
+        .map_or("MPD_UNKNOWN_RESULT\0", |r| r.name());
+    CStr::from_bytes_with_nul(name.as_bytes()).unwrap_or_default()
 }
 
-/// The message of the last failure of any `mpd_` function on the calling
-/// thread, whichever object it concerned; `""` if there was none yet. It
-/// is the only way to learn why a function failed before there is a
-/// client (`mpd_client_connect`, `mpd_sim_start`) or when the client
-/// pointer was NULL.
-///
-/// Ownership: the string belongs to the library and stays valid until the
-/// next `mpd_` call on this thread. Never NULL.
-#[no_mangle]
-pub extern "C" fn mpd_last_error() -> *const c_char {
-    ffi_boundary! {
-        LAST_ERROR
-            .try_with(|slot| slot.borrow().as_ptr())
-            .unwrap_or(c"".as_ptr())
-    }
+/// This thread's last error message (`""` if there was none yet), valid
+/// until the next [`set_last_error`] on this thread. Never NULL.
+pub(crate) fn last_error() -> *const c_char {
+    LAST_ERROR
+        .try_with(|slot| slot.borrow().as_ptr())
+        .unwrap_or(c"".as_ptr())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::CStr;
 
     #[test]
     fn every_code_has_its_name() {
         for (i, r) in mpd_result::ALL.iter().enumerate() {
             assert_eq!(*r as u32, i as u32, "codes are contiguous");
-            // SAFETY: mpd_result_str returns a static NUL-terminated string.
-            let name = unsafe { CStr::from_ptr(mpd_result_str(*r as u32)) };
+            let name = result_str(*r as u32);
             assert_eq!(format!("{r:?}"), name.to_str().unwrap());
         }
-        // SAFETY: as above.
-        let unknown = unsafe { CStr::from_ptr(mpd_result_str(999)) };
+        let unknown = result_str(999);
         assert_eq!(unknown.to_str().unwrap(), "MPD_UNKNOWN_RESULT");
     }
 
