@@ -248,8 +248,11 @@ extern "C" {
 const char *mpd_version(void);
 
 /**
- * The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
- * NULL. An unknown value gives `"MPD_UNKNOWN_RESULT"`.
+ * What a result code means: its name, a colon and its description, e.g.
+ * `"MPD_TIMEOUT: no complete reply within the timeout, or the daemon
+ * answered \"timeout\""` (the text of the code's comment in this header).
+ * A static string, never NULL. A value that is no code gives
+ * `"MPD_UNKNOWN_RESULT: ..."`.
  */
 const char *mpd_result_str(uint32_t result);
 

@@ -1,4 +1,5 @@
-//! The result codes, their names, and the thread's last-error message.
+//! The result codes, their descriptions, and the thread's last-error
+//! message.
 //!
 //! Uses only `cstr`: the panic boundary, the pointer helpers and the
 //! exported functions all build on it. The exported functions that read
@@ -7,6 +8,9 @@
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
+use std::sync::OnceLock;
+
+use strum::{EnumMessage, IntoStaticStr, VariantArray};
 
 use crate::cstr::cstring;
 
@@ -18,8 +22,14 @@ use crate::cstr::cstring;
 /// Codes 1 to 11 are the Rust client's error kinds; 12 to 14 are the C
 /// layer's own. New codes may be added at the end: treat unknown values
 /// as failures.
+//
+// This enum is the one list of codes; cbindgen copies it into the header,
+// so it stays written out here. The derives give each code its name
+// (`IntoStaticStr`), its doc comment (`EnumMessage::get_documentation`,
+// which `mpd_result_str` shows C programs) and the list of all of them
+// (`VariantArray`).
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, VariantArray, IntoStaticStr, EnumMessage)]
 pub enum mpd_result {
     /// Success.
     MPD_OK = 0,
@@ -60,44 +70,15 @@ pub enum mpd_result {
 }
 
 impl mpd_result {
-    const ALL: [mpd_result; 15] = [
-        mpd_result::MPD_OK,
-        mpd_result::MPD_INVALID_ARGUMENT,
-        mpd_result::MPD_CONNECT,
-        mpd_result::MPD_TIMEOUT,
-        mpd_result::MPD_CONNECTION_CLOSED,
-        mpd_result::MPD_PROTOCOL,
-        mpd_result::MPD_PERMISSION_DENIED,
-        mpd_result::MPD_COMMAND_FAILED,
-        mpd_result::MPD_UNKNOWN_COMMAND,
-        mpd_result::MPD_BLACKLISTED,
-        mpd_result::MPD_MAP_IN_USE,
-        mpd_result::MPD_IO,
-        mpd_result::MPD_NULL_ARGUMENT,
-        mpd_result::MPD_INVALID_UTF8,
-        mpd_result::MPD_PANIC,
-    ];
-
-    /// The code's name, NUL-terminated.
-    fn name(self) -> &'static str {
-        use mpd_result::*;
-        match self {
-            MPD_OK => "MPD_OK\0",
-            MPD_INVALID_ARGUMENT => "MPD_INVALID_ARGUMENT\0",
-            MPD_CONNECT => "MPD_CONNECT\0",
-            MPD_TIMEOUT => "MPD_TIMEOUT\0",
-            MPD_CONNECTION_CLOSED => "MPD_CONNECTION_CLOSED\0",
-            MPD_PROTOCOL => "MPD_PROTOCOL\0",
-            MPD_PERMISSION_DENIED => "MPD_PERMISSION_DENIED\0",
-            MPD_COMMAND_FAILED => "MPD_COMMAND_FAILED\0",
-            MPD_UNKNOWN_COMMAND => "MPD_UNKNOWN_COMMAND\0",
-            MPD_BLACKLISTED => "MPD_BLACKLISTED\0",
-            MPD_MAP_IN_USE => "MPD_MAP_IN_USE\0",
-            MPD_IO => "MPD_IO\0",
-            MPD_NULL_ARGUMENT => "MPD_NULL_ARGUMENT\0",
-            MPD_INVALID_UTF8 => "MPD_INVALID_UTF8\0",
-            MPD_PANIC => "MPD_PANIC\0",
-        }
+    /// What `mpd_result_str` returns for the code: its name and its doc
+    /// comment, e.g. `MPD_TIMEOUT: no complete reply within the timeout,
+    /// or the daemon answered "timeout"`.
+    fn description(self) -> String {
+        let name: &'static str = self.into();
+        format!(
+            "{name}: {}",
+            plain(self.get_documentation().unwrap_or_default())
+        )
     }
 
     /// The code for a Rust client error.
@@ -179,14 +160,44 @@ pub(crate) fn record(f: impl FnOnce() -> Result<(), Failure>) -> mpd_result {
     }
 }
 
-/// The static string `mpd_result_str` returns for `result`: its name, or
-/// `"MPD_UNKNOWN_RESULT"` for a value that is no code.
+/// A doc comment as text to follow `"NAME: "`: its lines joined into one,
+/// Markdown's `code` marks as "code", the first letter in lower case
+/// (unless the second is upper case too) and the final period dropped.
+fn plain(doc: &str) -> String {
+    let text = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.replace('`', "\"");
+    let text = text.strip_suffix('.').unwrap_or(&text);
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), second) if !second.is_some_and(char::is_uppercase) => first
+            .to_lowercase()
+            .chain(text[first.len_utf8()..].chars())
+            .collect(),
+        _ => text.to_owned(),
+    }
+}
+
+/// What `mpd_result_str` gives for a value that is no code.
+const UNKNOWN_RESULT: &CStr =
+    c"MPD_UNKNOWN_RESULT: not a result code of this version of libmpd (treat it as a failure)";
+
+/// The static string `mpd_result_str` returns for `result`: the code's
+/// description, or [`UNKNOWN_RESULT`]. The descriptions are made once, on
+/// first use, in the order of `mpd_result::VARIANTS`, and kept for the
+/// life of the process.
 pub(crate) fn result_str(result: u32) -> &'static CStr {
-    let name = mpd_result::ALL
+    static DESCRIPTIONS: OnceLock<Vec<CString>> = OnceLock::new();
+    let descriptions = DESCRIPTIONS.get_or_init(|| {
+        mpd_result::VARIANTS
+            .iter()
+            .map(|r| cstring(r.description()))
+            .collect()
+    });
+    mpd_result::VARIANTS
         .iter()
-        .find(|r| **r as u32 == result)
-        .map_or("MPD_UNKNOWN_RESULT\0", |r| r.name());
-    CStr::from_bytes_with_nul(name.as_bytes()).unwrap_or_default()
+        .position(|r| *r as u32 == result)
+        .and_then(|i| descriptions.get(i))
+        .map_or(UNKNOWN_RESULT, CString::as_c_str)
 }
 
 /// This thread's last error message (`""` if there was none yet), valid
@@ -202,14 +213,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_has_its_name() {
-        for (i, r) in mpd_result::ALL.iter().enumerate() {
-            assert_eq!(*r as u32, i as u32, "codes are contiguous");
-            let name = result_str(*r as u32);
-            assert_eq!(format!("{r:?}"), name.to_str().unwrap());
+    fn every_code_is_described_by_its_name_and_doc_comment() {
+        assert_eq!(mpd_result::VARIANTS.len(), 15, "no code added or removed");
+        for (i, r) in mpd_result::VARIANTS.iter().enumerate() {
+            assert_eq!(*r as u32, i as u32, "codes are contiguous, in order");
+            let name: &str = r.into();
+            assert_eq!(name, format!("{r:?}"));
+            let doc = r.get_documentation().expect("every code has a doc comment");
+            let text = result_str(*r as u32).to_str().unwrap();
+            assert_eq!(text, format!("{name}: {}", plain(doc)));
+            assert!(text.len() > name.len() + 5, "{text}");
+            assert!(
+                !text.contains(['\n', '`']) && !text.ends_with('.'),
+                "{text}"
+            );
+            // Made once: the same static string every time.
+            assert_eq!(result_str(*r as u32).as_ptr(), text.as_ptr().cast());
         }
-        let unknown = result_str(999);
-        assert_eq!(unknown.to_str().unwrap(), "MPD_UNKNOWN_RESULT");
+        assert_eq!(
+            result_str(mpd_result::MPD_TIMEOUT as u32).to_str().unwrap(),
+            "MPD_TIMEOUT: no complete reply within the timeout, or the daemon answered \"timeout\""
+        );
+        assert_eq!(result_str(0).to_str().unwrap(), "MPD_OK: success");
+        for unknown in [15, 999, u32::MAX] {
+            assert!(result_str(unknown)
+                .to_str()
+                .unwrap()
+                .starts_with("MPD_UNKNOWN_RESULT: "));
+        }
+    }
+
+    #[test]
+    fn doc_comments_become_plain_text() {
+        assert_eq!(plain("Success."), "success");
+        assert_eq!(
+            plain("`add path` on a\ndevice."),
+            "\"add path\" on a device"
+        );
+        assert_eq!(plain("NULL was given"), "NULL was given");
+        assert_eq!(plain(""), "");
     }
 
     #[test]

@@ -66,8 +66,11 @@ pub extern "C" fn mpd_version() -> *const c_char {
     }
 }
 
-/// The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
-/// NULL. An unknown value gives `"MPD_UNKNOWN_RESULT"`.
+/// What a result code means: its name, a colon and its description, e.g.
+/// `"MPD_TIMEOUT: no complete reply within the timeout, or the daemon
+/// answered \"timeout\""` (the text of the code's comment in this header).
+/// A static string, never NULL. A value that is no code gives
+/// `"MPD_UNKNOWN_RESULT: ..."`.
 #[no_mangle]
 pub extern "C" fn mpd_result_str(result: u32) -> *const c_char {
     ffi_boundary! { error::result_str(result).as_ptr() }
