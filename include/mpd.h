@@ -22,6 +22,10 @@
  *    threads at once.
  *  - A panic inside the library is caught: MPD_PANIC (NULL, 0 or -1 for
  *    accessors).
+ *
+ * The simulated daemon for tests (mpd_sim_*) is declared only when MPD_SIM
+ * is defined, and is only in a libmpd built with cargo's `--features sim`
+ * (tests/c/run builds one); the installed library has none.
  */
 
 #ifndef MPD_H
@@ -33,23 +37,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if defined(MPD_SIM)
 /**
  * `mpd_sim_start` flag: reinstated and added paths become `ready` at
  * once, instead of at the simulated checker's next run.
  */
 #define MPD_SIM_IMMEDIATE 1
+#endif
 
+#if defined(MPD_SIM)
 /**
  * `mpd_sim_start` flag: treat every client as non-root, so every command
  * but `show`/`list` is refused (`MPD_PERMISSION_DENIED`).
  */
 #define MPD_SIM_FORCE_NONROOT 2
+#endif
 
+#if defined(MPD_SIM)
 /**
  * `mpd_sim_start` flag: no background path checker; states change only
  * through commands and `mpd_sim_checker_pass` (deterministic tests).
  */
 #define MPD_SIM_NO_CHECKER 4
+#endif
 
 /**
  * What a fallible `mpd_` function returns. `MPD_OK` is 0; every other
@@ -195,12 +205,14 @@ typedef struct mpd_path_group mpd_path_group;
  */
 typedef struct mpd_path_list mpd_path_list;
 
+#if defined(MPD_SIM)
 /**
  * A running simulated multipathd, listening on a private abstract socket
  * (`mpd_sim_address`). Create it with `mpd_sim_start`; `mpd_sim_free`
  * stops it.
  */
 typedef struct mpd_sim mpd_sim;
+#endif
 
 /**
  * `show status`: how many paths each checker state holds, from
@@ -1033,6 +1045,7 @@ void mpd_daemon_state_free(struct mpd_daemon_state *state);
  */
 void mpd_string_free(char *string);
 
+#if defined(MPD_SIM)
 /**
  * Starts a simulated daemon and writes it to `*out`.
  *
@@ -1054,13 +1067,17 @@ mpd_result mpd_sim_start(const char *version,
                          size_t paths_per_map,
                          uint32_t flags,
                          struct mpd_sim **out);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * The address the simulator listens on (`"@…"`), to pass to
  * `mpd_client_connect`; owned by the simulator. NULL if `sim` is NULL.
  */
 const char *mpd_sim_address(const struct mpd_sim *sim);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Sets how the simulator answers every command from now on, also on open
  * connections. `fault` is one of:
@@ -1077,23 +1094,31 @@ const char *mpd_sim_address(const struct mpd_sim *sim);
  * Anything else is `MPD_INVALID_ARGUMENT`.
  */
 mpd_result mpd_sim_set_fault(struct mpd_sim *sim, const char *fault);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Delays every reply from now on by `delay_ms` milliseconds (0: none).
  */
 mpd_result mpd_sim_set_reply_delay(struct mpd_sim *sim, uint32_t delay_ms);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Treats every client as non-root (`true`) or judges by the peer's uid
  * as the daemon does (`false`), for commands from now on.
  */
 mpd_result mpd_sim_set_force_nonroot(struct mpd_sim *sim, bool nonroot);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Switches immediate mode (see `MPD_SIM_IMMEDIATE`).
  */
 mpd_result mpd_sim_set_immediate(struct mpd_sim *sim, bool immediate);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Makes the disk behind path `device` stop (`healthy` false) or resume
  * answering I/O: the checker fails or reinstates the path at its next
@@ -1101,7 +1126,9 @@ mpd_result mpd_sim_set_immediate(struct mpd_sim *sim, bool immediate);
  * such disk.
  */
 mpd_result mpd_sim_set_path_health(struct mpd_sim *sim, const char *device, bool healthy);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Marks map `map` (its name, e.g. `"mpatha"`) as open — mounted, or held
  * by another device — (`in_use` true) or closed again (false). While it
@@ -1111,17 +1138,22 @@ mpd_result mpd_sim_set_path_health(struct mpd_sim *sim, const char *device, bool
  * the map stays. `MPD_INVALID_ARGUMENT` if there is no such map.
  */
 mpd_result mpd_sim_set_map_in_use(struct mpd_sim *sim, const char *map, bool in_use);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Runs the simulated path checker on every path now.
  */
 mpd_result mpd_sim_checker_pass(struct mpd_sim *sim);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Stops the simulator (closing its connections and waiting for its
  * threads) and frees it. NULL is a no-op.
  */
 void mpd_sim_free(struct mpd_sim *sim);
+#endif
 
 #ifdef __cplusplus
 }  // extern "C"

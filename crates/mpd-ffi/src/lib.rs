@@ -18,9 +18,12 @@
 //!   string that is not UTF-8 is `MPD_INVALID_UTF8`, and a panic is caught
 //!   at the boundary and becomes `MPD_PANIC` (or NULL, 0, -1 for accessors).
 //!
-//! The crate also exposes the simulated daemon of `mpd-sim`
-//! (`mpd_sim_start`, …) so that C programs can be tested without root or a
-//! SAN.
+//! With the cargo feature `sim` (off by default), the crate also exposes
+//! the simulated daemon of `mpd-sim` (`mpd_sim_start`, …) so that C
+//! programs can be tested without root or a SAN. The header declares those
+//! functions under `#if defined(MPD_SIM)`: a test program defines `MPD_SIM`
+//! and links a libmpd built with `--features sim`. The library that
+//! `install.sh` installs is built without it.
 #![warn(missing_docs, rust_2018_idioms, clippy::all)]
 // The C names (`mpd_client`, `mpd_result`, `MPD_OK`) are the API.
 #![allow(non_camel_case_types)]
@@ -40,7 +43,8 @@
 //   panic   the panic boundary, `ffi_boundary!` (hence `#[macro_use]`,
 //           before every module that uses it)
 //   ffi     the casts between C pointers and Rust values
-//   client, model, sim   the exported functions of each object
+//   client, model, sim   the exported functions of each object (sim only
+//           with the `sim` feature)
 mod cstr;
 mod error;
 #[macro_use]
@@ -49,11 +53,13 @@ mod ffi;
 
 mod client;
 mod model;
+#[cfg(feature = "sim")]
 mod sim;
 
 pub use client::*;
 pub use error::mpd_result;
 pub use model::*;
+#[cfg(feature = "sim")]
 pub use sim::*;
 
 use std::ffi::c_char;
