@@ -265,6 +265,32 @@ fn only_the_sim_build_exports_the_simulator() {
     }
 }
 
+/// The SONAME build.rs gives the library (`readelf -d`): `libmpd.so.0`
+/// while the crate is 0.x. tests/c/run checks the installed files and
+/// links.
+#[test]
+fn both_builds_have_the_soname() {
+    let expected = format!("libmpd.so.{}", env!("CARGO_PKG_VERSION_MAJOR"));
+    if env!("CARGO_PKG_VERSION").starts_with("0.") {
+        assert_eq!(expected, "libmpd.so.0");
+    }
+    for lib in [production_lib(), sim_lib_dir().join("libmpd.so")] {
+        let out = Command::new("readelf")
+            .arg("-d")
+            .arg(&lib)
+            .output()
+            .expect("readelf runs (Debian: apt-get install binutils)");
+        assert!(out.status.success(), "readelf -d {} failed", lib.display());
+        let dynamic = String::from_utf8_lossy(&out.stdout);
+        let soname = dynamic
+            .lines()
+            .find(|l| l.contains("(SONAME)"))
+            .and_then(|l| l.split('[').nth(1))
+            .and_then(|rest| rest.split(']').next());
+        assert_eq!(soname, Some(expected.as_str()), "{}", lib.display());
+    }
+}
+
 #[test]
 fn the_header_declares_every_operation() {
     let names = header_functions();
