@@ -22,6 +22,10 @@
  *    threads at once.
  *  - A panic inside the library is caught: MPD_PANIC (NULL, 0 or -1 for
  *    accessors).
+ *
+ * The simulated daemon for tests (mpd_sim_*) is declared only when MPD_SIM
+ * is defined, and is only in a libmpd built with cargo's `--features sim`
+ * (tests/c/run builds one); the installed library has none.
  */
 
 #ifndef MPD_H
@@ -33,23 +37,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if defined(MPD_SIM)
 /**
  * `mpd_sim_start` flag: reinstated and added paths become `ready` at
  * once, instead of at the simulated checker's next run.
  */
 #define MPD_SIM_IMMEDIATE 1
+#endif
 
+#if defined(MPD_SIM)
 /**
  * `mpd_sim_start` flag: treat every client as non-root, so every command
  * but `show`/`list` is refused (`MPD_PERMISSION_DENIED`).
  */
 #define MPD_SIM_FORCE_NONROOT 2
+#endif
 
+#if defined(MPD_SIM)
 /**
  * `mpd_sim_start` flag: no background path checker; states change only
  * through commands and `mpd_sim_checker_pass` (deterministic tests).
  */
 #define MPD_SIM_NO_CHECKER 4
+#endif
 
 /**
  * What a fallible `mpd_` function returns. `MPD_OK` is 0; every other
@@ -57,9 +67,10 @@
  * `mpd_client_last_error` (for functions taking a client) and
  * `mpd_last_error` (always).
  *
- * Codes 1 to 11 are the Rust client's error kinds; 12 to 14 are the C
- * layer's own. New codes may be added at the end: treat unknown values
- * as failures.
+ * Codes 1 to 11 and 15 are the Rust client's error kinds (one code per
+ * `mpd_client::ErrorKind`, named after it); 12 to 14 are the C layer's
+ * own. New codes may be added at the end: treat unknown values as
+ * failures.
  */
 enum mpd_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -99,8 +110,8 @@ enum mpd_result
    */
   MPD_PERMISSION_DENIED = 6,
   /**
-   * The daemon answered `fail`: no such map or path, or the action
-   * could not be done.
+   * The daemon answered `fail`: the action could not be done (before
+   * 0.10 also: no such map or path).
    */
   MPD_COMMAND_FAILED = 7,
   /**
@@ -132,6 +143,11 @@ enum mpd_result
    * where. The object involved may be in an unexpected state.
    */
   MPD_PANIC = 14,
+  /**
+   * The daemon said the map or path does not exist (`device not found`,
+   * 0.10+; older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
+   */
+  MPD_NOT_FOUND = 15,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -239,12 +255,14 @@ typedef struct mpd_path_group mpd_path_group;
  */
 typedef struct mpd_path_list mpd_path_list;
 
+#if defined(MPD_SIM)
 /**
  * A running simulated multipathd, listening on a private abstract socket
  * (`mpd_sim_address`). Create it with `mpd_sim_start`; `mpd_sim_free`
  * stops it.
  */
 typedef struct mpd_sim mpd_sim;
+#endif
 
 /**
  * `show status`: how many paths each checker state holds, from
@@ -309,6 +327,27 @@ extern "C" {
  * The version of this library, e.g. `"0.1.0"` (a static string).
  */
 const char *mpd_version(void);
+
+/**
+ * What a result code means: its name, a colon and its description, e.g.
+ * `"MPD_TIMEOUT: no complete reply within the timeout, or the daemon
+ * answered \"timeout\""` (the text of the code's comment in this header).
+ * A static string, never NULL. A value that is no code gives
+ * `"MPD_UNKNOWN_RESULT: ..."`.
+ */
+const char *mpd_result_str(uint32_t result);
+
+/**
+ * The message of the last failure of any `mpd_` function on the calling
+ * thread, whichever object it concerned; `""` if there was none yet. It
+ * is the only way to learn why a function failed before there is a
+ * client (`mpd_client_connect`, `mpd_sim_start`) or when the client
+ * pointer was NULL.
+ *
+ * Ownership: the string belongs to the library and stays valid until the
+ * next `mpd_` call on this thread. Never NULL.
+ */
+const char *mpd_last_error(void);
 
 /**
  * Connects to multipathd and writes a new client to `*out`.
@@ -390,24 +429,6 @@ mpd_result mpd_client_daemon_version(struct mpd_client *client, struct mpd_daemo
  * a control character or is over 511 bytes is `MPD_INVALID_ARGUMENT`.
  */
 mpd_result mpd_client_command(struct mpd_client *client, const char *text, char **out);
-
-/**
- * The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
- * NULL. An unknown value gives `"MPD_UNKNOWN_RESULT"`.
- */
-const char *mpd_result_str(uint32_t result);
-
-/**
- * The message of the last failure of any `mpd_` function on the calling
- * thread, whichever object it concerned; `""` if there was none yet. It
- * is the only way to learn why a function failed before there is a
- * client (`mpd_client_connect`, `mpd_sim_start`) or when the client
- * pointer was NULL.
- *
- * Ownership: the string belongs to the library and stays valid until the
- * next `mpd_` call on this thread. Never NULL.
- */
-const char *mpd_last_error(void);
 
 /**
  * The number of paths in `list`; 0 for NULL.
@@ -1356,6 +1377,7 @@ mpd_result mpd_client_remove_maps(struct mpd_client *client);
  */
 mpd_result mpd_client_shutdown(struct mpd_client *client);
 
+#if defined(MPD_SIM)
 /**
  * Starts a simulated daemon and writes it to `*out`.
  *
@@ -1377,13 +1399,17 @@ mpd_result mpd_sim_start(const char *version,
                          size_t paths_per_map,
                          uint32_t flags,
                          struct mpd_sim **out);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * The address the simulator listens on (`"@…"`), to pass to
  * `mpd_client_connect`; owned by the simulator. NULL if `sim` is NULL.
  */
 const char *mpd_sim_address(const struct mpd_sim *sim);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Sets how the simulator answers every command from now on, also on open
  * connections. `fault` is one of:
@@ -1400,23 +1426,31 @@ const char *mpd_sim_address(const struct mpd_sim *sim);
  * Anything else is `MPD_INVALID_ARGUMENT`.
  */
 mpd_result mpd_sim_set_fault(struct mpd_sim *sim, const char *fault);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Delays every reply from now on by `delay_ms` milliseconds (0: none).
  */
 mpd_result mpd_sim_set_reply_delay(struct mpd_sim *sim, uint32_t delay_ms);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Treats every client as non-root (`true`) or judges by the peer's uid
  * as the daemon does (`false`), for commands from now on.
  */
 mpd_result mpd_sim_set_force_nonroot(struct mpd_sim *sim, bool nonroot);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Switches immediate mode (see `MPD_SIM_IMMEDIATE`).
  */
 mpd_result mpd_sim_set_immediate(struct mpd_sim *sim, bool immediate);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Makes the disk behind path `device` stop (`healthy` false) or resume
  * answering I/O: the checker fails or reinstates the path at its next
@@ -1424,7 +1458,9 @@ mpd_result mpd_sim_set_immediate(struct mpd_sim *sim, bool immediate);
  * such disk.
  */
 mpd_result mpd_sim_set_path_health(struct mpd_sim *sim, const char *device, bool healthy);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Marks map `map` (its name, e.g. `"mpatha"`) as open — mounted, or held
  * by another device — (`in_use` true) or closed again (false). While it
@@ -1434,17 +1470,22 @@ mpd_result mpd_sim_set_path_health(struct mpd_sim *sim, const char *device, bool
  * the map stays. `MPD_INVALID_ARGUMENT` if there is no such map.
  */
 mpd_result mpd_sim_set_map_in_use(struct mpd_sim *sim, const char *map, bool in_use);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Runs the simulated path checker on every path now.
  */
 mpd_result mpd_sim_checker_pass(struct mpd_sim *sim);
+#endif
 
+#if defined(MPD_SIM)
 /**
  * Stops the simulator (closing its connections and waiting for its
  * threads) and frees it. NULL is a no-op.
  */
 void mpd_sim_free(struct mpd_sim *sim);
+#endif
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -35,24 +35,36 @@ static void check_error(mpd_client *c, const char *needle)
     CHECK_STR(mpd_last_error(), mpd_client_last_error(c));
 }
 
+/* mpd_result_str(code) is "NAME: what it means", a static string. */
+#define CHECK_DESCRIBED(code)                                                 \
+    do {                                                                      \
+        const char *s_ = mpd_result_str(code);                                \
+        CHECK(s_ != NULL && strncmp(s_, #code ": ", strlen(#code ": ")) == 0); \
+        CHECK(strlen(s_) > strlen(#code ": "));                               \
+        CHECK(mpd_result_str(code) == s_);                                    \
+    } while (0)
+
 static void test_result_names(void)
 {
-    CHECK_STR(mpd_result_str(MPD_OK), "MPD_OK");
-    CHECK_STR(mpd_result_str(MPD_INVALID_ARGUMENT), "MPD_INVALID_ARGUMENT");
-    CHECK_STR(mpd_result_str(MPD_CONNECT), "MPD_CONNECT");
-    CHECK_STR(mpd_result_str(MPD_TIMEOUT), "MPD_TIMEOUT");
-    CHECK_STR(mpd_result_str(MPD_CONNECTION_CLOSED), "MPD_CONNECTION_CLOSED");
-    CHECK_STR(mpd_result_str(MPD_PROTOCOL), "MPD_PROTOCOL");
-    CHECK_STR(mpd_result_str(MPD_PERMISSION_DENIED), "MPD_PERMISSION_DENIED");
-    CHECK_STR(mpd_result_str(MPD_COMMAND_FAILED), "MPD_COMMAND_FAILED");
-    CHECK_STR(mpd_result_str(MPD_UNKNOWN_COMMAND), "MPD_UNKNOWN_COMMAND");
-    CHECK_STR(mpd_result_str(MPD_BLACKLISTED), "MPD_BLACKLISTED");
-    CHECK_STR(mpd_result_str(MPD_MAP_IN_USE), "MPD_MAP_IN_USE");
-    CHECK_STR(mpd_result_str(MPD_IO), "MPD_IO");
-    CHECK_STR(mpd_result_str(MPD_NULL_ARGUMENT), "MPD_NULL_ARGUMENT");
-    CHECK_STR(mpd_result_str(MPD_INVALID_UTF8), "MPD_INVALID_UTF8");
-    CHECK_STR(mpd_result_str(MPD_PANIC), "MPD_PANIC");
-    CHECK_STR(mpd_result_str(1000), "MPD_UNKNOWN_RESULT");
+    CHECK_DESCRIBED(MPD_OK);
+    CHECK_DESCRIBED(MPD_INVALID_ARGUMENT);
+    CHECK_DESCRIBED(MPD_CONNECT);
+    CHECK_DESCRIBED(MPD_TIMEOUT);
+    CHECK_DESCRIBED(MPD_CONNECTION_CLOSED);
+    CHECK_DESCRIBED(MPD_PROTOCOL);
+    CHECK_DESCRIBED(MPD_PERMISSION_DENIED);
+    CHECK_DESCRIBED(MPD_COMMAND_FAILED);
+    CHECK_DESCRIBED(MPD_UNKNOWN_COMMAND);
+    CHECK_DESCRIBED(MPD_BLACKLISTED);
+    CHECK_DESCRIBED(MPD_MAP_IN_USE);
+    CHECK_DESCRIBED(MPD_IO);
+    CHECK_DESCRIBED(MPD_NULL_ARGUMENT);
+    CHECK_DESCRIBED(MPD_INVALID_UTF8);
+    CHECK_DESCRIBED(MPD_PANIC);
+    CHECK_DESCRIBED(MPD_NOT_FOUND);
+    CHECK_STR(mpd_result_str(MPD_TIMEOUT),
+              "MPD_TIMEOUT: no complete reply within the timeout, or the daemon answered \"timeout\"");
+    CHECK_CONTAINS(mpd_result_str(1000), "MPD_UNKNOWN_RESULT: ");
 }
 
 static void test_connect(void)
@@ -131,6 +143,23 @@ static void test_null_arguments(mpd_client *c)
     CHECK_RESULT(mpd_client_fail_path(NULL, "sda"), MPD_NULL_ARGUMENT);
     CHECK_STR(mpd_last_error(), "client is NULL");
     CHECK(mpd_client_last_error(NULL) == NULL);
+}
+
+/* 0.10+ say "device not found" for a missing path or a missing map's
+ * topology: MPD_NOT_FOUND; a bare "fail" (as for `suspend map`) stays
+ * MPD_COMMAND_FAILED. */
+static void test_not_found(void)
+{
+    mpd_sim *sim = start_sim("0.11.1", 0);
+    mpd_client *c = connect_to(sim, 0);
+    CHECK_RESULT(mpd_client_fail_path(c, "sdx"), MPD_NOT_FOUND);
+    check_error(c, "no such map or path");
+    mpd_map_topology *m = SENTINEL;
+    CHECK_RESULT(mpd_client_map_topology(c, "mpathx", &m), MPD_NOT_FOUND);
+    CHECK(m == NULL);
+    CHECK_RESULT(mpd_client_suspend_map(c, "nosuchmap"), MPD_COMMAND_FAILED);
+    mpd_client_free(c);
+    mpd_sim_free(sim);
 }
 
 static void test_daemon_refusals(mpd_client *c)
@@ -339,6 +368,7 @@ int main(void)
     test_daemon_refusals(c);
     mpd_client_free(c);
     mpd_sim_free(sim);
+    test_not_found();
 
     test_permission_denied();
     test_unknown_command();

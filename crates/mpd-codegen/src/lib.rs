@@ -387,19 +387,26 @@ pub fn c_rs() -> String {
             params.join(", ")
         );
         let out_arg = if o.c_out.is_some() { ", out" } else { "" };
-        let _ = writeln!(s, "    {}(client{out_arg}, |c| {{", o.c_helper);
+        // `ffi_boundary!` is where panics are caught (once, per entry point).
+        let _ = writeln!(s, "    ffi_boundary! {{");
+        let _ = writeln!(s, "        {}(client{out_arg}, |c| {{", o.c_helper);
         let mut call_args = Vec::new();
         for a in op.args {
             match a.kind {
                 ArgKind::Group => call_args.push(a.name.to_owned()),
                 _ => {
-                    let _ = writeln!(s, "        let {0} = try_str({0}, \"{0}\")?;", a.name);
+                    let _ = writeln!(s, "            let {0} = try_str({0}, \"{0}\")?;", a.name);
                     call_args.push(a.name.to_owned());
                 }
             }
         }
-        let _ = writeln!(s, "        Ok(c.{}({})?)", op.name, call_args.join(", "));
-        s.push_str("    })\n}\n");
+        let _ = writeln!(
+            s,
+            "            Ok(c.{}({})?)",
+            op.name,
+            call_args.join(", ")
+        );
+        s.push_str("        })\n    }\n}\n");
     }
     s
 }

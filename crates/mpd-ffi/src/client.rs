@@ -2,16 +2,16 @@
 //! operation of [`mpd_client::Client`].
 
 use std::ffi::{c_char, c_int, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use ::mpd_client::{Client, Command, DEFAULT_TIMEOUT};
 use mpd_proto::ReplyShape;
 
+use crate::cstr::cstring;
 use crate::error::{self, mpd_result, Failure};
-use crate::ffi::{cstring, try_mut, try_opt_str, try_str, with_ref, Out, OutString, OutValue};
+use crate::ffi::{try_mut, try_opt_str, try_str, with_ref, Out, OutString, OutValue};
 use crate::model::mpd_daemon_version;
-use crate::panic::panic_message;
+use crate::panic::ClientCall;
 
 /// A connection to multipathd that runs one command at a time (the Rust
 /// `mpd_client::Client`). Create it with `mpd_client_connect`, free it
@@ -27,8 +27,10 @@ pub struct mpd_client {
 }
 
 /// Runs one operation on a client: NULL client → `MPD_NULL_ARGUMENT`;
-/// otherwise the outcome (a panic included) is stored as the client's last
-/// error and, on failure, the thread's.
+/// otherwise the outcome is stored as the client's last error and, on
+/// failure, the thread's. A panic is not caught here but by the caller's
+/// `ffi_boundary!`, which the `ClientCall` mark tells to record it as this
+/// client's last error too.
 fn with_client(
     client: *mut mpd_client,
     f: impl FnOnce(&mut Client) -> Result<(), Failure>,
@@ -37,12 +39,9 @@ fn with_client(
         Ok(c) => c,
         Err(f) => return error::record(|| Err(f)),
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut client.inner))).unwrap_or_else(|p| {
-        Err(Failure::new(
-            mpd_result::MPD_PANIC,
-            format!("panic in libmpd: {}", panic_message(&*p)),
-        ))
-    });
+    let call = ClientCall::enter(&mut client.last_error);
+    let outcome = f(&mut client.inner);
+    drop(call);
     match outcome {
         Ok(()) => {
             client.last_error = CString::default();
@@ -280,3 +279,46 @@ pub extern "C" fn mpd_client_command(
 
 // The operations (mpd_client_list_paths, mpd_client_fail_path, …) are
 // generated from mpd-proto's operation table into ops.rs.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixListener};
+
+    fn text(s: *const c_char) -> String {
+        assert!(!s.is_null());
+        // SAFETY: the library's strings are NUL-terminated and live long
+        // enough for this copy.
+        unsafe { CStr::from_ptr(s) }.to_str().unwrap().to_owned()
+    }
+
+    /// A panic inside an operation is caught once, by the entry point's
+    /// `ffi_boundary!`, and is both the client's and the thread's last
+    /// error; the client stays usable.
+    #[test]
+    fn a_panic_in_an_operation_is_the_clients_last_error() {
+        let name = format!("mpd-ffi-panic-test-{}", std::process::id());
+        let addr = SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
+        let _listener = UnixListener::bind_addr(&addr).unwrap();
+        let address = cstring(format!("@{name}"));
+        let mut client = std::ptr::null_mut();
+        assert_eq!(
+            mpd_client_connect(address.as_ptr(), 0, &mut client),
+            mpd_result::MPD_OK
+        );
+
+        let op = |client| -> mpd_result {
+            ffi_boundary! { with_client(client, |_| panic!("in an operation")) }
+        };
+        assert_eq!(op(client), mpd_result::MPD_PANIC);
+        let expected = "panic in libmpd: in an operation";
+        assert_eq!(text(mpd_client_last_error(client)), expected);
+        assert_eq!(text(crate::error::last_error()), expected);
+
+        // The next call on the client succeeds and clears its last error.
+        assert_eq!(mpd_client_set_timeout(client, 10), mpd_result::MPD_OK);
+        assert_eq!(text(mpd_client_last_error(client)), "");
+        mpd_client_free(client);
+    }
+}

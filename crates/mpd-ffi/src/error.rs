@@ -1,20 +1,37 @@
-//! The result codes, their names, and the last-error messages.
+//! The result codes, their descriptions, and the thread's last-error
+//! message.
+//!
+//! Uses only `cstr`: the panic boundary, the pointer helpers and the
+//! exported functions all build on it. The exported functions that read
+//! it (`mpd_result_str`, `mpd_last_error`) are in `lib.rs`, since each
+//! needs the panic boundary.
 
 use std::cell::RefCell;
-use std::ffi::{c_char, CString};
+use std::ffi::{c_char, CStr, CString};
+use std::sync::OnceLock;
 
-use crate::ffi::cstring;
+use mpd_client::PerKind;
+use strum::{EnumMessage, IntoStaticStr, VariantArray};
+
+use crate::cstr::cstring;
 
 /// What a fallible `mpd_` function returns. `MPD_OK` is 0; every other
 /// value is a failure, whose message is then available from
 /// `mpd_client_last_error` (for functions taking a client) and
 /// `mpd_last_error` (always).
 ///
-/// Codes 1 to 11 are the Rust client's error kinds; 12 to 14 are the C
-/// layer's own. New codes may be added at the end: treat unknown values
-/// as failures.
+/// Codes 1 to 11 and 15 are the Rust client's error kinds (one code per
+/// `mpd_client::ErrorKind`, named after it); 12 to 14 are the C layer's
+/// own. New codes may be added at the end: treat unknown values as
+/// failures.
+//
+// This enum is the one list of codes; cbindgen copies it into the header,
+// so it stays written out here. The derives give each code its name
+// (`IntoStaticStr`), its doc comment (`EnumMessage::get_documentation`,
+// which `mpd_result_str` shows C programs) and the list of all of them
+// (`VariantArray`).
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, VariantArray, IntoStaticStr, EnumMessage)]
 pub enum mpd_result {
     /// Success.
     MPD_OK = 0,
@@ -34,8 +51,8 @@ pub enum mpd_result {
     MPD_PROTOCOL = 5,
     /// The daemon refused the command because this process is not root.
     MPD_PERMISSION_DENIED = 6,
-    /// The daemon answered `fail`: no such map or path, or the action
-    /// could not be done.
+    /// The daemon answered `fail`: the action could not be done (before
+    /// 0.10 also: no such map or path).
     MPD_COMMAND_FAILED = 7,
     /// The daemon does not know the command (it is newer than the daemon).
     MPD_UNKNOWN_COMMAND = 8,
@@ -52,71 +69,46 @@ pub enum mpd_result {
     /// A bug: Rust code panicked. The panic was caught; the message says
     /// where. The object involved may be in an unexpected state.
     MPD_PANIC = 14,
+    /// The daemon said the map or path does not exist (`device not found`,
+    /// 0.10+; older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
+    MPD_NOT_FOUND = 15,
 }
 
 impl mpd_result {
-    const ALL: [mpd_result; 15] = [
-        mpd_result::MPD_OK,
-        mpd_result::MPD_INVALID_ARGUMENT,
-        mpd_result::MPD_CONNECT,
-        mpd_result::MPD_TIMEOUT,
-        mpd_result::MPD_CONNECTION_CLOSED,
-        mpd_result::MPD_PROTOCOL,
-        mpd_result::MPD_PERMISSION_DENIED,
-        mpd_result::MPD_COMMAND_FAILED,
-        mpd_result::MPD_UNKNOWN_COMMAND,
-        mpd_result::MPD_BLACKLISTED,
-        mpd_result::MPD_MAP_IN_USE,
-        mpd_result::MPD_IO,
-        mpd_result::MPD_NULL_ARGUMENT,
-        mpd_result::MPD_INVALID_UTF8,
-        mpd_result::MPD_PANIC,
-    ];
-
-    /// The code's name, NUL-terminated.
-    fn name(self) -> &'static str {
-        use mpd_result::*;
-        match self {
-            MPD_OK => "MPD_OK\0",
-            MPD_INVALID_ARGUMENT => "MPD_INVALID_ARGUMENT\0",
-            MPD_CONNECT => "MPD_CONNECT\0",
-            MPD_TIMEOUT => "MPD_TIMEOUT\0",
-            MPD_CONNECTION_CLOSED => "MPD_CONNECTION_CLOSED\0",
-            MPD_PROTOCOL => "MPD_PROTOCOL\0",
-            MPD_PERMISSION_DENIED => "MPD_PERMISSION_DENIED\0",
-            MPD_COMMAND_FAILED => "MPD_COMMAND_FAILED\0",
-            MPD_UNKNOWN_COMMAND => "MPD_UNKNOWN_COMMAND\0",
-            MPD_BLACKLISTED => "MPD_BLACKLISTED\0",
-            MPD_MAP_IN_USE => "MPD_MAP_IN_USE\0",
-            MPD_IO => "MPD_IO\0",
-            MPD_NULL_ARGUMENT => "MPD_NULL_ARGUMENT\0",
-            MPD_INVALID_UTF8 => "MPD_INVALID_UTF8\0",
-            MPD_PANIC => "MPD_PANIC\0",
-        }
+    /// What `mpd_result_str` returns for the code: its name and its doc
+    /// comment, e.g. `MPD_TIMEOUT: no complete reply within the timeout,
+    /// or the daemon answered "timeout"`.
+    fn description(self) -> String {
+        let name: &'static str = self.into();
+        format!(
+            "{name}: {}",
+            plain(self.get_documentation().unwrap_or_default())
+        )
     }
 
-    /// The code for a Rust client error.
+    /// The code for a Rust client error: the code of its kind.
     pub(crate) fn of(e: &mpd_client::Error) -> mpd_result {
-        use mpd_client::Error as E;
-        match e {
-            E::InvalidArgument(_) => mpd_result::MPD_INVALID_ARGUMENT,
-            E::Connect { .. } => mpd_result::MPD_CONNECT,
-            E::Timeout { .. } => mpd_result::MPD_TIMEOUT,
-            E::ConnectionClosed { .. } => mpd_result::MPD_CONNECTION_CLOSED,
-            E::Protocol { .. } => mpd_result::MPD_PROTOCOL,
-            E::PermissionDenied { .. } => mpd_result::MPD_PERMISSION_DENIED,
-            E::CommandFailed { .. } => mpd_result::MPD_COMMAND_FAILED,
-            E::UnknownCommand { .. } => mpd_result::MPD_UNKNOWN_COMMAND,
-            E::Blacklisted { .. } => mpd_result::MPD_BLACKLISTED,
-            E::MapInUse { .. } => mpd_result::MPD_MAP_IN_USE,
-            E::Io { .. } => mpd_result::MPD_IO,
-            // `Error` is non-exhaustive. A kind added to mpd-client needs
-            // its own code here; until then it is reported as I/O, and
-            // the message says what it is.
-            _ => mpd_result::MPD_IO,
-        }
+        *e.kind().pick(&BY_KIND)
     }
 }
+
+/// The code of each client error kind. Building a `PerKind` names every
+/// kind, so a kind added to mpd-client does not compile here until it has
+/// its code (no catch-all).
+const BY_KIND: PerKind<mpd_result> = PerKind {
+    invalid_argument: mpd_result::MPD_INVALID_ARGUMENT,
+    connect: mpd_result::MPD_CONNECT,
+    timeout: mpd_result::MPD_TIMEOUT,
+    connection_closed: mpd_result::MPD_CONNECTION_CLOSED,
+    protocol: mpd_result::MPD_PROTOCOL,
+    permission_denied: mpd_result::MPD_PERMISSION_DENIED,
+    not_found: mpd_result::MPD_NOT_FOUND,
+    command_failed: mpd_result::MPD_COMMAND_FAILED,
+    unknown_command: mpd_result::MPD_UNKNOWN_COMMAND,
+    blacklisted: mpd_result::MPD_BLACKLISTED,
+    map_in_use: mpd_result::MPD_MAP_IN_USE,
+    io: mpd_result::MPD_IO,
+};
 
 /// A failed call: the code and the message for the last-error functions.
 #[derive(Debug)]
@@ -174,52 +166,98 @@ pub(crate) fn record(f: impl FnOnce() -> Result<(), Failure>) -> mpd_result {
     }
 }
 
-/// The name of a result code, e.g. `"MPD_TIMEOUT"`: a static string, never
-/// NULL. An unknown value gives `"MPD_UNKNOWN_RESULT"`.
-#[no_mangle]
-pub extern "C" fn mpd_result_str(result: u32) -> *const c_char {
-    ffi_boundary! {
-        let name = mpd_result::ALL
-            .iter()
-            .find(|r| **r as u32 == result)
-            .map_or("MPD_UNKNOWN_RESULT\0", |r| r.name());
-        name.as_ptr().cast()
+/// A doc comment as text to follow `"NAME: "`: its lines joined into one,
+/// Markdown's `code` marks as "code", the first letter in lower case
+/// (unless the second is upper case too) and the final period dropped.
+fn plain(doc: &str) -> String {
+    let text = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.replace('`', "\"");
+    let text = text.strip_suffix('.').unwrap_or(&text);
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), second) if !second.is_some_and(char::is_uppercase) => first
+            .to_lowercase()
+            .chain(text[first.len_utf8()..].chars())
+            .collect(),
+        _ => text.to_owned(),
     }
 }
 
-/// The message of the last failure of any `mpd_` function on the calling
-/// thread, whichever object it concerned; `""` if there was none yet. It
-/// is the only way to learn why a function failed before there is a
-/// client (`mpd_client_connect`, `mpd_sim_start`) or when the client
-/// pointer was NULL.
-///
-/// Ownership: the string belongs to the library and stays valid until the
-/// next `mpd_` call on this thread. Never NULL.
-#[no_mangle]
-pub extern "C" fn mpd_last_error() -> *const c_char {
-    ffi_boundary! {
-        LAST_ERROR
-            .try_with(|slot| slot.borrow().as_ptr())
-            .unwrap_or(c"".as_ptr())
-    }
+/// What `mpd_result_str` gives for a value that is no code.
+const UNKNOWN_RESULT: &CStr =
+    c"MPD_UNKNOWN_RESULT: not a result code of this version of libmpd (treat it as a failure)";
+
+/// The static string `mpd_result_str` returns for `result`: the code's
+/// description, or [`UNKNOWN_RESULT`]. The descriptions are made once, on
+/// first use, in the order of `mpd_result::VARIANTS`, and kept for the
+/// life of the process.
+pub(crate) fn result_str(result: u32) -> &'static CStr {
+    static DESCRIPTIONS: OnceLock<Vec<CString>> = OnceLock::new();
+    let descriptions = DESCRIPTIONS.get_or_init(|| {
+        mpd_result::VARIANTS
+            .iter()
+            .map(|r| cstring(r.description()))
+            .collect()
+    });
+    mpd_result::VARIANTS
+        .iter()
+        .position(|r| *r as u32 == result)
+        .and_then(|i| descriptions.get(i))
+        .map_or(UNKNOWN_RESULT, CString::as_c_str)
+}
+
+/// This thread's last error message (`""` if there was none yet), valid
+/// until the next [`set_last_error`] on this thread. Never NULL.
+pub(crate) fn last_error() -> *const c_char {
+    LAST_ERROR
+        .try_with(|slot| slot.borrow().as_ptr())
+        .unwrap_or(c"".as_ptr())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::CStr;
 
     #[test]
-    fn every_code_has_its_name() {
-        for (i, r) in mpd_result::ALL.iter().enumerate() {
-            assert_eq!(*r as u32, i as u32, "codes are contiguous");
-            // SAFETY: mpd_result_str returns a static NUL-terminated string.
-            let name = unsafe { CStr::from_ptr(mpd_result_str(*r as u32)) };
-            assert_eq!(format!("{r:?}"), name.to_str().unwrap());
+    fn every_code_is_described_by_its_name_and_doc_comment() {
+        assert_eq!(mpd_result::VARIANTS.len(), 16, "no code added or removed");
+        for (i, r) in mpd_result::VARIANTS.iter().enumerate() {
+            assert_eq!(*r as u32, i as u32, "codes are contiguous, in order");
+            let name: &str = r.into();
+            assert_eq!(name, format!("{r:?}"));
+            let doc = r.get_documentation().expect("every code has a doc comment");
+            let text = result_str(*r as u32).to_str().unwrap();
+            assert_eq!(text, format!("{name}: {}", plain(doc)));
+            assert!(text.len() > name.len() + 5, "{text}");
+            assert!(
+                !text.contains(['\n', '`']) && !text.ends_with('.'),
+                "{text}"
+            );
+            // Made once: the same static string every time.
+            assert_eq!(result_str(*r as u32).as_ptr(), text.as_ptr().cast());
         }
-        // SAFETY: as above.
-        let unknown = unsafe { CStr::from_ptr(mpd_result_str(999)) };
-        assert_eq!(unknown.to_str().unwrap(), "MPD_UNKNOWN_RESULT");
+        assert_eq!(
+            result_str(mpd_result::MPD_TIMEOUT as u32).to_str().unwrap(),
+            "MPD_TIMEOUT: no complete reply within the timeout, or the daemon answered \"timeout\""
+        );
+        assert_eq!(result_str(0).to_str().unwrap(), "MPD_OK: success");
+        for unknown in [16, 999, u32::MAX] {
+            assert!(result_str(unknown)
+                .to_str()
+                .unwrap()
+                .starts_with("MPD_UNKNOWN_RESULT: "));
+        }
+    }
+
+    #[test]
+    fn doc_comments_become_plain_text() {
+        assert_eq!(plain("Success."), "success");
+        assert_eq!(
+            plain("`add path` on a\ndevice."),
+            "\"add path\" on a device"
+        );
+        assert_eq!(plain("NULL was given"), "NULL was given");
+        assert_eq!(plain(""), "");
     }
 
     #[test]
@@ -257,6 +295,24 @@ mod tests {
         for (e, code) in cases {
             let f = Failure::from(e);
             assert_eq!(f.code, code, "{}", f.message);
+        }
+        let not_found = mpd_client::Error::NotFound {
+            command: "fail path \"x\"".into(),
+            reply: "fail\ndevice not found\n".into(),
+        };
+        assert_eq!(mpd_result::of(&not_found), mpd_result::MPD_NOT_FOUND);
+    }
+
+    /// Every client error kind has its own code, named after the kind
+    /// (`not_found` -> `MPD_NOT_FOUND`), and no two kinds share one.
+    #[test]
+    fn every_error_kind_has_its_own_code() {
+        let mut codes = std::collections::BTreeSet::new();
+        for kind in mpd_client::ErrorKind::ALL {
+            let code = *kind.pick(&BY_KIND);
+            let name: &str = code.into();
+            assert_eq!(name, format!("MPD_{}", kind.name().to_ascii_uppercase()));
+            assert!(codes.insert(code as u32), "{kind} shares {name}");
         }
     }
 }

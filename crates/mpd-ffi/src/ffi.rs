@@ -16,29 +16,9 @@
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
+use crate::cstr::cstring;
 use crate::error::Failure;
 use crate::panic::Fallback;
-
-/// A C string from Rust text, cut at the first NUL if there is one (the
-/// daemon's replies never hold one; a C string cannot).
-pub(crate) fn cstring(s: impl Into<Vec<u8>>) -> CString {
-    CString::new(s).unwrap_or_else(|e| {
-        let end = e.nul_position();
-        let mut bytes = e.into_vec();
-        bytes.truncate(end);
-        CString::new(bytes).unwrap_or_default()
-    })
-}
-
-/// [`cstring`] for an optional value.
-pub(crate) fn opt_cstring(s: Option<String>) -> Option<CString> {
-    s.map(cstring)
-}
-
-/// The pointer to an optional C string, NULL for `None`.
-pub(crate) fn opt_ptr(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
-}
 
 /// An optional number as the header's `int64_t`: -1 for `None`.
 pub(crate) fn opt_i64(n: Option<impl Into<i64>>) -> i64 {
@@ -216,19 +196,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cstring_cuts_at_nul() {
-        assert_eq!(cstring("ab\0cd").as_bytes(), b"ab");
-        assert_eq!(cstring("plain").as_bytes(), b"plain");
-    }
-
-    #[test]
     fn optional_values() {
         assert_eq!(opt_i64(None::<u32>), -1);
         assert_eq!(opt_i64(Some(7u32)), 7);
         assert_eq!(opt_count(Some(u64::MAX)), -1);
         assert_eq!(opt_flag(Some(true)), 1);
         assert_eq!(opt_flag(None), -1);
-        assert!(opt_ptr(&None).is_null());
     }
 
     #[test]

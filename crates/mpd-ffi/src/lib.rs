@@ -18,9 +18,12 @@
 //!   string that is not UTF-8 is `MPD_INVALID_UTF8`, and a panic is caught
 //!   at the boundary and becomes `MPD_PANIC` (or NULL, 0, -1 for accessors).
 //!
-//! The crate also exposes the simulated daemon of `mpd-sim`
-//! (`mpd_sim_start`, …) so that C programs can be tested without root or a
-//! SAN.
+//! With the cargo feature `sim` (off by default), the crate also exposes
+//! the simulated daemon of `mpd-sim` (`mpd_sim_start`, …) so that C
+//! programs can be tested without root or a SAN. The header declares those
+//! functions under `#if defined(MPD_SIM)`: a test program defines `MPD_SIM`
+//! and links a libmpd built with `--features sim`. The library that
+//! `install.sh` installs is built without it.
 #![warn(missing_docs, rust_2018_idioms, clippy::all)]
 // The C names (`mpd_client`, `mpd_result`, `MPD_OK`) are the API.
 #![allow(non_camel_case_types)]
@@ -28,24 +31,37 @@
 // checked by Rust's type system whatever its signature says; marking them
 // all `unsafe` would only move the contract from the header, where C users
 // read it, to Rust docs, where they do not. Each pointer is dereferenced in
-// one of the helpers of `ffi.rs`, under a SAFETY comment that names the
-// header's rule it relies on.
+// one of the helpers of `ffi.rs` (and a client's last-error slot in
+// `panic::caught`), under a SAFETY comment that names the header's rule it
+// relies on.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
-// Declaration order is the header's order.
+// The modules in dependency order: each uses only those above it.
+//
+//   cstr    C strings from Rust text (a leaf)
+//   error   result codes, `Failure`, the thread's last error
+//   panic   the panic boundary, `ffi_boundary!` (hence `#[macro_use]`,
+//           before every module that uses it)
+//   ffi     the casts between C pointers and Rust values
+//   client, model, sim   the exported functions of each object (sim only
+//           with the `sim` feature)
+mod cstr;
+mod error;
 #[macro_use]
 mod panic;
-mod client;
-mod error;
 mod ffi;
+
+mod client;
 mod model;
 mod ops;
+#[cfg(feature = "sim")]
 mod sim;
 
 pub use client::*;
-pub use error::*;
+pub use error::mpd_result;
 pub use model::*;
 pub use ops::*;
+#[cfg(feature = "sim")]
 pub use sim::*;
 
 use std::ffi::c_char;
@@ -56,4 +72,27 @@ pub extern "C" fn mpd_version() -> *const c_char {
     ffi_boundary! {
         concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
     }
+}
+
+/// What a result code means: its name, a colon and its description, e.g.
+/// `"MPD_TIMEOUT: no complete reply within the timeout, or the daemon
+/// answered \"timeout\""` (the text of the code's comment in this header).
+/// A static string, never NULL. A value that is no code gives
+/// `"MPD_UNKNOWN_RESULT: ..."`.
+#[no_mangle]
+pub extern "C" fn mpd_result_str(result: u32) -> *const c_char {
+    ffi_boundary! { error::result_str(result).as_ptr() }
+}
+
+/// The message of the last failure of any `mpd_` function on the calling
+/// thread, whichever object it concerned; `""` if there was none yet. It
+/// is the only way to learn why a function failed before there is a
+/// client (`mpd_client_connect`, `mpd_sim_start`) or when the client
+/// pointer was NULL.
+///
+/// Ownership: the string belongs to the library and stays valid until the
+/// next `mpd_` call on this thread. Never NULL.
+#[no_mangle]
+pub extern "C" fn mpd_last_error() -> *const c_char {
+    ffi_boundary! { error::last_error() }
 }

@@ -16,10 +16,8 @@ use mpd_client::{
     PathGroup, PrKey, PrStatus, Topology, TopologyPath,
 };
 
-use crate::ffi::{
-    cstring, free_box, free_string, opt_count, opt_cstring, opt_flag, opt_i64, opt_ptr, try_str,
-    with_ref,
-};
+use crate::cstr::{cstring, opt_cstring, opt_ptr};
+use crate::ffi::{free_box, free_string, opt_count, opt_flag, opt_i64, try_str, with_ref};
 
 type OptStr = Option<CString>;
 

@@ -25,7 +25,11 @@ pub extern "C" fn mpd_client_list_paths(
     client: *mut mpd_client,
     out: *mut *mut mpd_path_list,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.list_paths()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.list_paths()?)
+        })
+    }
 }
 
 /// Lists every map (`show maps raw format …` with `Map::FORMAT`).
@@ -36,22 +40,32 @@ pub extern "C" fn mpd_client_list_maps(
     client: *mut mpd_client,
     out: *mut *mut mpd_map_list,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.list_maps()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.list_maps()?)
+        })
+    }
 }
 
 /// `reconfigure`: re-reads the configuration and updates the maps.
 #[no_mangle]
 pub extern "C" fn mpd_client_reconfigure(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.reconfigure()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.reconfigure()?)
+        })
+    }
 }
 
 /// `add path P`: starts using a path.
 #[no_mangle]
 pub extern "C" fn mpd_client_add_path(client: *mut mpd_client, path: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let path = try_str(path, "path")?;
-        Ok(c.add_path(path)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let path = try_str(path, "path")?;
+            Ok(c.add_path(path)?)
+        })
+    }
 }
 
 /// `del path P`: stops using a path.
@@ -60,29 +74,35 @@ pub extern "C" fn mpd_client_remove_path(
     client: *mut mpd_client,
     path: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let path = try_str(path, "path")?;
-        Ok(c.remove_path(path)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let path = try_str(path, "path")?;
+            Ok(c.remove_path(path)?)
+        })
+    }
 }
 
 /// `add map M`: starts monitoring a map (0.9+ can re-create a removed
 /// map from its WWID; 0.8 only adopts an existing dm map).
 #[no_mangle]
 pub extern "C" fn mpd_client_add_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.add_map(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.add_map(map)?)
+        })
+    }
 }
 
 /// `del map M`: removes a map (MapInUse while it is open, on 0.10+).
 #[no_mangle]
 pub extern "C" fn mpd_client_remove_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.remove_map(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.remove_map(map)?)
+        })
+    }
 }
 
 /// `suspend map M`: holds the map's I/O.
@@ -91,56 +111,68 @@ pub extern "C" fn mpd_client_suspend_map(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.suspend_map(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.suspend_map(map)?)
+        })
+    }
 }
 
 /// `resume map M`: releases the map's I/O.
 #[no_mangle]
 pub extern "C" fn mpd_client_resume_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.resume_map(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.resume_map(map)?)
+        })
+    }
 }
 
 /// `resize map M`: picks up a changed LUN size.
 #[no_mangle]
 pub extern "C" fn mpd_client_resize_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.resize_map(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.resize_map(map)?)
+        })
+    }
 }
 
 /// `reset map M`: re-applies the map's settings.
 #[no_mangle]
 pub extern "C" fn mpd_client_reset_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.reset_map(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.reset_map(map)?)
+        })
+    }
 }
 
 /// `reload map M`: reloads the map's table.
 #[no_mangle]
 pub extern "C" fn mpd_client_reload_map(client: *mut mpd_client, map: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.reload_map(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.reload_map(map)?)
+        })
+    }
 }
 
 /// `fail path P`. The daemon answers at once; the path shows `failed`
 /// in the dm table right away.
 #[no_mangle]
 pub extern "C" fn mpd_client_fail_path(client: *mut mpd_client, path: *const c_char) -> mpd_result {
-    action(client, |c| {
-        let path = try_str(path, "path")?;
-        Ok(c.fail_path(path)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let path = try_str(path, "path")?;
+            Ok(c.fail_path(path)?)
+        })
+    }
 }
 
 /// `reinstate path P`. The daemon answers at once; the states change at
@@ -150,10 +182,12 @@ pub extern "C" fn mpd_client_reinstate_path(
     client: *mut mpd_client,
     path: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let path = try_str(path, "path")?;
-        Ok(c.reinstate_path(path)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let path = try_str(path, "path")?;
+            Ok(c.reinstate_path(path)?)
+        })
+    }
 }
 
 /// `disablequeueing map M`: I/O fails at once when the map has no path.
@@ -162,16 +196,22 @@ pub extern "C" fn mpd_client_disable_map_queuing(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.disable_map_queuing(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.disable_map_queuing(map)?)
+        })
+    }
 }
 
 /// `disablequeueing maps`: on every map.
 #[no_mangle]
 pub extern "C" fn mpd_client_disable_queuing(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.disable_queuing()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.disable_queuing()?)
+        })
+    }
 }
 
 /// `restorequeueing map M`: back to the configured queueing.
@@ -180,23 +220,33 @@ pub extern "C" fn mpd_client_restore_map_queuing(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.restore_map_queuing(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.restore_map_queuing(map)?)
+        })
+    }
 }
 
 /// `restorequeueing maps`: on every map.
 #[no_mangle]
 pub extern "C" fn mpd_client_restore_queuing(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.restore_queuing()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.restore_queuing()?)
+        })
+    }
 }
 
 /// `reconfigure all` (0.9+): also reloads maps that did not change. On
 /// 0.8 this is UnknownCommand.
 #[no_mangle]
 pub extern "C" fn mpd_client_reconfigure_all(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.reconfigure_all()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.reconfigure_all()?)
+        })
+    }
 }
 
 /// Every map with its path groups and paths (`show maps json`).
@@ -207,7 +257,11 @@ pub extern "C" fn mpd_client_topology(
     client: *mut mpd_client,
     out: *mut *mut mpd_topology,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.topology()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.topology()?)
+        })
+    }
 }
 
 /// One map with its path groups and paths (`show map M json`).
@@ -219,10 +273,12 @@ pub extern "C" fn mpd_client_map_topology(
     map: *const c_char,
     out: *mut *mut mpd_map_topology,
 ) -> mpd_result {
-    object(client, out, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.map_topology(map)?)
-    })
+    ffi_boundary! {
+        object(client, out, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.map_topology(map)?)
+        })
+    }
 }
 
 /// The text tree of `show topology`, parsed (carries H:C:T:L and sizes
@@ -234,7 +290,11 @@ pub extern "C" fn mpd_client_topology_text(
     client: *mut mpd_client,
     out: *mut *mut mpd_topology,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.topology_text()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.topology_text()?)
+        })
+    }
 }
 
 /// `show status`: paths per checker state, busy flag.
@@ -245,7 +305,11 @@ pub extern "C" fn mpd_client_status(
     client: *mut mpd_client,
     out: *mut *mut mpd_status,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.status()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.status()?)
+        })
+    }
 }
 
 /// `show daemon`: pid and state.
@@ -256,7 +320,11 @@ pub extern "C" fn mpd_client_daemon_state(
     client: *mut mpd_client,
     out: *mut *mut mpd_daemon_state,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.daemon_state()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.daemon_state()?)
+        })
+    }
 }
 
 /// `show maps status`: one row per map.
@@ -267,7 +335,11 @@ pub extern "C" fn mpd_client_map_status(
     client: *mut mpd_client,
     out: *mut *mut mpd_map_status_list,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.map_status()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.map_status()?)
+        })
+    }
 }
 
 /// `show maps stats`: the counters of each map.
@@ -278,7 +350,11 @@ pub extern "C" fn mpd_client_map_stats(
     client: *mut mpd_client,
     out: *mut *mut mpd_map_stats_list,
 ) -> mpd_result {
-    object(client, out, |c| Ok(c.map_stats()?))
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.map_stats()?)
+        })
+    }
 }
 
 /// `show path P`: the path's kernel device state (e.g. `running`).
@@ -290,10 +366,12 @@ pub extern "C" fn mpd_client_path_state(
     path: *const c_char,
     out: *mut *mut c_char,
 ) -> mpd_result {
-    string(client, out, |c| {
-        let path = try_str(path, "path")?;
-        Ok(c.path_state(path)?)
-    })
+    ffi_boundary! {
+        string(client, out, |c| {
+            let path = try_str(path, "path")?;
+            Ok(c.path_state(path)?)
+        })
+    }
 }
 
 /// `switchgroup map M group G` (groups count from 1).
@@ -303,10 +381,12 @@ pub extern "C" fn mpd_client_switch_group(
     map: *const c_char,
     group: u32,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.switch_group(map, group)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.switch_group(map, group)?)
+        })
+    }
 }
 
 /// `setmarginal path P`.
@@ -315,10 +395,12 @@ pub extern "C" fn mpd_client_set_marginal(
     client: *mut mpd_client,
     path: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let path = try_str(path, "path")?;
-        Ok(c.set_marginal(path)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let path = try_str(path, "path")?;
+            Ok(c.set_marginal(path)?)
+        })
+    }
 }
 
 /// `unsetmarginal path P`.
@@ -327,10 +409,12 @@ pub extern "C" fn mpd_client_unset_marginal(
     client: *mut mpd_client,
     path: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let path = try_str(path, "path")?;
-        Ok(c.unset_marginal(path)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let path = try_str(path, "path")?;
+            Ok(c.unset_marginal(path)?)
+        })
+    }
 }
 
 /// `unsetmarginal map M`: every path of the map.
@@ -339,28 +423,42 @@ pub extern "C" fn mpd_client_unset_map_marginal(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.unset_map_marginal(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.unset_map_marginal(map)?)
+        })
+    }
 }
 
 /// `forcequeueing daemon`: queue on every map even when the daemon stops.
 #[no_mangle]
 pub extern "C" fn mpd_client_force_queuing_daemon(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.force_queuing_daemon()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.force_queuing_daemon()?)
+        })
+    }
 }
 
 /// `restorequeueing daemon`.
 #[no_mangle]
 pub extern "C" fn mpd_client_restore_queuing_daemon(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.restore_queuing_daemon()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.restore_queuing_daemon()?)
+        })
+    }
 }
 
 /// `reset maps stats`: zeroes the counters of every map.
 #[no_mangle]
 pub extern "C" fn mpd_client_reset_maps_stats(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.reset_maps_stats()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.reset_maps_stats()?)
+        })
+    }
 }
 
 /// `reset map M stats`: zeroes the map's counters.
@@ -369,10 +467,12 @@ pub extern "C" fn mpd_client_reset_map_stats(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.reset_map_stats(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.reset_map_stats(map)?)
+        })
+    }
 }
 
 /// `getprstatus map M`: whether a reservation key is registered.
@@ -384,10 +484,12 @@ pub extern "C" fn mpd_client_pr_status(
     map: *const c_char,
     out: *mut mpd_pr_status,
 ) -> mpd_result {
-    value(client, out, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.pr_status(map)?)
-    })
+    ffi_boundary! {
+        value(client, out, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.pr_status(map)?)
+        })
+    }
 }
 
 /// `setprstatus map M`.
@@ -396,10 +498,12 @@ pub extern "C" fn mpd_client_set_pr_status(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.set_pr_status(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.set_pr_status(map)?)
+        })
+    }
 }
 
 /// `unsetprstatus map M`.
@@ -408,10 +512,12 @@ pub extern "C" fn mpd_client_unset_pr_status(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.unset_pr_status(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.unset_pr_status(map)?)
+        })
+    }
 }
 
 /// `getprkey map M`: the reservation key, or none when no key is set.
@@ -423,10 +529,12 @@ pub extern "C" fn mpd_client_pr_key(
     map: *const c_char,
     out: *mut mpd_pr_key,
 ) -> mpd_result {
-    value(client, out, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.pr_key(map)?)
-    })
+    ffi_boundary! {
+        value(client, out, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.pr_key(map)?)
+        })
+    }
 }
 
 /// `setprkey map M key K` (K like `0x123abc`, optionally `:aptpl`).
@@ -436,11 +544,13 @@ pub extern "C" fn mpd_client_set_pr_key(
     map: *const c_char,
     key: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        let key = try_str(key, "key")?;
-        Ok(c.set_pr_key(map, key)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            let key = try_str(key, "key")?;
+            Ok(c.set_pr_key(map, key)?)
+        })
+    }
 }
 
 /// `unsetprkey map M`.
@@ -449,10 +559,12 @@ pub extern "C" fn mpd_client_unset_pr_key(
     client: *mut mpd_client,
     map: *const c_char,
 ) -> mpd_result {
-    action(client, |c| {
-        let map = try_str(map, "map")?;
-        Ok(c.unset_pr_key(map)?)
-    })
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.unset_pr_key(map)?)
+        })
+    }
 }
 
 /// `show config`: the daemon's effective configuration, as text.
@@ -460,7 +572,11 @@ pub extern "C" fn mpd_client_unset_pr_key(
 /// The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
 #[no_mangle]
 pub extern "C" fn mpd_client_config(client: *mut mpd_client, out: *mut *mut c_char) -> mpd_result {
-    string(client, out, |c| Ok(c.config()?))
+    ffi_boundary! {
+        string(client, out, |c| {
+            Ok(c.config()?)
+        })
+    }
 }
 
 /// `show config local`: the configuration from the local files only.
@@ -471,7 +587,11 @@ pub extern "C" fn mpd_client_config_local(
     client: *mut mpd_client,
     out: *mut *mut c_char,
 ) -> mpd_result {
-    string(client, out, |c| Ok(c.config_local()?))
+    ffi_boundary! {
+        string(client, out, |c| {
+            Ok(c.config_local()?)
+        })
+    }
 }
 
 /// `show wildcards`: the format wildcards, as text.
@@ -482,7 +602,11 @@ pub extern "C" fn mpd_client_wildcards(
     client: *mut mpd_client,
     out: *mut *mut c_char,
 ) -> mpd_result {
-    string(client, out, |c| Ok(c.wildcards()?))
+    ffi_boundary! {
+        string(client, out, |c| {
+            Ok(c.wildcards()?)
+        })
+    }
 }
 
 /// `show blacklist`: the blacklist and its exceptions, as text.
@@ -493,7 +617,11 @@ pub extern "C" fn mpd_client_blacklist(
     client: *mut mpd_client,
     out: *mut *mut c_char,
 ) -> mpd_result {
-    string(client, out, |c| Ok(c.blacklist()?))
+    ffi_boundary! {
+        string(client, out, |c| {
+            Ok(c.blacklist()?)
+        })
+    }
 }
 
 /// `show devices`: every block device and whether it is blacklisted, as
@@ -502,17 +630,29 @@ pub extern "C" fn mpd_client_blacklist(
 /// The text goes to `*out`, a new string the caller frees with `mpd_string_free`; NULL on failure.
 #[no_mangle]
 pub extern "C" fn mpd_client_devices(client: *mut mpd_client, out: *mut *mut c_char) -> mpd_result {
-    string(client, out, |c| Ok(c.devices()?))
+    ffi_boundary! {
+        string(client, out, |c| {
+            Ok(c.devices()?)
+        })
+    }
 }
 
 /// `del maps`: removes every map the daemon monitors.
 #[no_mangle]
 pub extern "C" fn mpd_client_remove_maps(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.remove_maps()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.remove_maps()?)
+        })
+    }
 }
 
 /// `shutdown`: stops the daemon.
 #[no_mangle]
 pub extern "C" fn mpd_client_shutdown(client: *mut mpd_client) -> mpd_result {
-    action(client, |c| Ok(c.shutdown()?))
+    ffi_boundary! {
+        action(client, |c| {
+            Ok(c.shutdown()?)
+        })
+    }
 }

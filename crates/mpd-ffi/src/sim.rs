@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use ::mpd_sim::{Fault, Privilege, Sim, SimHandle, Version};
 
+use crate::cstr::cstring;
 use crate::error::{self, mpd_result, Failure};
-use crate::ffi::{cstring, free_box, try_mut, try_opt_str, try_str, with_ref, Out};
+use crate::ffi::{free_box, try_mut, try_opt_str, try_str, with_ref, Out};
 
 /// `mpd_sim_start` flag: reinstated and added paths become `ready` at
 /// once, instead of at the simulated checker's next run.

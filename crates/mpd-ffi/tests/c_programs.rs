@@ -1,11 +1,24 @@
 //! The C side of the tests: builds the programs of `tests/c` against the
 //! `libmpd.so` cargo built for this run and runs them under valgrind
 //! (through `tests/c/run`, which CI can also call on its own). Fails, and
-//! never skips, when cc, valgrind or pkg-config is missing.
+//! never skips, when cc, valgrind, pkg-config or binutils is missing.
+//!
+//! Two builds of the library are involved:
+//!
+//! - the production one, without the simulator, which `install.sh`
+//!   installs: the example is built against it, and it must export no
+//!   `mpd_sim_` symbol;
+//! - one with the cargo feature `sim`, which the test programs link (they
+//!   start simulated daemons with `mpd_sim_start`).
+//!
+//! `cargo test` built one of them already, with this package's features
+//! (normally none: the production one). The other is built here by a
+//! nested cargo, see [`other_build`].
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -20,6 +33,101 @@ fn lib_dir() -> PathBuf {
     exe.parent()
         .expect("the test binary is in target/<profile>/deps")
         .to_owned()
+}
+
+/// The directory of the library built by a nested
+/// `cargo build -p mpd-ffi [--features sim] --locked --target-dir
+/// <target>/c-tests` in this test's profile: the build this test run did
+/// not make (with the simulator if this run's has none, without it
+/// otherwise). Built once per test binary, whichever test asks first.
+///
+/// - Its own target dir: a cdylib's file name has no hash, so a build
+///   with other features in `<target>` would overwrite
+///   `<target>/<profile>/deps/libmpd.so`, the very file this run tests
+///   (and `<target>/<profile>/libmpd.so`, which `cargo build` users expect
+///   to be the production library); and a nested cargo must never wait
+///   for the lock of the directory the outer one builds in (whether the
+///   outer one still holds it while tests run differs between cargo
+///   versions). `tests/c/run` on its own builds its sim library into the
+///   same `<target>/c-tests`, so they share it.
+/// - `-p mpd-ffi` and only the features named: cargo's feature
+///   unification cannot carry `sim` into anything else, nor another
+///   package's features into this build.
+/// - `--locked`: the same Cargo.lock as the outer build; nothing to
+///   resolve or download, since the outer build fetched every package
+///   (mpd-sim is a workspace member).
+fn other_build() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let deps = lib_dir();
+        let profile_dir = deps.parent().expect("target/<profile>");
+        let profile = profile_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a profile directory name");
+        let target = profile_dir.parent().expect("target").join("c-tests");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(root())
+            .args(["build", "-p", "mpd-ffi", "--locked", "--target-dir"])
+            .arg(&target);
+        if !cfg!(feature = "sim") {
+            cmd.args(["--features", "sim"]);
+        }
+        match profile {
+            "debug" => {}
+            "release" => {
+                cmd.arg("--release");
+            }
+            other => {
+                cmd.args(["--profile", other]);
+            }
+        }
+        let out = cmd.output().expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "{cmd:?} failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dir = target.join(profile);
+        assert!(dir.join("libmpd.so").is_file(), "{cmd:?} made no libmpd.so");
+        dir
+    })
+}
+
+/// The library the test programs link, with the simulator.
+fn sim_lib_dir() -> PathBuf {
+    if cfg!(feature = "sim") {
+        lib_dir()
+    } else {
+        other_build().to_owned()
+    }
+}
+
+/// The production library, without the simulator.
+fn production_lib() -> PathBuf {
+    if cfg!(feature = "sim") {
+        other_build().join("libmpd.so")
+    } else {
+        lib_dir().join("libmpd.so")
+    }
+}
+
+/// The names of the functions and objects a shared library exports
+/// (`nm -D --defined-only`: "ADDRESS TYPE NAME" lines).
+fn exported_symbols(lib: &Path) -> BTreeSet<String> {
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib)
+        .output()
+        .expect("nm runs (Debian: apt-get install binutils; scripts/test installs it)");
+    assert!(out.status.success(), "nm -D {} failed", lib.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .map(str::to_owned)
+        .collect()
 }
 
 fn modified(path: &Path) -> std::time::SystemTime {
@@ -93,15 +201,17 @@ fn c_programs_pass_under_valgrind() {
             rlib.display()
         );
     }
-    // The programs find the library through their RUNPATH (MPD_LIB_DIR).
-    // cargo runs this test with LD_LIBRARY_PATH listing target/<profile>
-    // before target/<profile>/deps, and LD_LIBRARY_PATH wins over RUNPATH:
+    // The programs find the library through their RUNPATH (tests/c/run
+    // links them against a copy of MPD_LIB_DIR/libmpd.so). cargo runs this
+    // test with LD_LIBRARY_PATH listing target/<profile> before
+    // target/<profile>/deps, and LD_LIBRARY_PATH wins over RUNPATH:
     // inherited, it would load the possibly stale copy there (a function
     // added since the last `cargo build` is then an undefined symbol).
     let out = Command::new("bash")
         .arg(root().join("tests/c/run"))
         .env_remove("LD_LIBRARY_PATH")
-        .env("MPD_LIB_DIR", &lib_dir)
+        .env("MPD_LIB_DIR", sim_lib_dir())
+        .env("MPD_INSTALL_LIB", production_lib())
         .output()
         .expect("bash runs tests/c/run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -113,6 +223,72 @@ fn c_programs_pass_under_valgrind() {
     );
     println!("{stdout}{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+/// The production library has no simulator in it; the `sim` build has
+/// every `mpd_sim_` function of the header, and otherwise the same
+/// functions.
+#[test]
+fn only_the_sim_build_exports_the_simulator() {
+    let production = exported_symbols(&production_lib());
+    let with_sim = exported_symbols(&sim_lib_dir().join("libmpd.so"));
+    let is_sim = |s: &&String| s.starts_with("mpd_sim_");
+
+    let leaked: Vec<_> = production.iter().filter(is_sim).collect();
+    assert!(
+        leaked.is_empty(),
+        "the production libmpd exports {leaked:?}"
+    );
+    assert!(production.contains("mpd_client_connect"), "{production:?}");
+
+    let header = header_functions();
+    let sim_functions: BTreeSet<_> = header.iter().filter(is_sim).cloned().collect();
+    assert!(sim_functions.contains("mpd_sim_start"), "{header:?}");
+    let exported_sim: BTreeSet<_> = with_sim.iter().filter(is_sim).cloned().collect();
+    assert_eq!(
+        exported_sim, sim_functions,
+        "the sim build's mpd_sim_ functions"
+    );
+    let rest = |set: &BTreeSet<String>| -> BTreeSet<String> {
+        set.iter()
+            .filter(|s| s.starts_with("mpd_") && !s.starts_with("mpd_sim_"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(rest(&with_sim), rest(&production));
+    // Every function of the header is exported by one of the builds.
+    for f in &header {
+        assert!(
+            production.contains(f) || with_sim.contains(f),
+            "no build exports {f}"
+        );
+    }
+}
+
+/// The SONAME build.rs gives the library (`readelf -d`): `libmpd.so.0`
+/// while the crate is 0.x. tests/c/run checks the installed files and
+/// links.
+#[test]
+fn both_builds_have_the_soname() {
+    let expected = format!("libmpd.so.{}", env!("CARGO_PKG_VERSION_MAJOR"));
+    if env!("CARGO_PKG_VERSION").starts_with("0.") {
+        assert_eq!(expected, "libmpd.so.0");
+    }
+    for lib in [production_lib(), sim_lib_dir().join("libmpd.so")] {
+        let out = Command::new("readelf")
+            .arg("-d")
+            .arg(&lib)
+            .output()
+            .expect("readelf runs (Debian: apt-get install binutils)");
+        assert!(out.status.success(), "readelf -d {} failed", lib.display());
+        let dynamic = String::from_utf8_lossy(&out.stdout);
+        let soname = dynamic
+            .lines()
+            .find(|l| l.contains("(SONAME)"))
+            .and_then(|l| l.split('[').nth(1))
+            .and_then(|rest| rest.split(']').next());
+        assert_eq!(soname, Some(expected.as_str()), "{}", lib.display());
+    }
 }
 
 #[test]
