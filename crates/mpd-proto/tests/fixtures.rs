@@ -634,3 +634,22 @@ fn json_topology_with_an_unescaped_mangled_name() {
     assert_eq!(t.maps[1].uuid, t.maps[2].uuid);
     assert!(t.paths().count() >= 4);
 }
+
+#[test]
+fn recorded_topologies_are_healthy_and_count_their_paths() {
+    use mpd_proto::health::{health, HealthState};
+    for v in VERSIONS {
+        let t = topology::parse_topology_json(&data(v, "009")).unwrap();
+        let h = health(&t);
+        assert!(!h.maps.is_empty(), "{v}");
+        for (m, mh) in t.maps.iter().zip(&h.maps) {
+            // Every path of the recorded set-up is up: the daemon's active
+            // count, the parser's total and the health all agree.
+            assert_eq!(m.active_paths, Some(m.total_paths), "{v} {}", m.name);
+            assert_eq!(mh.state, HealthState::Healthy, "{v} {mh:?}");
+            assert_eq!(mh.up_paths, m.total_paths);
+        }
+        assert_eq!(h.counts[&HealthState::Healthy] as usize, t.maps.len());
+        assert!(h.all_healthy());
+    }
+}
