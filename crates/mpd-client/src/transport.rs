@@ -2,8 +2,7 @@
 //! All protocol knowledge lives in `mpd-proto`; this is only sockets.
 
 use std::io::{self, Read};
-use std::os::fd::AsRawFd;
-use std::os::unix::net::UnixStream;
+use std::mem::MaybeUninit;
 use std::time::{Duration, Instant};
 
 use mpd_proto::frame::{payload_text, Decoder};
@@ -24,7 +23,9 @@ pub(crate) enum WireError {
 }
 
 pub(crate) struct Conn {
-    stream: UnixStream,
+    /// A connected unix stream socket (blocking; every read and write is
+    /// bounded by a socket timeout derived from the command's deadline).
+    sock: socket2::Socket,
     buf: Box<[u8]>,
 }
 
@@ -38,9 +39,8 @@ impl Conn {
         } else {
             sock.connect_timeout(&sa, timeout)?;
         }
-        let stream: UnixStream = std::os::fd::OwnedFd::from(sock).into();
         Ok(Conn {
-            stream,
+            sock,
             buf: vec![0u8; READ_BUF].into_boxed_slice(),
         })
     }
@@ -48,22 +48,17 @@ impl Conn {
     /// True when the peer has closed the connection (or it is otherwise
     /// unusable) while it sat idle. Unsolicited bytes also make it unusable.
     pub(crate) fn is_stale(&self) -> bool {
-        let mut b = [0u8; 1];
-        // SAFETY: the pointer and length describe the live buffer `b`.
-        let n = unsafe {
-            libc::recv(
-                self.stream.as_raw_fd(),
-                b.as_mut_ptr().cast(),
-                1,
-                libc::MSG_PEEK | libc::MSG_DONTWAIT,
-            )
-        };
-        if n < 0 {
+        let mut b = [MaybeUninit::<u8>::uninit(); 1];
+        // A non-blocking peek: one syscall, the socket stays blocking.
+        match self
+            .sock
+            .recv_with_flags(&mut b, libc::MSG_PEEK | libc::MSG_DONTWAIT)
+        {
             // Nothing to read: the connection is alive and quiet.
-            return io::Error::last_os_error().kind() != io::ErrorKind::WouldBlock;
+            Err(e) => e.kind() != io::ErrorKind::WouldBlock,
+            // 0: the peer closed; more: bytes nobody asked for.
+            Ok(_) => true,
         }
-        // 0: the peer closed; more: bytes nobody asked for.
-        true
     }
 
     /// Sends a whole frame, without SIGPIPE, within the deadline.
@@ -71,22 +66,16 @@ impl Conn {
         let mut sent = 0;
         while sent < frame.len() {
             let left = remaining(deadline).ok_or(WireError::TimedOut)?;
-            self.stream
+            self.sock
                 .set_write_timeout(Some(left))
                 .map_err(WireError::Io)?;
-            let rest = &frame[sent..];
-            // SAFETY: the pointer and length describe the live slice `rest`.
-            let n = unsafe {
-                libc::send(
-                    self.stream.as_raw_fd(),
-                    rest.as_ptr().cast(),
-                    rest.len(),
-                    libc::MSG_NOSIGNAL,
-                )
-            };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                match e.kind() {
+            // MSG_NOSIGNAL: a daemon that went away is EPIPE, not SIGPIPE.
+            match self
+                .sock
+                .send_with_flags(&frame[sent..], libc::MSG_NOSIGNAL)
+            {
+                Ok(n) => sent += n,
+                Err(e) => match e.kind() {
                     io::ErrorKind::Interrupted => continue,
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
                         return Err(WireError::TimedOut)
@@ -95,9 +84,8 @@ impl Conn {
                         return Err(WireError::Closed(format!("while sending: {e}")))
                     }
                     _ => return Err(WireError::Io(e)),
-                }
+                },
             }
-            sent += n as usize;
         }
         Ok(())
     }
@@ -107,10 +95,10 @@ impl Conn {
         let mut decoder = Decoder::new(max_len);
         loop {
             let left = remaining(deadline).ok_or(WireError::TimedOut)?;
-            self.stream
+            self.sock
                 .set_read_timeout(Some(left))
                 .map_err(WireError::Io)?;
-            let n = match self.stream.read(&mut self.buf) {
+            let n = match self.sock.read(&mut self.buf) {
                 Ok(0) => {
                     return Err(WireError::Closed(match decoder.finish() {
                         Ok(()) => "no reply".to_owned(),
