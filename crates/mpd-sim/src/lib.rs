@@ -43,6 +43,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(missing_docs, rust_2018_idioms, clippy::all)]
+#![forbid(unsafe_code)]
 
 mod exec;
 pub mod fault;

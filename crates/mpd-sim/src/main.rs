@@ -1,10 +1,12 @@
 //! `mpd-sim`: run a simulated multipathd on a unix socket until stopped.
+#![forbid(unsafe_code)]
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use mpd_sim::{Address, Fault, Privilege, Sim, Version};
+use nix::sys::signal::{SigSet, Signal};
 
 const USAGE: &str = "\
 usage: mpd-sim [options]
@@ -94,17 +96,13 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
 
 /// Blocks SIGINT and SIGTERM in this thread (and the threads it starts
 /// later), so one thread can wait for them with `sigwait`.
-fn block_signals() -> libc::sigset_t {
-    // SAFETY: plain libc signal-set manipulation on a local set; the set is
-    // initialised by sigemptyset before use.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGINT);
-        libc::sigaddset(&mut set, libc::SIGTERM);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-        set
-    }
+fn block_signals() -> SigSet {
+    let mut set = SigSet::empty();
+    set.add(Signal::SIGINT);
+    set.add(Signal::SIGTERM);
+    // Cannot fail: the set is valid and SIG_BLOCK is a valid operation.
+    let _ = set.thread_block();
+    set
 }
 
 fn main() -> ExitCode {
@@ -139,10 +137,9 @@ fn main() -> ExitCode {
     let _ = std::io::stdout().flush();
     let stopper = sim.stopper();
     std::thread::spawn(move || {
-        let mut sig: libc::c_int = 0;
-        // SAFETY: sigwait on a valid, initialised signal set; the signals
-        // are blocked in every thread, so they are delivered here.
-        unsafe { libc::sigwait(&set, &mut sig) };
+        // The signals are blocked in every thread, so they are delivered
+        // here.
+        let _ = set.wait();
         stopper.stop();
     });
     sim.wait();

@@ -159,24 +159,9 @@ fn is_stale_socket(p: &Path) -> bool {
 
 /// The peer's uid (`SO_PEERCRED`), if the kernel tells.
 fn peer_uid(s: &UnixStream) -> Option<u32> {
-    let mut cred = libc::ucred {
-        pid: 0,
-        uid: 0,
-        gid: 0,
-    };
-    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    // SAFETY: getsockopt writes at most `len` bytes into `cred`, a properly
-    // sized and aligned ucred, on a socket fd we own for the whole call.
-    let rc = unsafe {
-        libc::getsockopt(
-            s.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            (&mut cred as *mut libc::ucred).cast(),
-            &mut len,
-        )
-    };
-    (rc == 0).then_some(cred.uid)
+    nix::sys::socket::getsockopt(s, nix::sys::socket::sockopt::PeerCredentials)
+        .ok()
+        .map(|cred| cred.uid())
 }
 
 /// Everything the running simulator owns besides [`Shared`].
@@ -466,25 +451,13 @@ fn send_reply(_shared: &Shared, stream: &mut UnixStream, text: &str) -> io::Resu
 /// that went away must not raise SIGPIPE in the process hosting the
 /// simulator (which may be a C or Python program that does not ignore it).
 fn send_all(stream: &UnixStream, mut bytes: &[u8]) -> io::Result<()> {
+    use nix::sys::socket::{send, MsgFlags};
     while !bytes.is_empty() {
-        // SAFETY: send() reads at most `bytes.len()` bytes from a valid
-        // slice, on a socket fd that stays open for the whole call.
-        let n = unsafe {
-            libc::send(
-                stream.as_raw_fd(),
-                bytes.as_ptr().cast(),
-                bytes.len(),
-                libc::MSG_NOSIGNAL,
-            )
-        };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(e);
+        match send(stream.as_raw_fd(), bytes, MsgFlags::MSG_NOSIGNAL) {
+            Ok(n) => bytes = &bytes[n..],
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => return Err(e.into()),
         }
-        bytes = &bytes[n as usize..];
     }
     Ok(())
 }
