@@ -24,7 +24,6 @@
 //! Every method validates its arguments before anything is sent: names are
 //! quoted for the daemon's tokenizer, and a name with a control character or
 //! a command over 512 bytes is an [`Error::InvalidArgument`].
-#![warn(missing_docs, rust_2018_idioms, clippy::all)]
 #![forbid(unsafe_code)]
 
 mod address;

@@ -24,7 +24,6 @@
 //! functions under `#if defined(MPD_SIM)`: a test program defines `MPD_SIM`
 //! and links a libmpd built with `--features sim`. The library that
 //! `install.sh` installs is built without it.
-#![warn(missing_docs, rust_2018_idioms, clippy::all)]
 // The C names (`mpd_client`, `mpd_result`, `MPD_OK`) are the API.
 #![allow(non_camel_case_types)]
 // Every exported function takes raw pointers from C and is therefore not

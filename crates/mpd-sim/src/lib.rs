@@ -42,7 +42,6 @@
 //! assert!(sim.execute("show paths").contains("failed faulty"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![warn(missing_docs, rust_2018_idioms, clippy::all)]
 #![forbid(unsafe_code)]
 
 mod exec;
