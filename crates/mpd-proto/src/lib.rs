@@ -34,7 +34,7 @@
 //! let r = reply::classify("fail\ndevice not found\n", mpd_proto::ReplyShape::Action);
 //! assert!(matches!(r, Reply::Failure(f) if f.kind == reply::FailureKind::DeviceNotFound));
 //! ```
-#![warn(missing_docs, rust_2018_idioms, clippy::all)]
+#![forbid(unsafe_code)]
 
 pub mod command;
 pub mod error;
