@@ -59,7 +59,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use fault::Fault;
-pub use state::{CheckerState, DmPathState, GroupState, Map, Path, PathGroup, State};
+pub use state::{CheckerState, DmPathState, GroupState, SimMap, SimPath, SimPathGroup, State};
 pub use version::Version;
 
 /// The abstract socket name every multipathd release listens on.

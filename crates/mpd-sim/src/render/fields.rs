@@ -1,7 +1,7 @@
 //! The wildcards of each release (`%n`, `%d`, …): their headers and how
 //! each prints a value from the state.
 
-use crate::state::{Map, Path, PathGroup, Queueing, State};
+use crate::state::{Queueing, SimMap, SimPath, SimPathGroup, State};
 use crate::version::Version;
 
 /// One wildcard: its letter and its column header.
@@ -197,7 +197,7 @@ fn lun_hex(lun: u64) -> String {
 }
 
 /// The value of map wildcard `wc`.
-pub(crate) fn map_value(st: &State, v: Version, m: &Map, wc: u8) -> String {
+pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
     let has_paths = st.map_paths(m).next().is_some();
     let or_hash = |s: &str| {
         if has_paths {
@@ -252,7 +252,7 @@ pub(crate) fn map_value(st: &State, v: Version, m: &Map, wc: u8) -> String {
 }
 
 /// The value of path wildcard `wc`.
-pub(crate) fn path_value(_st: &State, v: Version, p: &Path, wc: u8) -> String {
+pub(crate) fn path_value(_st: &State, v: Version, p: &SimPath, wc: u8) -> String {
     let orphan = p.map.is_none();
     match wc {
         b'w' => p.wwid.clone(),
@@ -306,7 +306,7 @@ pub(crate) fn path_value(_st: &State, v: Version, p: &Path, wc: u8) -> String {
 }
 
 /// The value of path group wildcard `wc`.
-pub(crate) fn group_value(st: &State, g: &PathGroup, wc: u8) -> String {
+pub(crate) fn group_value(st: &State, g: &SimPathGroup, wc: u8) -> String {
     match wc {
         b's' => SELECTOR.into(),
         b'p' => st.group_priority(g).0.to_string(),

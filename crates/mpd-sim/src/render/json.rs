@@ -3,7 +3,7 @@
 
 use super::fields::{self, GROUP_FIELDS};
 use super::table::expand;
-use crate::state::{Map, State};
+use crate::state::{SimMap, State};
 use crate::version::Version;
 
 const JSON_MAP: &str = concat!(
@@ -68,7 +68,7 @@ fn header(out: &mut String) {
     out.push_str("{\n   \"major_version\": 0,\n   \"minor_version\": 1,\n");
 }
 
-fn map_fields(st: &State, v: Version, m: &Map, out: &mut String, last: bool) {
+fn map_fields(st: &State, v: Version, m: &SimMap, out: &mut String, last: bool) {
     let fs = fields::map_fields(v);
     out.push_str(&expand(
         v,
@@ -129,7 +129,7 @@ pub(crate) fn maps_json(st: &State, v: Version) -> String {
 }
 
 /// `show map M json`.
-pub(crate) fn map_json(st: &State, v: Version, m: &Map) -> String {
+pub(crate) fn map_json(st: &State, v: Version, m: &SimMap) -> String {
     let mut out = String::new();
     header(&mut out);
     out.push_str("   \"map\":");

@@ -11,7 +11,7 @@
 //! past the string (undefined) — the simulator ends the line there.
 
 use super::fields::{self, Field};
-use crate::state::{Map, Path, State};
+use crate::state::{SimMap, SimPath, State};
 use crate::version::Version;
 
 /// Column widths per wildcard of a table (`get_*_layout`).
@@ -100,7 +100,7 @@ pub(crate) fn layout<T>(
 
 /// Path column widths over the whole path vector.
 pub(crate) fn path_layout(st: &State, v: Version, with_header: bool) -> Widths {
-    let paths: Vec<&Path> = st.paths.iter().collect();
+    let paths: Vec<&SimPath> = st.paths.iter().collect();
     layout(v, fields::path_fields(v), &paths, with_header, &|p, wc| {
         fields::path_value(st, v, p, wc)
     })
@@ -108,7 +108,7 @@ pub(crate) fn path_layout(st: &State, v: Version, with_header: bool) -> Widths {
 
 /// Map column widths over the whole map vector.
 pub(crate) fn map_layout(st: &State, v: Version, with_header: bool) -> Widths {
-    let maps: Vec<&Map> = st.maps.iter().collect();
+    let maps: Vec<&SimMap> = st.maps.iter().collect();
     layout(v, fields::map_fields(v), &maps, with_header, &|m, wc| {
         fields::map_value(st, v, m, wc)
     })
@@ -118,7 +118,7 @@ pub(crate) fn map_layout(st: &State, v: Version, with_header: bool) -> Widths {
 pub(crate) fn path_line(
     st: &State,
     v: Version,
-    p: &Path,
+    p: &SimPath,
     format: &str,
     widths: Option<&[usize]>,
 ) -> String {
@@ -136,7 +136,7 @@ pub(crate) fn path_line(
 pub(crate) fn map_line(
     st: &State,
     v: Version,
-    m: &Map,
+    m: &SimMap,
     format: &str,
     widths: Option<&[usize]>,
 ) -> String {
@@ -187,7 +187,7 @@ pub(crate) fn show_maps(st: &State, v: Version, format: &str, pretty: bool) -> S
 
 /// `show map M format F` (`padded`) and `show map M raw format F`: one
 /// line, no header; 0.9+ pad both (one handler serves both commands).
-pub(crate) fn show_map(st: &State, v: Version, m: &Map, format: &str, padded: bool) -> String {
+pub(crate) fn show_map(st: &State, v: Version, m: &SimMap, format: &str, padded: bool) -> String {
     let widths = map_layout(st, v, true);
     map_line(st, v, m, format, padded.then_some(&widths[..]))
 }

@@ -15,7 +15,7 @@
 
 use super::fields::{self, GROUP_FIELDS};
 use super::table::{self, expand};
-use crate::state::{Map, MapAction, State};
+use crate::state::{MapAction, SimMap, State};
 use crate::version::Version;
 
 const PRINT_MAP_PROPS: &str = "size=%S features='%f' hwhandler='%h' wp=%r";
@@ -23,7 +23,7 @@ const PRINT_PG_INDENT: &str = "policy='%s' prio=%p status=%t";
 const PRINT_PATH_INDENT: &str = "%i %d %D %t %T %o";
 
 /// One map's tree; `path_widths` are the path column widths to pad with.
-pub(crate) fn map_topology(st: &State, v: Version, m: &Map, path_widths: &[usize]) -> String {
+pub(crate) fn map_topology(st: &State, v: Version, m: &SimMap, path_widths: &[usize]) -> String {
     let need_action = m.action != MapAction::Nothing;
     let need_wwid = m.alias != m.wwid;
     let style = format!(

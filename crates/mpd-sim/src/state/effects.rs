@@ -4,8 +4,8 @@
 //! of the map, which the command layer does itself.)
 
 use super::{
-    devnode_allowed, CheckerState, DmPathState, GroupState, MapAction, MapStats, PathGroup,
-    Queueing, State, POLLING_INTERVAL,
+    devnode_allowed, CheckerState, DmPathState, GroupState, MapAction, Queueing, SimMapStats,
+    SimPathGroup, State, POLLING_INTERVAL,
 };
 use crate::version::Version;
 
@@ -132,7 +132,7 @@ impl State {
                     DmPathState::Active
                 };
                 let dev = p.dev.clone();
-                self.maps[m].groups.push(PathGroup {
+                self.maps[m].groups.push(SimPathGroup {
                     paths: vec![dev],
                     state: GroupState::Enabled,
                 });
@@ -305,6 +305,6 @@ impl State {
 
     /// `reset map(s) stats`.
     pub(crate) fn reset_stats(&mut self, m: usize) {
-        self.maps[m].stats = MapStats::default();
+        self.maps[m].stats = SimMapStats::default();
     }
 }

@@ -28,8 +28,8 @@ pub(crate) use effects::Change;
 use naming::disk_dev_t;
 pub use naming::{devnode_allowed, disk_name, map_alias};
 pub use types::{
-    CheckerState, Disk, DmPathState, GroupState, Hcil, Lun, Map, MapAction, MapStats, Path,
-    PathGroup, QueueWithoutDaemon, Queueing,
+    CheckerState, Disk, DmPathState, GroupState, Hcil, Lun, MapAction, QueueWithoutDaemon,
+    Queueing, SimMap, SimMapStats, SimPath, SimPathGroup,
 };
 
 /// Everything the simulated daemon knows. Cloning it gives a consistent
@@ -37,9 +37,9 @@ pub use types::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
     /// The monitored maps (`mpvec`), in the daemon's order.
-    pub maps: Vec<Map>,
+    pub maps: Vec<SimMap>,
     /// The monitored paths (`pathvec`), in the daemon's order.
-    pub paths: Vec<Path>,
+    pub paths: Vec<SimPath>,
     /// All simulated disks, in discovery order.
     pub disks: Vec<Disk>,
     /// All simulated LUNs.
@@ -153,11 +153,11 @@ impl State {
     }
 
     /// A path for disk `d` as discovery sets it up (not yet in a map).
-    fn fresh_path(&self, d: usize) -> Path {
+    fn fresh_path(&self, d: usize) -> SimPath {
         let disk = &self.disks[d];
         let lun = &self.luns[disk.lun];
         let up = disk.healthy;
-        Path {
+        SimPath {
             dev: disk.dev.clone(),
             dev_t: disk.dev_t.clone(),
             hcil: disk.hcil,
@@ -219,7 +219,7 @@ impl State {
                 DmPathState::Failed
             };
         }
-        let map = Map {
+        let map = SimMap {
             alias,
             wwid,
             minor,
@@ -227,9 +227,9 @@ impl State {
             suspended: false,
             queueing: Queueing::Undef,
             action,
-            stats: MapStats {
+            stats: SimMapStats {
                 map_loads: 1,
-                ..MapStats::default()
+                ..SimMapStats::default()
             },
             prflag: false,
             prkey: None,
@@ -248,8 +248,8 @@ impl State {
 
     /// `failover` grouping, sorted by group priority (only usable paths
     /// count) as `sort_pathgroups` does; new groups are all `enabled`.
-    fn group_paths(&self, devs: &[String]) -> Vec<PathGroup> {
-        let mut groups: Vec<(i32, usize, PathGroup)> = devs
+    fn group_paths(&self, devs: &[String]) -> Vec<SimPathGroup> {
+        let mut groups: Vec<(i32, usize, SimPathGroup)> = devs
             .iter()
             .map(|d| {
                 let (prio, enabled) = match self.path(d) {
@@ -259,7 +259,7 @@ impl State {
                 (
                     prio,
                     enabled,
-                    PathGroup {
+                    SimPathGroup {
                         paths: vec![d.clone()],
                         state: GroupState::Enabled,
                     },
@@ -296,7 +296,7 @@ impl State {
     }
 
     /// The path called `dev`.
-    pub fn path(&self, dev: &str) -> Option<&Path> {
+    pub fn path(&self, dev: &str) -> Option<&SimPath> {
         self.path_by_dev(dev).map(|i| &self.paths[i])
     }
 
@@ -314,7 +314,7 @@ impl State {
     }
 
     /// The map called `alias`.
-    pub fn map(&self, alias: &str) -> Option<&Map> {
+    pub fn map(&self, alias: &str) -> Option<&SimMap> {
         self.maps.iter().find(|m| m.alias == alias)
     }
 
@@ -332,7 +332,7 @@ impl State {
     }
 
     /// The paths of a map, in table order.
-    pub fn map_paths<'a>(&'a self, map: &'a Map) -> impl Iterator<Item = &'a Path> + 'a {
+    pub fn map_paths<'a>(&'a self, map: &'a SimMap) -> impl Iterator<Item = &'a SimPath> + 'a {
         map.groups
             .iter()
             .flat_map(|g| g.paths.iter())
@@ -340,7 +340,7 @@ impl State {
     }
 
     /// `count_active_paths`: paths whose checker reports them usable.
-    pub fn active_paths(&self, map: &Map) -> usize {
+    pub fn active_paths(&self, map: &SimMap) -> usize {
         self.map_paths(map)
             .filter(|p| p.checker_state.is_usable())
             .count()
@@ -348,7 +348,7 @@ impl State {
 
     /// `path_group_prio_update`: average priority of the usable paths,
     /// and whether all paths are marginal.
-    pub fn group_priority(&self, group: &PathGroup) -> (i32, bool) {
+    pub fn group_priority(&self, group: &SimPathGroup) -> (i32, bool) {
         let mut sum = 0;
         let mut enabled = 0;
         let mut marginal = 0;

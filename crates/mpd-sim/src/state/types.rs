@@ -132,7 +132,7 @@ pub enum MapAction {
 
 /// Map statistics (`show maps stats`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct MapStats {
+pub struct SimMapStats {
     /// Path failures seen (`path_faults`).
     pub path_faults: u32,
     /// Path group switches done by the daemon (`switch_grp`).
@@ -172,7 +172,7 @@ impl std::fmt::Display for Hcil {
 
 /// A path as the daemon knows it (an entry of its path vector).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Path {
+pub struct SimPath {
     /// Kernel device name, e.g. `sda`.
     pub dev: String,
     /// `major:minor`, e.g. `8:0`.
@@ -208,7 +208,7 @@ pub struct Path {
 
 /// A path group of a map.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathGroup {
+pub struct SimPathGroup {
     /// The paths, by device name.
     pub paths: Vec<String>,
     /// The group's state in the kernel.
@@ -226,7 +226,7 @@ pub enum Queueing {
 
 /// A multipath map the daemon monitors.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Map {
+pub struct SimMap {
     /// Name (user-friendly alias), e.g. `mpatha`.
     pub alias: String,
     /// WWID (the dm uuid without its `mpath-` prefix).
@@ -234,7 +234,7 @@ pub struct Map {
     /// Device-mapper minor number (`dm-N`).
     pub minor: u32,
     /// Path groups in table order.
-    pub groups: Vec<PathGroup>,
+    pub groups: Vec<SimPathGroup>,
     /// Suspended with `suspend map`.
     pub suspended: bool,
     /// Queueing policy.
@@ -242,7 +242,7 @@ pub struct Map {
     /// Last action.
     pub action: MapAction,
     /// Counters.
-    pub stats: MapStats,
+    pub stats: SimMapStats,
     /// Persistent-reservation flag (`setprstatus`).
     pub prflag: bool,
     /// Persistent-reservation key and APTPL flag (`setprkey`).
