@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use mpd_client::{Client, Error, MarginalState};
-use mpd_sim::{CheckerState, Fault, Sim, SimHandle, Version};
+use mpd_sim::{Fault, PathCheck, Sim, SimHandle, Version};
 
 const VERSIONS: [Version; 3] = [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1];
 
@@ -119,7 +119,7 @@ fn every_contract_operation_changes_the_daemon_as_listed() {
         assert_eq!(path_checker(&mut c, "sda"), "faulty", "{v}");
         assert_eq!(
             sim.state().path("sda").unwrap().checker_state,
-            CheckerState::Down
+            PathCheck::Down
         );
         c.reinstate_path("sda").unwrap();
         assert_eq!(path_checker(&mut c, "sda"), "ready", "{v}");
@@ -278,7 +278,7 @@ fn a_non_root_peer_may_list_but_not_act() {
             .state()
             .paths
             .iter()
-            .all(|p| p.checker_state == CheckerState::Up));
+            .all(|p| p.checker_state == PathCheck::Up));
     }
 }
 

@@ -36,7 +36,7 @@
 //!
 //! // The state is visible to the test.
 //! let state = sim.state();
-//! assert_eq!(state.path("sda").unwrap().checker_state, mpd_sim::CheckerState::Down);
+//! assert_eq!(state.path("sda").unwrap().checker_state, mpd_sim::PathCheck::Down);
 //!
 //! // Or run a command in-process, as root, and get the reply text.
 //! assert!(sim.execute("show paths").contains("failed faulty"));
@@ -59,7 +59,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use fault::Fault;
-pub use state::{CheckerState, DmPathState, GroupState, SimMap, SimPath, SimPathGroup, State};
+pub use state::{PathCheck, SimMap, SimPath, SimPathGroup, State};
 pub use version::Version;
 
 /// The abstract socket name every multipathd release listens on.

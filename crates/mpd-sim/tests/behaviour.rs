@@ -6,7 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{ask, ask_once, connect};
-use mpd_sim::{CheckerState, DmPathState, GroupState, Privilege, Sim, SimHandle, Version};
+use mpd_proto::model::{GroupState, PathDmState};
+use mpd_sim::{PathCheck, Privilege, Sim, SimHandle, Version};
 
 fn sim(v: Version) -> SimHandle {
     Sim::builder()
@@ -17,7 +18,7 @@ fn sim(v: Version) -> SimHandle {
         .unwrap()
 }
 
-fn path_states(sim: &SimHandle, dev: &str) -> (DmPathState, CheckerState) {
+fn path_states(sim: &SimHandle, dev: &str) -> (Option<PathDmState>, PathCheck) {
     let p = sim.state().path(dev).cloned().unwrap();
     (p.dm_state, p.checker_state)
 }
@@ -28,24 +29,24 @@ fn fail_is_immediate_and_reinstate_waits_for_the_checker() {
     assert_eq!(ask_once(&sim, "fail path sda"), "ok\n");
     assert_eq!(
         path_states(&sim, "sda"),
-        (DmPathState::Failed, CheckerState::Down)
+        (Some(PathDmState::Failed), PathCheck::Down)
     );
     // The checker leaves a failed-by-operator path alone.
     sim.advance(20);
     assert_eq!(
         path_states(&sim, "sda"),
-        (DmPathState::Failed, CheckerState::Down)
+        (Some(PathDmState::Failed), PathCheck::Down)
     );
     assert_eq!(ask_once(&sim, "reinstate path sda"), "ok\n");
     assert_eq!(
         path_states(&sim, "sda"),
-        (DmPathState::Failed, CheckerState::Down)
+        (Some(PathDmState::Failed), PathCheck::Down)
     );
     // Within one polling interval (2 s) the checker brings it back.
     sim.advance(2);
     assert_eq!(
         path_states(&sim, "sda"),
-        (DmPathState::Active, CheckerState::Up)
+        (Some(PathDmState::Active), PathCheck::Up)
     );
     assert_eq!(sim.state().map("mpatha").unwrap().stats.path_faults, 1);
     assert!(ask_once(&sim, "show maps stats").contains("mpatha 1 "));
@@ -62,12 +63,12 @@ fn immediate_mode_reinstates_at_once() {
     ask_once(&sim, "fail path 8:0");
     assert_eq!(
         path_states(&sim, "sda"),
-        (DmPathState::Failed, CheckerState::Down)
+        (Some(PathDmState::Failed), PathCheck::Down)
     );
     ask_once(&sim, "reinstate path sda");
     assert_eq!(
         path_states(&sim, "sda"),
-        (DmPathState::Active, CheckerState::Up)
+        (Some(PathDmState::Active), PathCheck::Up)
     );
 }
 
@@ -81,7 +82,7 @@ fn background_checker_runs_in_real_time() {
     ask_once(&sim, "fail path sda");
     ask_once(&sim, "reinstate path sda");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while path_states(&sim, "sda") != (DmPathState::Active, CheckerState::Up) {
+    while path_states(&sim, "sda") != (Some(PathDmState::Active), PathCheck::Up) {
         assert!(Instant::now() < deadline, "path never came back");
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -95,14 +96,14 @@ fn device_health_drives_the_checker() {
     sim.advance(1);
     assert_eq!(
         path_states(&sim, "sdc"),
-        (DmPathState::Failed, CheckerState::Down)
+        (Some(PathDmState::Failed), PathCheck::Down)
     );
     assert!(ask_once(&sim, "show status").contains("down                1\n"));
     sim.set_path_health("sdc", true);
     sim.advance(1);
     assert_eq!(
         path_states(&sim, "sdc"),
-        (DmPathState::Active, CheckerState::Up)
+        (Some(PathDmState::Active), PathCheck::Up)
     );
 }
 
@@ -193,11 +194,11 @@ fn del_and_add_paths_and_maps() {
             ask_once(&sim, "show paths raw format %d"),
             "sdb\nsdc\nsdd\nsda\n"
         );
-        assert_eq!(path_states(&sim, "sda").1, CheckerState::Pending);
+        assert_eq!(path_states(&sim, "sda").1, PathCheck::Pending);
         sim.checker_pass();
         assert_eq!(
             path_states(&sim, "sda"),
-            (DmPathState::Active, CheckerState::Up)
+            (Some(PathDmState::Active), PathCheck::Up)
         );
         assert_eq!(ask_once(&sim, "add path dm-0"), "blacklisted\n");
         assert_eq!(ask_once(&sim, "add path sdq"), "fail\n");
@@ -293,7 +294,7 @@ fn permissions_per_version() {
         }
         assert_eq!(
             sim.state().path("sda").unwrap().dm_state,
-            DmPathState::Active
+            Some(PathDmState::Active)
         );
     }
 }

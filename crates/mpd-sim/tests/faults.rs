@@ -57,7 +57,7 @@ fn timeout_text_per_version_and_command_not_run() {
         assert_eq!(ask(&mut s, "show maps").text(), text, "{v}");
         assert_eq!(
             sim.state().path("sda").unwrap().dm_state,
-            mpd_sim::DmPathState::Active
+            Some(mpd_proto::model::PathDmState::Active)
         );
         // A healthy sim again, on the same connection.
         sim.set_fault(Fault::None);
@@ -124,7 +124,7 @@ fn hang_never_answers_until_cleared_for_new_commands() {
     assert_eq!(ask(&mut healthy, "show daemon"), Answer::Silent);
     assert_eq!(
         sim.state().path("sda").unwrap().dm_state,
-        mpd_sim::DmPathState::Active
+        Some(mpd_proto::model::PathDmState::Active)
     );
     sim.set_fault(Fault::None);
     let mut fresh = connect(&sim);

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{ask, ask_once};
-use mpd_sim::{DmPathState, Privilege, Sim, SimHandle, Version};
+use mpd_sim::{Privilege, Sim, SimHandle, Version};
 
 /// The reply to `del map`/`del maps` that meets a busy map.
 fn busy_reply(v: Version) -> &'static [u8] {
@@ -74,11 +74,7 @@ fn del_map_of_a_map_in_use_per_version() {
         assert_eq!(raw_reply(&sim, "del map mpatha"), b"ok\n\0", "{v}");
         let empty = if v == Version::V0_8_5 { "" } else { "ok\n" };
         assert_eq!(map_names(&sim), empty, "{v}");
-        assert_eq!(
-            sim.state().path("sda").unwrap().dm_state,
-            DmPathState::Undef,
-            "{v}"
-        );
+        assert_eq!(sim.state().path("sda").unwrap().dm_state, None, "{v}");
     }
 }
 

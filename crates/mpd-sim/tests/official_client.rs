@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::run_dependent;
-use mpd_sim::{Address, CheckerState, DmPathState, Privilege, Sim, Version};
+use mpd_proto::model::PathDmState;
+use mpd_sim::{Address, PathCheck, Privilege, Sim, Version};
 
 fn find_multipathd() -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -96,7 +97,7 @@ fn official_client_against_default_abstract_address() {
     let sda = sim.state().path("sda").cloned().unwrap();
     assert_eq!(
         (sda.dm_state, sda.checker_state),
-        (DmPathState::Failed, CheckerState::Down)
+        (Some(PathDmState::Failed), PathCheck::Down)
     );
 
     let (out, _) = client(&bin, &["show", "paths"]);
@@ -132,6 +133,6 @@ fn official_client_against_default_abstract_address() {
     sim.checker_pass();
     assert_eq!(
         sim.state().path("sda").unwrap().dm_state,
-        DmPathState::Active
+        Some(PathDmState::Active)
     );
 }

@@ -1,7 +1,9 @@
 //! The wildcards of each release (`%n`, `%d`, …): their headers and how
 //! each prints a value from the state.
 
-use crate::state::{Queueing, SimMap, SimPath, SimPathGroup, State};
+use mpd_proto::model::{CheckerState, DevState, MapDmState, MarginalState, PathDmState};
+
+use crate::state::{SimMap, SimPath, SimPathGroup, State};
 use crate::version::Version;
 
 /// One wildcard: its letter and its column header.
@@ -196,6 +198,44 @@ fn lun_hex(lun: u64) -> String {
     format!("0x{hex:016x}")
 }
 
+/// A state's word, or the daemon's placeholder for "none".
+fn or_placeholder(state: Option<&str>, placeholder: &str) -> String {
+    state.unwrap_or(placeholder).to_owned()
+}
+
+/// A map's device-mapper state (`%t`).
+fn map_dm_state(m: &SimMap) -> MapDmState {
+    if m.suspended {
+        MapDmState::Suspend
+    } else {
+        MapDmState::Active
+    }
+}
+
+/// A path's SCSI device state (`%o`); unknown for an orphan, whose device
+/// the daemon does not look at.
+fn dev_state(p: &SimPath) -> Option<DevState> {
+    match (&p.map, p.offline) {
+        (None, _) => None,
+        (Some(_), true) => Some(DevState::Offline),
+        (Some(_), false) => Some(DevState::Running),
+    }
+}
+
+/// The checker state `%T` shows: none (`undef`) for an orphan.
+fn checker_state(p: &SimPath) -> Option<CheckerState> {
+    p.map.as_ref().and(p.checker_state.checker_state())
+}
+
+/// `%M` of a path (its flag) or a path group (all its paths marginal).
+fn marginal_state(marginal: bool) -> MarginalState {
+    if marginal {
+        MarginalState::Marginal
+    } else {
+        MarginalState::Normal
+    }
+}
+
 /// The value of map wildcard `wc`.
 pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
     let has_paths = st.map_paths(m).next().is_some();
@@ -214,13 +254,13 @@ pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
             Version::V0_11_1 => "manual".into(),
             _ => "-".into(),
         },
-        b'Q' => match m.queueing {
-            Queueing::Undef => "-".into(),
-            Queueing::Off => "off".into(),
+        b'Q' => match &m.queueing {
+            Some(q) => q.to_string(),
+            None => "-".into(),
         },
         b'N' => st.active_paths(m).to_string(),
         b'r' => "rw".into(),
-        b't' => if m.suspended { "suspend" } else { "active" }.into(),
+        b't' => map_dm_state(m).as_str().into(),
         b'S' => size_text(m.size_sectors),
         b'f' => FEATURES.into(),
         b'x' => m.stats.map_failures.to_string(),
@@ -259,23 +299,9 @@ pub(crate) fn path_value(_st: &State, v: Version, p: &SimPath, wc: u8) -> String
         b'i' => p.hcil.to_string(),
         b'd' => p.dev.clone(),
         b'D' => p.dev_t.clone(),
-        b't' => p.dm_state.name().into(),
-        b'o' => {
-            if orphan {
-                "unknown".into()
-            } else if p.offline {
-                "offline".into()
-            } else {
-                "running".into()
-            }
-        }
-        b'T' => {
-            if orphan {
-                "undef".into()
-            } else {
-                p.checker_state.display_name().into()
-            }
-        }
+        b't' => or_placeholder(p.dm_state.as_ref().map(PathDmState::as_str), "undef"),
+        b'o' => or_placeholder(dev_state(p).as_ref().map(DevState::as_str), "unknown"),
+        b'T' => or_placeholder(checker_state(p).as_ref().map(CheckerState::as_str), "undef"),
         b's' => match v {
             Version::V0_11_1 => format!("{VENDOR},{PRODUCT},{REVISION}"),
             _ => format!("{VENDOR},{PRODUCT}"),
@@ -291,7 +317,7 @@ pub(crate) fn path_value(_st: &State, v: Version, p: &SimPath, wc: u8) -> String
         b'p' => p.priority.to_string(),
         b'S' => size_text(LUN_SECTORS),
         b'z' => p.serial.clone(),
-        b'M' => if p.marginal { "marginal" } else { "normal" }.into(),
+        b'M' => marginal_state(p.marginal).as_str().into(),
         b'm' => p.map.clone().unwrap_or_else(|| "[orphan]".into()),
         b'N' | b'n' | b'R' | b'r' | b'a' | b'g' => "[undef]".into(),
         b'G' => "--".into(),
@@ -310,13 +336,8 @@ pub(crate) fn group_value(st: &State, g: &SimPathGroup, wc: u8) -> String {
     match wc {
         b's' => SELECTOR.into(),
         b'p' => st.group_priority(g).0.to_string(),
-        b't' => g.state.name().into(),
-        b'M' => if st.group_priority(g).1 {
-            "marginal"
-        } else {
-            "normal"
-        }
-        .into(),
+        b't' => g.state.as_str().into(),
+        b'M' => marginal_state(st.group_priority(g).1).as_str().into(),
         _ => String::new(),
     }
 }

@@ -2,13 +2,13 @@
 //! blacklist, and the help text.
 
 use super::fields::{self, GROUP_FIELDS};
-use crate::state::{CheckerState, QueueWithoutDaemon, State};
+use crate::state::{PathCheck, QueueWithoutDaemon, State};
 use crate::version::Version;
 
 /// `show status`: paths per checker state, monitored paths, uevent queue.
 pub(crate) fn status(st: &State) -> String {
     let mut out = String::from("path checker states:\n");
-    for s in CheckerState::ALL {
+    for s in PathCheck::ALL {
         let n = st.paths.iter().filter(|p| p.checker_state == s).count();
         if n > 0 {
             out.push_str(&format!("{:<20}{}\n", s.status_name(), n));

@@ -3,7 +3,9 @@
 //! their disks; `reinstate path`, `add path` and health changes schedule
 //! checks.
 
-use super::{CheckerState, DmPathState, State};
+use mpd_proto::model::PathDmState;
+
+use super::{PathCheck, State};
 
 /// The daemon's polling interval (seconds between checks of a path that
 /// just changed state).
@@ -29,9 +31,10 @@ impl State {
         let m = self.map_by_alias(&alias);
         let p = &mut self.paths[i];
         if healthy {
-            let changed = p.checker_state != CheckerState::Up || p.dm_state != DmPathState::Active;
-            p.checker_state = CheckerState::Up;
-            p.dm_state = DmPathState::Active;
+            let changed =
+                p.checker_state != PathCheck::Up || p.dm_state != Some(PathDmState::Active);
+            p.checker_state = PathCheck::Up;
+            p.dm_state = Some(PathDmState::Active);
             if changed {
                 p.checkint = POLLING_INTERVAL;
             } else if p.checkint < MAX_POLLING_INTERVAL / 2 {
@@ -40,9 +43,9 @@ impl State {
                 p.checkint = MAX_POLLING_INTERVAL;
             }
         } else {
-            let was_down = p.checker_state == CheckerState::Down;
-            p.checker_state = CheckerState::Down;
-            p.dm_state = DmPathState::Failed;
+            let was_down = p.checker_state == PathCheck::Down;
+            p.checker_state = PathCheck::Down;
+            p.dm_state = Some(PathDmState::Failed);
             p.checkint = POLLING_INTERVAL;
             if !was_down {
                 if let Some(m) = m {
@@ -106,9 +109,9 @@ impl State {
             .find(|d| d.dev == self.paths[i].dev)
             .is_none_or(|d| d.healthy);
         self.paths[i].checker_state = if healthy {
-            CheckerState::Up
+            PathCheck::Up
         } else {
-            CheckerState::Down
+            PathCheck::Down
         };
     }
 }

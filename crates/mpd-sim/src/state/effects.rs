@@ -3,9 +3,10 @@
 //! statistics. (`suspend`/`resume` and the `pr` commands only set a field
 //! of the map, which the command layer does itself.)
 
+use mpd_proto::model::{GroupState, PathDmState, Queueing};
+
 use super::{
-    devnode_allowed, CheckerState, DmPathState, GroupState, MapAction, Queueing, SimMapStats,
-    SimPathGroup, State, POLLING_INTERVAL,
+    devnode_allowed, MapAction, PathCheck, SimMapStats, SimPathGroup, State, POLLING_INTERVAL,
 };
 use crate::version::Version;
 
@@ -32,9 +33,9 @@ impl State {
         };
         let p = &mut self.paths[i];
         p.checker_enabled = false;
-        p.dm_state = DmPathState::Failed;
-        if p.checker_state != CheckerState::Down {
-            p.checker_state = CheckerState::Down;
+        p.dm_state = Some(PathDmState::Failed);
+        if p.checker_state != PathCheck::Down {
+            p.checker_state = PathCheck::Down;
             if let Some(m) = self.map_by_alias(&alias) {
                 self.maps[m].stats.path_faults += 1;
             }
@@ -101,7 +102,7 @@ impl State {
         let mut p = self.fresh_path(d);
         // The asynchronous TUR check has not finished yet.
         if !immediate {
-            p.checker_state = CheckerState::Pending;
+            p.checker_state = PathCheck::Pending;
         }
         p.tick = 1;
         p.checkint = POLLING_INTERVAL;
@@ -126,10 +127,10 @@ impl State {
                 let alias = self.maps[m].alias.clone();
                 let p = &mut self.paths[i];
                 p.map = Some(alias);
-                p.dm_state = if p.checker_state == CheckerState::Down {
-                    DmPathState::Failed
+                p.dm_state = if p.checker_state == PathCheck::Down {
+                    Some(PathDmState::Failed)
                 } else {
-                    DmPathState::Active
+                    Some(PathDmState::Active)
                 };
                 let dev = p.dev.clone();
                 self.maps[m].groups.push(SimPathGroup {
@@ -143,8 +144,8 @@ impl State {
                 let pending = self.paths[i].checker_state;
                 let m = self.create_map(lun, MapAction::Create);
                 // A pending path is not failed in the new table.
-                if pending == CheckerState::Pending {
-                    self.paths[i].dm_state = DmPathState::Active;
+                if pending == PathCheck::Pending {
+                    self.paths[i].dm_state = Some(PathDmState::Active);
                     if let Some(m) = m {
                         if !self.maps[m]
                             .groups
@@ -175,7 +176,7 @@ impl State {
         for p in &mut self.paths {
             if p.map.as_deref() == Some(map.alias.as_str()) {
                 p.map = None;
-                p.dm_state = DmPathState::Undef;
+                p.dm_state = None;
                 p.checker_enabled = true;
             }
         }
@@ -295,12 +296,12 @@ impl State {
         if self.active_paths(&self.maps[m]) == 0 {
             self.maps[m].stats.map_failures += 1;
         }
-        self.maps[m].queueing = Queueing::Off;
+        self.maps[m].queueing = Some(Queueing::Off);
     }
 
     /// `restorequeueing map`: back to the configured policy (none).
     pub(crate) fn restore_queueing(&mut self, m: usize) {
-        self.maps[m].queueing = Queueing::Undef;
+        self.maps[m].queueing = None;
     }
 
     /// `reset map(s) stats`.

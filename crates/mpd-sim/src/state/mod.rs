@@ -18,6 +18,8 @@
 
 use std::collections::HashMap;
 
+use mpd_proto::model::{GroupState, PathDmState};
+
 mod checker;
 mod effects;
 mod naming;
@@ -28,8 +30,8 @@ pub(crate) use effects::Change;
 use naming::disk_dev_t;
 pub use naming::{devnode_allowed, disk_name, map_alias};
 pub use types::{
-    CheckerState, Disk, DmPathState, GroupState, Hcil, Lun, MapAction, QueueWithoutDaemon,
-    Queueing, SimMap, SimMapStats, SimPath, SimPathGroup,
+    Disk, Hcil, Lun, MapAction, PathCheck, QueueWithoutDaemon, SimMap, SimMapStats, SimPath,
+    SimPathGroup,
 };
 
 /// Everything the simulated daemon knows. Cloning it gives a consistent
@@ -166,12 +168,8 @@ impl State {
             priority: disk.priority,
             tpg: disk.tpg,
             map: None,
-            dm_state: DmPathState::Undef,
-            checker_state: if up {
-                CheckerState::Up
-            } else {
-                CheckerState::Down
-            },
+            dm_state: None,
+            checker_state: if up { PathCheck::Up } else { PathCheck::Down },
             checker_enabled: true,
             offline: false,
             marginal: false,
@@ -214,9 +212,9 @@ impl State {
             let p = &mut self.paths[i];
             p.map = Some(alias.clone());
             p.dm_state = if p.checker_state.is_usable() {
-                DmPathState::Active
+                Some(PathDmState::Active)
             } else {
-                DmPathState::Failed
+                Some(PathDmState::Failed)
             };
         }
         let map = SimMap {
@@ -225,7 +223,7 @@ impl State {
             minor,
             groups: Vec::new(),
             suspended: false,
-            queueing: Queueing::Undef,
+            queueing: None,
             action,
             stats: SimMapStats {
                 map_loads: 1,
@@ -274,7 +272,7 @@ impl State {
         let first_usable = self.maps[m].groups.iter().position(|g| {
             g.paths.iter().any(|d| {
                 self.path(d)
-                    .is_some_and(|p| p.dm_state == DmPathState::Active)
+                    .is_some_and(|p| p.dm_state == Some(PathDmState::Active))
             })
         });
         if let Some(g) = first_usable {

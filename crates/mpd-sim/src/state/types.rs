@@ -1,9 +1,14 @@
 //! The value types of the state: paths, path groups, maps, and the
 //! simulated hardware (disks and LUNs) behind them.
 
-/// The state a path checker reported (multipathd's `PATH_*` values).
+use mpd_proto::model::{CheckerState, GroupState, PathDmState, Queueing};
+
+/// The state a path checker reported, as the daemon keeps it internally
+/// (multipathd's `PATH_*` values). Several print as `undef`: what the
+/// daemon prints (`%T`, JSON `chk_st`) is [`PathCheck::checker_state`],
+/// spelt by `mpd_proto`'s [`CheckerState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CheckerState {
+pub enum PathCheck {
     /// `PATH_WILD`: never checked.
     Wild,
     /// `PATH_UNCHECKED`.
@@ -26,98 +31,55 @@ pub enum CheckerState {
     Delayed,
 }
 
-impl CheckerState {
-    /// How `show paths` prints it (`%T`).
-    pub fn display_name(self) -> &'static str {
+impl PathCheck {
+    /// The checker state `show paths` prints for it (`%T`); `None` for the
+    /// states printed as `undef` (wild, unchecked, removed).
+    pub fn checker_state(self) -> Option<CheckerState> {
         match self {
-            CheckerState::Up => "ready",
-            CheckerState::Down => "faulty",
-            CheckerState::Shaky => "shaky",
-            CheckerState::Ghost => "ghost",
-            CheckerState::Pending => "i/o pending",
-            CheckerState::Timeout => "i/o timeout",
-            CheckerState::Delayed => "delayed",
-            _ => "undef",
+            PathCheck::Up => Some(CheckerState::Ready),
+            PathCheck::Down => Some(CheckerState::Faulty),
+            PathCheck::Shaky => Some(CheckerState::Shaky),
+            PathCheck::Ghost => Some(CheckerState::Ghost),
+            PathCheck::Pending => Some(CheckerState::Pending),
+            PathCheck::Timeout => Some(CheckerState::Timeout),
+            PathCheck::Delayed => Some(CheckerState::Delayed),
+            PathCheck::Wild | PathCheck::Unchecked | PathCheck::Removed => None,
         }
     }
 
-    /// How `show status` names it (`checker_state_name`).
-    pub fn status_name(self) -> &'static str {
+    /// How `show status` names it (`checker_state_name`): the
+    /// [`CheckerState::status_name`] of its checker state, or its own word
+    /// for the states `%T` prints as `undef`.
+    pub fn status_name(self) -> String {
         match self {
-            CheckerState::Wild => "wild",
-            CheckerState::Unchecked => "unchecked",
-            CheckerState::Down => "down",
-            CheckerState::Up => "up",
-            CheckerState::Shaky => "shaky",
-            CheckerState::Ghost => "ghost",
-            CheckerState::Pending => "pending",
-            CheckerState::Timeout => "timeout",
-            CheckerState::Removed => "removed",
-            CheckerState::Delayed => "delayed",
+            PathCheck::Wild => "wild".to_owned(),
+            PathCheck::Unchecked => "unchecked".to_owned(),
+            PathCheck::Removed => "removed".to_owned(),
+            other => other
+                .checker_state()
+                .map(|c| c.status_name().to_owned())
+                .unwrap_or_default(),
         }
     }
 
     /// Every state, in the daemon's numeric order.
-    pub const ALL: [CheckerState; 10] = [
-        CheckerState::Wild,
-        CheckerState::Unchecked,
-        CheckerState::Down,
-        CheckerState::Up,
-        CheckerState::Shaky,
-        CheckerState::Ghost,
-        CheckerState::Pending,
-        CheckerState::Timeout,
-        CheckerState::Removed,
-        CheckerState::Delayed,
+    pub const ALL: [PathCheck; 10] = [
+        PathCheck::Wild,
+        PathCheck::Unchecked,
+        PathCheck::Down,
+        PathCheck::Up,
+        PathCheck::Shaky,
+        PathCheck::Ghost,
+        PathCheck::Pending,
+        PathCheck::Timeout,
+        PathCheck::Removed,
+        PathCheck::Delayed,
     ];
 
-    /// Up or ghost: the path counts as usable (`count_active_paths`).
+    /// Up or ghost: the path counts as usable (`count_active_paths`, as
+    /// [`CheckerState::is_usable`]).
     pub fn is_usable(self) -> bool {
-        matches!(self, CheckerState::Up | CheckerState::Ghost)
-    }
-}
-
-/// The path's state in the device-mapper table (`%t` of a path).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DmPathState {
-    /// `active`.
-    Active,
-    /// `failed`.
-    Failed,
-    /// `undef` (the path belongs to no map).
-    Undef,
-}
-
-impl DmPathState {
-    /// How it is printed.
-    pub fn name(self) -> &'static str {
-        match self {
-            DmPathState::Active => "active",
-            DmPathState::Failed => "failed",
-            DmPathState::Undef => "undef",
-        }
-    }
-}
-
-/// A path group's state in the device-mapper status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GroupState {
-    /// The group I/O currently goes to.
-    Active,
-    /// Usable, not current.
-    Enabled,
-    /// Bypassed.
-    Disabled,
-}
-
-impl GroupState {
-    /// How it is printed.
-    pub fn name(self) -> &'static str {
-        match self {
-            GroupState::Active => "active",
-            GroupState::Enabled => "enabled",
-            GroupState::Disabled => "disabled",
-        }
+        self.checker_state().is_some_and(|c| c.is_usable())
     }
 }
 
@@ -189,10 +151,11 @@ pub struct SimPath {
     pub tpg: u32,
     /// Alias of the map the path belongs to; `None` for an orphan path.
     pub map: Option<String>,
-    /// State in the map's device-mapper table.
-    pub dm_state: DmPathState,
+    /// State in the map's device-mapper table (`%t`); `None` (printed
+    /// `undef`) while the path belongs to no map.
+    pub dm_state: Option<PathDmState>,
     /// Last checker result.
-    pub checker_state: CheckerState,
+    pub checker_state: PathCheck,
     /// False after `fail path` until `reinstate path`: the checker leaves
     /// the path alone.
     pub checker_enabled: bool,
@@ -211,17 +174,8 @@ pub struct SimPath {
 pub struct SimPathGroup {
     /// The paths, by device name.
     pub paths: Vec<String>,
-    /// The group's state in the kernel.
+    /// The group's state in the kernel (`%t`).
     pub state: GroupState,
-}
-
-/// Queueing policy of a map (`%Q`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Queueing {
-    /// `no_path_retry` not configured: printed `-`.
-    Undef,
-    /// Disabled by `disablequeueing`: printed `off`.
-    Off,
 }
 
 /// A multipath map the daemon monitors.
@@ -237,8 +191,10 @@ pub struct SimMap {
     pub groups: Vec<SimPathGroup>,
     /// Suspended with `suspend map`.
     pub suspended: bool,
-    /// Queueing policy.
-    pub queueing: Queueing,
+    /// Queueing mode (`%Q`): `None` (printed `-`) while `no_path_retry`
+    /// is not configured, as in the simulated set-up; `Some(Off)` after
+    /// `disablequeueing`.
+    pub queueing: Option<Queueing>,
     /// Last action.
     pub action: MapAction,
     /// Counters.
