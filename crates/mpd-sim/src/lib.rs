@@ -36,12 +36,22 @@
 //!
 //! // The state is visible to the test.
 //! let state = sim.state();
-//! assert_eq!(state.path("sda").unwrap().checker_state, mpd_sim::PathCheck::Down);
+//! let sda = state.path("sda").unwrap();
+//! assert_eq!(sda.checker_state, mpd_sim::PathCheck::Down);
+//! assert_eq!(sda.dm_state, Some(mpd_proto::model::PathDmState::Failed));
 //!
 //! // Or run a command in-process, as root, and get the reply text.
 //! assert!(sim.execute("show paths").contains("failed faulty"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The [`State`] holds [`SimMap`]s, [`SimPathGroup`]s and [`SimPath`]s —
+//! named apart from the models the client returns
+//! (`mpd_proto::model::{Map, PathGroup, Path}`) — whose states are
+//! `mpd_proto::model`'s enums (`PathDmState`, `GroupState`, `Queueing`), so
+//! the simulator prints every state with the spelling table the parsers
+//! read. The checker's internal state is a [`PathCheck`] (the daemon's
+//! `PATH_*` values), printed through [`PathCheck::checker_state`].
 #![forbid(unsafe_code)]
 
 mod exec;
