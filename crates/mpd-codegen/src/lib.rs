@@ -21,7 +21,6 @@
 //! What each output kind becomes in each language is [`OutputMap`]; what
 //! each argument kind becomes is [`ArgMap`].
 #![forbid(unsafe_code)]
-#![warn(missing_docs, rust_2018_idioms, clippy::all)]
 
 use std::fmt::Write as _;
 use std::io::Write as _;
