@@ -125,7 +125,7 @@ pub enum Error {
     },
 }
 
-/// What kind of failure an [`Error`] is, without its details: one flat
+/// What kind of failure an [`Error`](enum@Error) is, without its details: one flat
 /// list for matching, for exit codes, and for the bindings (each Python
 /// exception class and each C result code corresponds to one kind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
