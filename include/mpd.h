@@ -67,7 +67,7 @@
  * `mpd_client_last_error` (for functions taking a client) and
  * `mpd_last_error` (always).
  *
- * Codes 1 to 11 and 15 are the Rust client's error kinds (one code per
+ * Codes 1 to 11, 15 and 16 are the Rust client's error kinds (one code per
  * `mpd_client::ErrorKind`, named after it); 12 to 14 are the C layer's
  * own. New codes may be added at the end: treat unknown values as
  * failures.
@@ -92,8 +92,8 @@ enum mpd_result
    */
   MPD_CONNECT = 2,
   /**
-   * No complete reply within the timeout, or the daemon answered
-   * `timeout`.
+   * No complete reply within the client's timeout: the command may have
+   * run (an action is not sent again by the library).
    */
   MPD_TIMEOUT = 3,
   /**
@@ -148,6 +148,11 @@ enum mpd_result
    * 0.10+; older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
    */
   MPD_NOT_FOUND = 15,
+  /**
+   * The daemon was busy and answered `timeout`: it did not run the
+   * command, which may be sent again.
+   */
+  MPD_DAEMON_TIMEOUT = 16,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -330,8 +335,8 @@ const char *mpd_version(void);
 
 /**
  * What a result code means: its name, a colon and its description, e.g.
- * `"MPD_TIMEOUT: no complete reply within the timeout, or the daemon
- * answered \"timeout\""` (the text of the code's comment in this header).
+ * `"MPD_NOT_FOUND: the daemon said the map or path does not exist ..."`
+ * (the text of the code's comment in this header).
  * A static string, never NULL. A value that is no code gives
  * `"MPD_UNKNOWN_RESULT: ..."`.
  */

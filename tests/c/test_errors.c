@@ -62,8 +62,10 @@ static void test_result_names(void)
     CHECK_DESCRIBED(MPD_INVALID_UTF8);
     CHECK_DESCRIBED(MPD_PANIC);
     CHECK_DESCRIBED(MPD_NOT_FOUND);
+    CHECK_DESCRIBED(MPD_DAEMON_TIMEOUT);
     CHECK_STR(mpd_result_str(MPD_TIMEOUT),
-              "MPD_TIMEOUT: no complete reply within the timeout, or the daemon answered \"timeout\"");
+              "MPD_TIMEOUT: no complete reply within the client's timeout: the command may "
+              "have run (an action is not sent again by the library)");
     CHECK_CONTAINS(mpd_result_str(1000), "MPD_UNKNOWN_RESULT: ");
 }
 
@@ -234,8 +236,8 @@ static void test_faults(void)
     check_error(c, "no complete reply within");
 
     CHECK_OK(mpd_sim_set_fault(sim, "timeout"));
-    CHECK_RESULT(mpd_client_fail_path(c, "sda"), MPD_TIMEOUT);
-    check_error(c, "timeout");
+    CHECK_RESULT(mpd_client_fail_path(c, "sda"), MPD_DAEMON_TIMEOUT);
+    check_error(c, "the command was not run");
 
     CHECK_OK(mpd_sim_set_fault(sim, "drop-mid-reply"));
     CHECK_RESULT(mpd_client_list_paths(c, &list), MPD_CONNECTION_CLOSED);

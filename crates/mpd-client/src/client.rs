@@ -6,11 +6,87 @@ use mpd_proto::reply::classify;
 use mpd_proto::{Answer, Command, DaemonVersion, Operation, Reply, MAX_REPLY_LEN};
 
 use crate::address::Address;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::transport::{Conn, WireError};
 
 /// The default reply timeout, as libmpathcmd's `DEFAULT_REPLY_TIMEOUT`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(4000);
+
+/// When a [`Client`] sends a command again by itself.
+///
+/// Only where it is safe ([`ErrorKind::is_retry_safe`]): a read-only
+/// command (`show …`) that failed transiently (no daemon listening, a
+/// broken connection, the client's timeout, the daemon busy), and any
+/// command the daemon answered `timeout` to (it did not run it). An action
+/// that may have reached the daemon is never sent twice. The default is
+/// [`RetryPolicy::NEVER`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use mpd_client::{Client, RetryPolicy};
+///
+/// let client = Client::builder()
+///     .retry(RetryPolicy::attempts(5).backoff(Duration::from_millis(100)))
+///     .connect()?;
+/// # Ok::<(), mpd_client::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first one included; 1 never retries.
+    pub attempts: u32,
+    /// The pause before the first retry; doubled after each one.
+    pub backoff: Duration,
+    /// The longest pause.
+    pub max_backoff: Duration,
+    /// No retry starts later than this after the first attempt.
+    pub deadline: Option<Duration>,
+}
+
+impl RetryPolicy {
+    /// One attempt, no retry.
+    pub const NEVER: RetryPolicy = RetryPolicy {
+        attempts: 1,
+        backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_secs(1),
+        deadline: None,
+    };
+
+    /// Up to `n` attempts in all (at least 1), 50 ms doubling to 1 s
+    /// between them.
+    pub const fn attempts(n: u32) -> RetryPolicy {
+        RetryPolicy {
+            attempts: if n == 0 { 1 } else { n },
+            ..RetryPolicy::NEVER
+        }
+    }
+
+    /// With this first pause.
+    pub const fn backoff(self, backoff: Duration) -> RetryPolicy {
+        RetryPolicy { backoff, ..self }
+    }
+
+    /// With this longest pause.
+    pub const fn max_backoff(self, max_backoff: Duration) -> RetryPolicy {
+        RetryPolicy {
+            max_backoff,
+            ..self
+        }
+    }
+
+    /// Starting no retry later than `deadline` after the first attempt.
+    pub const fn deadline(self, deadline: Duration) -> RetryPolicy {
+        RetryPolicy {
+            deadline: Some(deadline),
+            ..self
+        }
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy::NEVER
+    }
+}
 
 /// Settings for a [`Client`]; build one with [`Client::builder`].
 #[derive(Debug, Clone)]
@@ -19,6 +95,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_reply_len: usize,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -28,6 +105,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_TIMEOUT,
             max_reply_len: MAX_REPLY_LEN - 1,
+            retry: RetryPolicy::NEVER,
         }
     }
 }
@@ -58,6 +136,12 @@ impl ClientBuilder {
         self
     }
 
+    /// When to send a command again by itself (default: never).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Connects. With no address, tries [`Address::discover`]'s list in
     /// order and keeps the first that answers.
     pub fn connect(self) -> Result<Client> {
@@ -77,6 +161,8 @@ impl ClientBuilder {
                         max_reply_len: self.max_reply_len,
                         version: None,
                         frame: Vec::new(),
+                        retry: self.retry,
+                        retries: 0,
                     })
                 }
                 Err(e) => last = Some((addr, e)),
@@ -116,6 +202,8 @@ pub struct Client {
     version: Option<DaemonVersion>,
     /// The last command's frame: its allocation is reused.
     frame: Vec<u8>,
+    retry: RetryPolicy,
+    retries: u64,
 }
 
 impl std::fmt::Debug for Client {
@@ -161,6 +249,22 @@ impl Client {
         self.timeout = timeout;
     }
 
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// Changes the retry policy for the following commands.
+    pub fn set_retry_policy(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    /// How many times this client has sent a command again under its
+    /// retry policy.
+    pub fn retries(&self) -> u64 {
+        self.retries
+    }
+
     /// Closes the connection now; the next command reconnects.
     pub fn close(&mut self) {
         self.conn = None;
@@ -174,12 +278,47 @@ impl Client {
     /// The escape hatch: sends any command and returns the classified reply,
     /// failures included. Only transport problems and invalid arguments are
     /// errors here.
+    ///
+    /// The [`RetryPolicy`] applies here: a read-only command that failed
+    /// transiently, or any command the daemon answered `timeout` to, is
+    /// sent again after a pause while attempts are left.
     pub fn send(&mut self, command: &Command) -> Result<Reply> {
         let text = command.text().map_err(Error::InvalidArgument)?;
+        let read_only = command.is_read_only();
+        let start = Instant::now();
+        let mut pause = self.retry.backoff;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(command, &text);
+            let failed = match &outcome {
+                Err(e) => Some(e.kind()),
+                Ok(Reply::Failure(f)) if f.kind == mpd_proto::FailureKind::Timeout => {
+                    Some(ErrorKind::DaemonTimeout)
+                }
+                Ok(_) => None,
+            };
+            let again = failed.is_some_and(|k| k.is_retry_safe(read_only))
+                && attempt < self.retry.attempts
+                && self
+                    .retry
+                    .deadline
+                    .is_none_or(|d| start.elapsed() + pause <= d);
+            if !again {
+                return outcome;
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(self.retry.max_backoff);
+            attempt += 1;
+            self.retries += 1;
+        }
+    }
+
+    /// One attempt of [`Client::send`].
+    fn send_once(&mut self, command: &Command, text: &str) -> Result<Reply> {
         let mut frame = std::mem::take(&mut self.frame);
         frame.clear();
         mpd_proto::frame::encode_frame_into(text.as_bytes(), &mut frame);
-        let reply = self.round_trip(&text, &frame);
+        let reply = self.round_trip(text, &frame);
         self.frame = frame;
         let reply = reply?;
         let reply = classify(&reply, command.reply_shape());
@@ -231,7 +370,7 @@ impl Client {
             match e {
                 WireError::TimedOut => Error::Timeout {
                     command,
-                    after: Some(self.timeout),
+                    after: self.timeout,
                     detail: format!("no complete reply within {:?}", self.timeout),
                 },
                 WireError::Closed(detail) => Error::ConnectionClosed { command, detail },

@@ -26,16 +26,27 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    /// No complete reply within the timeout, or the daemon itself answered
-    /// `timeout` (it gave up waiting for its own lock).
+    /// No complete reply within the client's timeout. The command may have
+    /// reached the daemon and run: an action is never sent again
+    /// automatically (see [`ErrorKind::may_have_run`]).
     #[error("{command:?}: {detail}")]
     Timeout {
         /// The command.
         command: String,
-        /// How long the client waited, when it was the client that gave up.
-        after: Option<Duration>,
+        /// How long the client waited.
+        after: Duration,
         /// What happened, in words.
         detail: String,
+    },
+    /// The daemon itself answered `timeout`: it gave up waiting for its own
+    /// lock (it was busy reconfiguring or handling events) and did *not*
+    /// run the command, so sending it again is safe.
+    #[error("{command:?}: the daemon was busy and answered \"timeout\" (the command was not run)")]
+    DaemonTimeout {
+        /// The command.
+        command: String,
+        /// The daemon's full reply.
+        reply: String,
     },
     /// The daemon closed the connection before a complete reply (it does
     /// this for a command it cannot read, or when it exits).
@@ -137,6 +148,8 @@ pub enum ErrorKind {
     Connect,
     /// [`Error::Timeout`].
     Timeout,
+    /// [`Error::DaemonTimeout`].
+    DaemonTimeout,
     /// [`Error::ConnectionClosed`].
     ConnectionClosed,
     /// [`Error::Protocol`].
@@ -159,10 +172,11 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 12] = [
+    pub const ALL: [ErrorKind; 13] = [
         ErrorKind::InvalidArgument,
         ErrorKind::Connect,
         ErrorKind::Timeout,
+        ErrorKind::DaemonTimeout,
         ErrorKind::ConnectionClosed,
         ErrorKind::Protocol,
         ErrorKind::PermissionDenied,
@@ -182,6 +196,7 @@ impl ErrorKind {
             ErrorKind::InvalidArgument => "invalid_argument",
             ErrorKind::Connect => "connect",
             ErrorKind::Timeout => "timeout",
+            ErrorKind::DaemonTimeout => "daemon_timeout",
             ErrorKind::ConnectionClosed => "connection_closed",
             ErrorKind::Protocol => "protocol",
             ErrorKind::PermissionDenied => "permission_denied",
@@ -198,6 +213,44 @@ impl ErrorKind {
     pub fn from_name(name: &str) -> Option<ErrorKind> {
         ErrorKind::ALL.into_iter().find(|k| k.name() == name)
     }
+
+    /// Whether the command may have reached the daemon and run although
+    /// no answer says so: the client's own timeout, a connection closed or
+    /// an I/O error after sending, or a reply that could not be read. Such
+    /// a command must not be sent again blindly if it is an action.
+    pub const fn may_have_run(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Timeout | ErrorKind::ConnectionClosed | ErrorKind::Io | ErrorKind::Protocol
+        )
+    }
+
+    /// Whether the failure may go away by itself, so that the same command
+    /// can succeed later: no daemon listening (restarting), the daemon
+    /// busy (`timeout`), the map still in use, or a connection that broke.
+    /// Refusals that will not change (permission, unknown command, not
+    /// found, invalid argument, a plain `fail`) are not transient.
+    pub const fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Connect
+                | ErrorKind::DaemonTimeout
+                | ErrorKind::MapInUse
+                | ErrorKind::Timeout
+                | ErrorKind::ConnectionClosed
+                | ErrorKind::Io
+        )
+    }
+
+    /// Whether a command that failed this way may be sent again
+    /// automatically, the rule of [`Client`](crate::Client)'s
+    /// [`RetryPolicy`](crate::RetryPolicy): a command that only reads
+    /// (`read_only`) and failed transiently, or any command the daemon
+    /// answered `timeout` to (it did not run it). An action whose fate is
+    /// unknown, or that a lasting condition refused, is never re-sent.
+    pub const fn is_retry_safe(self, read_only: bool) -> bool {
+        matches!(self, ErrorKind::DaemonTimeout) || (read_only && self.is_transient())
+    }
 }
 
 /// One value per [`ErrorKind`]: a table that the bindings fill to map
@@ -211,9 +264,9 @@ impl ErrorKind {
 /// use mpd_client::{ErrorKind, PerKind};
 ///
 /// const EXIT_CODES: PerKind<u8> = PerKind {
-///     invalid_argument: 2, connect: 3, timeout: 4, connection_closed: 5, protocol: 6,
-///     permission_denied: 7, not_found: 8, command_failed: 9, unknown_command: 10,
-///     blacklisted: 11, map_in_use: 12, io: 13,
+///     invalid_argument: 2, connect: 3, timeout: 4, daemon_timeout: 14, connection_closed: 5,
+///     protocol: 6, permission_denied: 7, not_found: 8, command_failed: 9,
+///     unknown_command: 10, blacklisted: 11, map_in_use: 12, io: 13,
 /// };
 /// assert_eq!(*ErrorKind::NotFound.pick(&EXIT_CODES), 8);
 /// ```
@@ -225,6 +278,8 @@ pub struct PerKind<T> {
     pub connect: T,
     /// For [`ErrorKind::Timeout`].
     pub timeout: T,
+    /// For [`ErrorKind::DaemonTimeout`].
+    pub daemon_timeout: T,
     /// For [`ErrorKind::ConnectionClosed`].
     pub connection_closed: T,
     /// For [`ErrorKind::Protocol`].
@@ -252,6 +307,7 @@ impl ErrorKind {
             ErrorKind::InvalidArgument => &table.invalid_argument,
             ErrorKind::Connect => &table.connect,
             ErrorKind::Timeout => &table.timeout,
+            ErrorKind::DaemonTimeout => &table.daemon_timeout,
             ErrorKind::ConnectionClosed => &table.connection_closed,
             ErrorKind::Protocol => &table.protocol,
             ErrorKind::PermissionDenied => &table.permission_denied,
@@ -278,6 +334,7 @@ impl Error {
             Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
             Error::Connect { .. } => ErrorKind::Connect,
             Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::DaemonTimeout { .. } => ErrorKind::DaemonTimeout,
             Error::ConnectionClosed { .. } => ErrorKind::ConnectionClosed,
             Error::Protocol { .. } => ErrorKind::Protocol,
             Error::PermissionDenied { .. } => ErrorKind::PermissionDenied,
@@ -305,6 +362,7 @@ impl Error {
             Error::Timeout { command, .. }
             | Error::ConnectionClosed { command, .. }
             | Error::Protocol { command, .. }
+            | Error::DaemonTimeout { command, .. }
             | Error::PermissionDenied { command, .. }
             | Error::NotFound { command, .. }
             | Error::CommandFailed { command, .. }
@@ -319,6 +377,7 @@ impl Error {
     pub fn reply(&self) -> Option<&str> {
         match self {
             Error::PermissionDenied { reply, .. }
+            | Error::DaemonTimeout { reply, .. }
             | Error::NotFound { reply, .. }
             | Error::CommandFailed { reply, .. }
             | Error::UnknownCommand { reply, .. }
@@ -335,10 +394,9 @@ impl Error {
                 command,
                 reply: f.text,
             },
-            FailureKind::Timeout => Error::Timeout {
+            FailureKind::Timeout => Error::DaemonTimeout {
                 command,
-                after: None,
-                detail: "the daemon answered \"timeout\"".into(),
+                reply: f.text,
             },
             FailureKind::Blacklisted => Error::Blacklisted { command },
             FailureKind::MapInUse => Error::MapInUse {
@@ -378,6 +436,7 @@ mod tests {
             invalid_argument: "invalid_argument",
             connect: "connect",
             timeout: "timeout",
+            daemon_timeout: "daemon_timeout",
             connection_closed: "connection_closed",
             protocol: "protocol",
             permission_denied: "permission_denied",
@@ -407,11 +466,36 @@ mod tests {
         assert_eq!(kind("fail\ndevice not found\n"), ErrorKind::NotFound);
         assert_eq!(kind("fail\n"), ErrorKind::CommandFailed);
         assert_eq!(kind("fail\nmap or partition in use\n"), ErrorKind::MapInUse);
-        assert_eq!(kind("timeout\n"), ErrorKind::Timeout);
+        assert_eq!(kind("timeout\n"), ErrorKind::DaemonTimeout);
+        assert_eq!(kind("fail\ntimeout\n"), ErrorKind::DaemonTimeout);
         assert_eq!(kind("blacklisted\n"), ErrorKind::Blacklisted);
         assert_eq!(
             kind("permission deny: need to be root"),
             ErrorKind::PermissionDenied
         );
+    }
+
+    #[test]
+    fn retry_rules() {
+        // The daemon's "timeout": not run, so even an action may be retried.
+        assert!(ErrorKind::DaemonTimeout.is_retry_safe(false));
+        // The client's own timeout: maybe run; only reads are retried.
+        assert!(ErrorKind::Timeout.is_retry_safe(true));
+        assert!(!ErrorKind::Timeout.is_retry_safe(false));
+        // Reads are retried on a transient failure; actions are not (the
+        // policy is conservative even where nothing was sent).
+        assert!(ErrorKind::Connect.is_retry_safe(true));
+        assert!(!ErrorKind::Connect.is_retry_safe(false));
+        assert!(!ErrorKind::MapInUse.is_retry_safe(false));
+        // Refusals that will not change are never retried.
+        for k in [
+            ErrorKind::PermissionDenied,
+            ErrorKind::NotFound,
+            ErrorKind::CommandFailed,
+            ErrorKind::UnknownCommand,
+            ErrorKind::InvalidArgument,
+        ] {
+            assert!(!k.is_retry_safe(true), "{k}");
+        }
     }
 }

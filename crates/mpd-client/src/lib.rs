@@ -33,7 +33,7 @@ mod ops;
 mod transport;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
-pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{Error, ErrorKind, PerKind, Result};
 pub use mpd_proto;
 pub use mpd_proto::model::pr::{PrKey, PrStatus};

@@ -288,7 +288,7 @@ fn injected_faults_become_typed_errors_and_the_client_recovers() {
     c.set_timeout(Duration::from_millis(300));
 
     sim.set_fault(Fault::Timeout);
-    assert!(matches!(c.list_maps(), Err(Error::Timeout { .. })));
+    assert!(matches!(c.list_maps(), Err(Error::DaemonTimeout { .. })));
 
     sim.set_fault(Fault::Hang);
     let t = Instant::now();

@@ -20,7 +20,7 @@ use crate::cstr::cstring;
 /// `mpd_client_last_error` (for functions taking a client) and
 /// `mpd_last_error` (always).
 ///
-/// Codes 1 to 11 and 15 are the Rust client's error kinds (one code per
+/// Codes 1 to 11, 15 and 16 are the Rust client's error kinds (one code per
 /// `mpd_client::ErrorKind`, named after it); 12 to 14 are the C layer's
 /// own. New codes may be added at the end: treat unknown values as
 /// failures.
@@ -41,8 +41,8 @@ pub enum mpd_result {
     MPD_INVALID_ARGUMENT = 1,
     /// No daemon could be reached at the address.
     MPD_CONNECT = 2,
-    /// No complete reply within the timeout, or the daemon answered
-    /// `timeout`.
+    /// No complete reply within the client's timeout: the command may have
+    /// run (an action is not sent again by the library).
     MPD_TIMEOUT = 3,
     /// The daemon closed the connection before a complete reply.
     MPD_CONNECTION_CLOSED = 4,
@@ -72,12 +72,15 @@ pub enum mpd_result {
     /// The daemon said the map or path does not exist (`device not found`,
     /// 0.10+; older daemons answer a bare `fail`: `MPD_COMMAND_FAILED`).
     MPD_NOT_FOUND = 15,
+    /// The daemon was busy and answered `timeout`: it did not run the
+    /// command, which may be sent again.
+    MPD_DAEMON_TIMEOUT = 16,
 }
 
 impl mpd_result {
     /// What `mpd_result_str` returns for the code: its name and its doc
-    /// comment, e.g. `MPD_TIMEOUT: no complete reply within the timeout,
-    /// or the daemon answered "timeout"`.
+    /// comment, e.g. `MPD_DAEMON_TIMEOUT: the daemon was busy and answered
+    /// "timeout": it did not run the command, which may be sent again`.
     fn description(self) -> String {
         let name: &'static str = self.into();
         format!(
@@ -99,6 +102,7 @@ const BY_KIND: PerKind<mpd_result> = PerKind {
     invalid_argument: mpd_result::MPD_INVALID_ARGUMENT,
     connect: mpd_result::MPD_CONNECT,
     timeout: mpd_result::MPD_TIMEOUT,
+    daemon_timeout: mpd_result::MPD_DAEMON_TIMEOUT,
     connection_closed: mpd_result::MPD_CONNECTION_CLOSED,
     protocol: mpd_result::MPD_PROTOCOL,
     permission_denied: mpd_result::MPD_PERMISSION_DENIED,
@@ -220,7 +224,7 @@ mod tests {
 
     #[test]
     fn every_code_is_described_by_its_name_and_doc_comment() {
-        assert_eq!(mpd_result::VARIANTS.len(), 16, "no code added or removed");
+        assert_eq!(mpd_result::VARIANTS.len(), 17, "no code added or removed");
         for (i, r) in mpd_result::VARIANTS.iter().enumerate() {
             assert_eq!(*r as u32, i as u32, "codes are contiguous, in order");
             let name: &str = r.into();
@@ -238,10 +242,10 @@ mod tests {
         }
         assert_eq!(
             result_str(mpd_result::MPD_TIMEOUT as u32).to_str().unwrap(),
-            "MPD_TIMEOUT: no complete reply within the timeout, or the daemon answered \"timeout\""
+            "MPD_TIMEOUT: no complete reply within the client's timeout: the command may have run (an action is not sent again by the library)"
         );
         assert_eq!(result_str(0).to_str().unwrap(), "MPD_OK: success");
-        for unknown in [16, 999, u32::MAX] {
+        for unknown in [17, 999, u32::MAX] {
             assert!(result_str(unknown)
                 .to_str()
                 .unwrap()

@@ -74,8 +74,8 @@ pub extern "C" fn mpd_version() -> *const c_char {
 }
 
 /// What a result code means: its name, a colon and its description, e.g.
-/// `"MPD_TIMEOUT: no complete reply within the timeout, or the daemon
-/// answered \"timeout\""` (the text of the code's comment in this header).
+/// `"MPD_NOT_FOUND: the daemon said the map or path does not exist ..."`
+/// (the text of the code's comment in this header).
 /// A static string, never NULL. A value that is no code gives
 /// `"MPD_UNKNOWN_RESULT: ..."`.
 #[no_mangle]

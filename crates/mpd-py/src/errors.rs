@@ -256,11 +256,16 @@ fn build(py: Python<'_>, err: mpd_client::Error) -> PyResult<PyErr> {
             &c.connection_failed
         }
         E::Timeout { after, detail, .. } => {
-            attrs.push((
-                "after",
-                after.map(|d| d.as_secs_f64()).into_bound_py_any(py)?,
-            ));
+            attrs.push(("after", after.as_secs_f64().into_bound_py_any(py)?));
             attrs.push(("detail", detail.into_bound_py_any(py)?));
+            &c.timeout
+        }
+        E::DaemonTimeout { .. } => {
+            attrs.push(("after", py.None().into_bound(py)));
+            attrs.push((
+                "detail",
+                "the daemon answered \"timeout\"".into_bound_py_any(py)?,
+            ));
             &c.timeout
         }
         E::ConnectionClosed { detail, .. } => {
