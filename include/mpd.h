@@ -67,7 +67,7 @@
  * `mpd_client_last_error` (for functions taking a client) and
  * `mpd_last_error` (always).
  *
- * Codes 1 to 11, 15 and 16 are the Rust client's error kinds (one code per
+ * Codes 1 to 11 and 15 to 17 are the Rust client's error kinds (one code per
  * `mpd_client::ErrorKind`, named after it); 12 to 14 are the C layer's
  * own. New codes may be added at the end: treat unknown values as
  * failures.
@@ -153,6 +153,11 @@ enum mpd_result
    * command, which may be sent again.
    */
   MPD_DAEMON_TIMEOUT = 16,
+  /**
+   * A wait (or a safe removal) did not reach its condition before its
+   * deadline; the message says what was seen last.
+   */
+  MPD_WAIT_TIMEOUT = 17,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

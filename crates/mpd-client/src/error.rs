@@ -125,6 +125,17 @@ pub enum Error {
         /// The daemon's full reply.
         reply: String,
     },
+    /// A wait (or a safe removal) did not reach its condition before its
+    /// deadline; `last` is what it saw last.
+    #[error("{what}: not reached within {after:?} (last seen: {last})")]
+    WaitTimeout {
+        /// What was waited for, in words.
+        what: String,
+        /// The deadline.
+        after: Duration,
+        /// The last state seen.
+        last: Box<crate::jobs::LastSeen>,
+    },
     /// Another I/O error on an established connection.
     #[error("{command:?}: I/O error: {source}")]
     Io {
@@ -168,11 +179,13 @@ pub enum ErrorKind {
     MapInUse,
     /// [`Error::Io`].
     Io,
+    /// [`Error::WaitTimeout`].
+    WaitTimeout,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 14] = [
         ErrorKind::InvalidArgument,
         ErrorKind::Connect,
         ErrorKind::Timeout,
@@ -186,6 +199,7 @@ impl ErrorKind {
         ErrorKind::Blacklisted,
         ErrorKind::MapInUse,
         ErrorKind::Io,
+        ErrorKind::WaitTimeout,
     ];
 
     /// A stable identifier in snake case (`not_found`), the name of the
@@ -206,6 +220,7 @@ impl ErrorKind {
             ErrorKind::Blacklisted => "blacklisted",
             ErrorKind::MapInUse => "map_in_use",
             ErrorKind::Io => "io",
+            ErrorKind::WaitTimeout => "wait_timeout",
         }
     }
 
@@ -239,6 +254,7 @@ impl ErrorKind {
                 | ErrorKind::Timeout
                 | ErrorKind::ConnectionClosed
                 | ErrorKind::Io
+                | ErrorKind::WaitTimeout
         )
     }
 
@@ -266,7 +282,7 @@ impl ErrorKind {
 /// const EXIT_CODES: PerKind<u8> = PerKind {
 ///     invalid_argument: 2, connect: 3, timeout: 4, daemon_timeout: 14, connection_closed: 5,
 ///     protocol: 6, permission_denied: 7, not_found: 8, command_failed: 9,
-///     unknown_command: 10, blacklisted: 11, map_in_use: 12, io: 13,
+///     unknown_command: 10, blacklisted: 11, map_in_use: 12, io: 13, wait_timeout: 15,
 /// };
 /// assert_eq!(*ErrorKind::NotFound.pick(&EXIT_CODES), 8);
 /// ```
@@ -298,6 +314,8 @@ pub struct PerKind<T> {
     pub map_in_use: T,
     /// For [`ErrorKind::Io`].
     pub io: T,
+    /// For [`ErrorKind::WaitTimeout`].
+    pub wait_timeout: T,
 }
 
 impl ErrorKind {
@@ -317,6 +335,7 @@ impl ErrorKind {
             ErrorKind::Blacklisted => &table.blacklisted,
             ErrorKind::MapInUse => &table.map_in_use,
             ErrorKind::Io => &table.io,
+            ErrorKind::WaitTimeout => &table.wait_timeout,
         }
     }
 }
@@ -344,6 +363,7 @@ impl Error {
             Error::Blacklisted { .. } => ErrorKind::Blacklisted,
             Error::MapInUse { .. } => ErrorKind::MapInUse,
             Error::Io { .. } => ErrorKind::Io,
+            Error::WaitTimeout { .. } => ErrorKind::WaitTimeout,
         }
     }
 
@@ -358,7 +378,7 @@ impl Error {
     /// The command this error is about, when there was one.
     pub fn command(&self) -> Option<&str> {
         match self {
-            Error::InvalidArgument(_) | Error::Connect { .. } => None,
+            Error::InvalidArgument(_) | Error::Connect { .. } | Error::WaitTimeout { .. } => None,
             Error::Timeout { command, .. }
             | Error::ConnectionClosed { command, .. }
             | Error::Protocol { command, .. }
@@ -446,6 +466,7 @@ mod tests {
             blacklisted: "blacklisted",
             map_in_use: "map_in_use",
             io: "io",
+            wait_timeout: "wait_timeout",
         };
         let mut seen = std::collections::BTreeSet::new();
         for kind in ErrorKind::ALL {

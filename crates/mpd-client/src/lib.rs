@@ -29,13 +29,16 @@
 mod address;
 mod client;
 mod error;
+mod jobs;
 mod ops;
 mod transport;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{Error, ErrorKind, PerKind, Result};
+pub use jobs::{LastSeen, PathWant, Removal, RemoveOptions, WaitOptions};
 pub use mpd_proto;
+pub use mpd_proto::health::{DownPath, Health, HealthState, MapHealth};
 pub use mpd_proto::model::pr::{PrKey, PrStatus};
 pub use mpd_proto::model::{
     CheckerState, DaemonState, DaemonStatus, DevState, GroupState, Map, MapDmState, MapStats,

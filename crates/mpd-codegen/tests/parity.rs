@@ -95,19 +95,32 @@ fn pyi_members(stub: &str, class: &str) -> BTreeSet<String> {
     names
 }
 
-/// The `pub fn`s of the hand-written `impl Client` block of mpd-client.
+/// The `pub fn`s of the hand-written `impl Client` blocks of mpd-client
+/// (every source file but the generated `ops.rs`).
 fn rust_client_methods() -> BTreeSet<String> {
-    let src = read("crates/mpd-client/src/client.rs");
-    let start = src
-        .find("\nimpl Client {")
-        .expect("client.rs has impl Client");
-    src[start..]
-        .lines()
-        .skip(1)
-        .take_while(|l| *l != "}")
-        .filter_map(|l| l.trim().strip_prefix("pub fn "))
-        .map(|l| l.split(['(', '<']).next().unwrap().to_owned())
-        .collect()
+    let dir = root().join("crates/mpd-client/src");
+    let mut names = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !file.ends_with(".rs") || file == "ops.rs" {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        let mut rest = src.as_str();
+        while let Some(start) = rest.find("\nimpl Client {") {
+            let block = &rest[start + 1..];
+            let end = block.find("\n}\n").map_or(block.len(), |e| e + 3);
+            names.extend(
+                block[..end]
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("    pub fn "))
+                    .map(|l| l.split(['(', '<']).next().unwrap().to_owned()),
+            );
+            rest = &block[end..];
+        }
+    }
+    names
 }
 
 /// A model's field names, from its serde serialization.
@@ -141,6 +154,9 @@ fn every_operation_is_in_rust_python_and_c() {
 
 /// A name in Python or C, or the reason there is none.
 type Mapped = Result<&'static str, &'static str>;
+
+/// The reason for the gaps issue 12 closes.
+const JOBS_PENDING: &str = "issue 12: the Python and C bindings of the jobs are not written yet";
 
 /// The hand-written methods of the Rust `Client` and their names in Python
 /// and C; `Err` is a deliberate gap, with the reason.
@@ -180,6 +196,21 @@ fn client_method_map() -> BTreeMap<&'static str, (Mapped, Mapped)> {
             "daemon_version",
             (Ok("daemon_version"), Ok("mpd_client_daemon_version")),
         ),
+        // Issue 12 (the retry policy and the jobs: health, waits, safe
+        // removal) is in Rust now; its Python and C bindings come in the
+        // same issue, through the operation table. Until then these are
+        // the deliberate gaps.
+        ("retry_policy", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("set_retry_policy", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("retries", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("health", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("map_health", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("wait_for_map", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("wait_map_gone", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("wait_for_path", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("wait_paths_gone", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("wait_settled", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("remove_map_safely", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
     ])
 }
 

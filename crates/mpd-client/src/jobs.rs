@@ -1,0 +1,535 @@
+//! The jobs every consumer writes by hand: judging health, waiting for a
+//! state, removing a map safely.
+//!
+//! Each wait polls the daemon with the cheapest command that answers — a
+//! raw-format listing of just the fields it needs — at growing intervals
+//! ([`WaitOptions`]: 50 ms, doubling, at most 1 s by default), until its
+//! condition holds or its deadline passes. A daemon that is restarting or
+//! busy meanwhile (no daemon listening, `timeout`, a dropped connection) does
+//! not end a wait; another failure does. On expiry the error is
+//! [`Error::WaitTimeout`], with the last state seen.
+//!
+//! | job | commands per poll |
+//! |---|---|
+//! | [`Client::wait_for_map`], [`Client::wait_map_gone`] | 1: `show maps raw format "%w\|%N\|%n"` |
+//! | [`Client::wait_for_path`], [`Client::wait_paths_gone`] | 1: `show paths raw format "%d\|%D\|%t\|%T\|%m"` |
+//! | [`Client::wait_settled`] | 3: `show status`, the path listing, and `show maps raw format "%w\|%N\|%t\|%0\|%2\|%n"` (the fault and load counters catch a path that failed and came back between two polls) |
+//! | [`Client::health`], [`Client::map_health`] | 1: `show maps json` / `show map M json` |
+//!
+//! So a wait that is met at once costs one command, and one that takes
+//! `t` seconds costs about `log2(max/first) + t / max` polls (with the
+//! defaults, about 5 + `t` commands).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use mpd_client::{Client, WaitOptions};
+//!
+//! let mut client = Client::connect()?;
+//! // A new LUN: wait until its map has both paths up (os-brick, CSI).
+//! let map = client.wait_for_map("3600a098038303053453f463045727a69", 2,
+//!                               &WaitOptions::timeout(Duration::from_secs(30)))?;
+//! println!("{} is ready", map.name);
+//! # Ok::<(), mpd_client::Error>(())
+//! ```
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use mpd_proto::health::{self, Health, MapHealth};
+use mpd_proto::model::maps::{parse_maps, MapField};
+use mpd_proto::model::paths::{parse_paths, PathField};
+use mpd_proto::model::state::{CheckerState, PathDmState};
+use mpd_proto::model::{Map, Path};
+use mpd_proto::Command;
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::Client;
+
+/// The deadline and pacing of a wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WaitOptions {
+    /// How long the whole wait may take.
+    pub timeout: Duration,
+    /// The pause after the first poll; doubled after each poll.
+    pub first_interval: Duration,
+    /// The longest pause between polls.
+    pub max_interval: Duration,
+}
+
+impl WaitOptions {
+    /// A deadline of `timeout`, polls from 50 ms doubling to 1 s apart.
+    pub const fn timeout(timeout: Duration) -> WaitOptions {
+        WaitOptions {
+            timeout,
+            first_interval: Duration::from_millis(50),
+            max_interval: Duration::from_secs(1),
+        }
+    }
+
+    /// With this longest pause between polls.
+    pub const fn max_interval(self, max_interval: Duration) -> WaitOptions {
+        WaitOptions {
+            max_interval,
+            ..self
+        }
+    }
+
+    /// With this first pause.
+    pub const fn first_interval(self, first_interval: Duration) -> WaitOptions {
+        WaitOptions {
+            first_interval,
+            ..self
+        }
+    }
+}
+
+impl Default for WaitOptions {
+    /// 30 s, polls from 50 ms doubling to 1 s apart.
+    fn default() -> Self {
+        WaitOptions::timeout(Duration::from_secs(30))
+    }
+}
+
+/// What a wait saw last before its deadline passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LastSeen {
+    /// Nothing: the daemon did not answer (the last error says why).
+    Nothing {
+        /// The last error, in words.
+        error: String,
+    },
+    /// The map's row, or `None` when the map was not there.
+    Map {
+        /// The row.
+        map: Option<Map>,
+    },
+    /// The path's row, or `None` when the path was not there.
+    Path {
+        /// The row.
+        path: Option<Path>,
+    },
+    /// The paths still there.
+    Paths {
+        /// Their rows.
+        paths: Vec<Path>,
+    },
+    /// The daemon's busy flag and how long the topology had been unchanged.
+    Settling {
+        /// `show status`'s busy flag.
+        busy: bool,
+        /// Since when the path listing had not changed.
+        quiet_for: Duration,
+    },
+    /// A removal that did not finish.
+    Removal {
+        /// What happened so far.
+        removal: Removal,
+    },
+}
+
+impl fmt::Display for LastSeen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LastSeen::Nothing { error } => write!(f, "no answer ({error})"),
+            LastSeen::Map { map: None } => f.write_str("no such map"),
+            LastSeen::Map { map: Some(m) } => write!(
+                f,
+                "map {} with {} active paths",
+                m.name,
+                m.active_paths.map_or("?".into(), |n| n.to_string())
+            ),
+            LastSeen::Path { path: None } => f.write_str("no such path"),
+            LastSeen::Path { path: Some(p) } => write!(
+                f,
+                "path {} dm {} checker {}",
+                p.device,
+                p.dm_state.as_ref().map_or("-", |s| s.as_str()),
+                p.checker_state.as_ref().map_or("-", |s| s.as_str())
+            ),
+            LastSeen::Paths { paths } => {
+                let names: Vec<&str> = paths.iter().map(|p| p.device.as_str()).collect();
+                write!(f, "paths still there: {}", names.join(", "))
+            }
+            LastSeen::Settling { busy, quiet_for } => {
+                write!(f, "busy: {busy}, unchanged for {quiet_for:?}")
+            }
+            LastSeen::Removal { removal } => write!(
+                f,
+                "{} attempts, last: {}",
+                removal.attempts,
+                removal.last_error.as_deref().unwrap_or("none")
+            ),
+        }
+    }
+}
+
+/// The condition [`Client::wait_for_path`] waits for: every state given
+/// must match.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct PathWant {
+    /// The path's state in the dm table.
+    pub dm_state: Option<PathDmState>,
+    /// The checker's verdict.
+    pub checker_state: Option<CheckerState>,
+}
+
+impl PathWant {
+    /// `active` in the dm table and `ready` for the checker: the path is
+    /// back.
+    pub fn up() -> PathWant {
+        PathWant {
+            dm_state: Some(PathDmState::Active),
+            checker_state: Some(CheckerState::Ready),
+        }
+    }
+
+    /// `failed` in the dm table.
+    pub fn failed() -> PathWant {
+        PathWant {
+            dm_state: Some(PathDmState::Failed),
+            checker_state: None,
+        }
+    }
+
+    fn matches(&self, p: &Path) -> bool {
+        self.dm_state
+            .as_ref()
+            .is_none_or(|s| p.dm_state.as_ref() == Some(s))
+            && self
+                .checker_state
+                .as_ref()
+                .is_none_or(|s| p.checker_state.as_ref() == Some(s))
+    }
+}
+
+/// How [`Client::remove_map_safely`] goes about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RemoveOptions {
+    /// How long the whole removal may take.
+    pub timeout: Duration,
+    /// Disable queueing on the map first, so that I/O still queued fails
+    /// instead of keeping the map busy (as os-brick does before a flush).
+    pub disable_queueing: bool,
+    /// The pause between attempts while the map is in use or the daemon
+    /// busy; doubled after each attempt, up to 2 s.
+    pub interval: Duration,
+}
+
+impl Default for RemoveOptions {
+    /// 30 s, queueing disabled first, 250 ms between attempts at first.
+    fn default() -> Self {
+        RemoveOptions {
+            timeout: Duration::from_secs(30),
+            disable_queueing: true,
+            interval: Duration::from_millis(250),
+        }
+    }
+}
+
+/// What a safe removal did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removal {
+    /// The map asked for.
+    pub map: String,
+    /// `del map` commands sent.
+    pub attempts: u32,
+    /// The map was not there to begin with (nothing was sent but the
+    /// listing): removing it again is not an error.
+    pub already_gone: bool,
+    /// Queueing was disabled before the removal.
+    pub queueing_disabled: bool,
+    /// Queueing was restored because the removal did not finish.
+    pub queueing_restored: bool,
+    /// The kind of the last refusal (`map_in_use`, `daemon_timeout`, …),
+    /// if there was one.
+    pub last_error_kind: Option<ErrorKind>,
+    /// The last refusal, in words.
+    pub last_error: Option<String>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+impl Serialize for ErrorKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// The rows of `show maps raw format "%w|%N|%n"`.
+fn map_rows(c: &mut Client) -> Result<Vec<Map>> {
+    const FIELDS: [MapField; 3] = [MapField::Uuid, MapField::Paths, MapField::Name];
+    let cmd = Command::ShowMapsFormat {
+        format: "%w|%N|%n".into(),
+        raw: true,
+    };
+    let text = c.call(&cmd)?;
+    parse_maps(mpd_proto::reply::listing(&text), &FIELDS).map_err(|source| Error::Protocol {
+        command: cmd.text().unwrap_or_default(),
+        source,
+    })
+}
+
+/// The rows of `show paths raw format "%d|%D|%t|%T|%m"`.
+fn path_rows(c: &mut Client) -> Result<Vec<Path>> {
+    const FIELDS: [PathField; 5] = [
+        PathField::Device,
+        PathField::DevT,
+        PathField::DmState,
+        PathField::CheckerState,
+        PathField::Map,
+    ];
+    let cmd = Command::ShowPathsFormat {
+        format: "%d|%D|%t|%T|%m".into(),
+        raw: true,
+    };
+    let text = c.call(&cmd)?;
+    parse_paths(mpd_proto::reply::listing(&text), &FIELDS).map_err(|source| Error::Protocol {
+        command: cmd.text().unwrap_or_default(),
+        source,
+    })
+}
+
+/// Whether a map row is the map named (by name or WWID).
+fn is_map(m: &Map, map: &str) -> bool {
+    m.name == map || m.uuid.as_deref() == Some(map)
+}
+
+/// Failures a wait sits out: the daemon restarting or busy.
+fn passing(e: &Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Connect
+            | ErrorKind::DaemonTimeout
+            | ErrorKind::ConnectionClosed
+            | ErrorKind::Timeout
+    )
+}
+
+impl Client {
+    /// Polls `probe` until it gives a value or the deadline passes.
+    fn poll<T>(
+        &mut self,
+        what: String,
+        opts: &WaitOptions,
+        mut probe: impl FnMut(&mut Client) -> Result<(Option<T>, LastSeen)>,
+    ) -> Result<T> {
+        let start = Instant::now();
+        let mut pause = opts.first_interval;
+        loop {
+            let last = match probe(self) {
+                Ok((Some(v), _)) => return Ok(v),
+                Ok((None, last)) => last,
+                Err(e) if passing(&e) => LastSeen::Nothing {
+                    error: e.to_string(),
+                },
+                Err(e) => return Err(e),
+            };
+            let elapsed = start.elapsed();
+            if elapsed >= opts.timeout {
+                return Err(Error::WaitTimeout {
+                    what,
+                    after: opts.timeout,
+                    last: Box::new(last),
+                });
+            }
+            std::thread::sleep(pause.min(opts.timeout - elapsed));
+            pause = (pause * 2).min(opts.max_interval);
+        }
+    }
+
+    /// Waits until the map named `map` (its name, alias or WWID) exists
+    /// with at least `min_active` active paths, and returns its row (WWID,
+    /// active paths, name). One command per poll (see the module docs).
+    pub fn wait_for_map(&mut self, map: &str, min_active: u32, opts: &WaitOptions) -> Result<Map> {
+        self.poll(
+            format!("map {map:?} with {min_active} active paths"),
+            opts,
+            |c| {
+                let found = map_rows(c)?.into_iter().find(|m| is_map(m, map));
+                let ready = found
+                    .as_ref()
+                    .is_some_and(|m| m.active_paths.unwrap_or(0) >= min_active);
+                Ok(if ready {
+                    (found, LastSeen::Map { map: None })
+                } else {
+                    (None, LastSeen::Map { map: found })
+                })
+            },
+        )
+    }
+
+    /// Waits until the map named `map` (name or WWID) is gone. One command
+    /// per poll.
+    pub fn wait_map_gone(&mut self, map: &str, opts: &WaitOptions) -> Result<()> {
+        self.poll(format!("map {map:?} gone"), opts, |c| {
+            Ok(match map_rows(c)?.into_iter().find(|m| is_map(m, map)) {
+                None => (Some(()), LastSeen::Map { map: None }),
+                Some(m) => (None, LastSeen::Map { map: Some(m) }),
+            })
+        })
+    }
+
+    /// Waits until the path `path` (`sda`) is listed in the states `want`
+    /// asks for, and returns its row. One command per poll.
+    pub fn wait_for_path(
+        &mut self,
+        path: &str,
+        want: &PathWant,
+        opts: &WaitOptions,
+    ) -> Result<Path> {
+        self.poll(format!("path {path:?} in {want:?}"), opts, |c| {
+            let found = path_rows(c)?.into_iter().find(|p| p.device == path);
+            Ok(match found {
+                Some(p) if want.matches(&p) => (Some(p), LastSeen::Path { path: None }),
+                other => (None, LastSeen::Path { path: other }),
+            })
+        })
+    }
+
+    /// Waits until none of `paths` is listed any more (after `del path`, or
+    /// a LUN unmapped on the array). One command per poll.
+    pub fn wait_paths_gone(&mut self, paths: &[&str], opts: &WaitOptions) -> Result<()> {
+        self.poll(format!("paths {paths:?} gone"), opts, |c| {
+            let left: Vec<Path> = path_rows(c)?
+                .into_iter()
+                .filter(|p| paths.contains(&p.device.as_str()))
+                .collect();
+            Ok(if left.is_empty() {
+                (Some(()), LastSeen::Paths { paths: left })
+            } else {
+                (None, LastSeen::Paths { paths: left })
+            })
+        })
+    }
+
+    /// Waits until the daemon has settled: not busy, and the topology
+    /// unchanged for `quiet` — the path listing (devices, states, maps) and
+    /// each map's active paths, dm state, path-fault and table-load
+    /// counters (a path that failed and came back between two polls still
+    /// counts as a change). Three commands per poll.
+    pub fn wait_settled(&mut self, quiet: Duration, opts: &WaitOptions) -> Result<()> {
+        let mut previous: Option<(Vec<Path>, String)> = None;
+        let mut since = Instant::now();
+        let counters = Command::ShowMapsFormat {
+            format: "%w|%N|%t|%0|%2|%n".into(),
+            raw: true,
+        };
+        self.poll(format!("daemon settled for {quiet:?}"), opts, |c| {
+            let busy = c.status()?.busy;
+            let rows = (path_rows(c)?, c.call(&counters)?);
+            if previous.as_ref() != Some(&rows) || busy {
+                previous = Some(rows);
+                since = Instant::now();
+            }
+            let quiet_for = since.elapsed();
+            Ok(if !busy && quiet_for >= quiet {
+                (Some(()), LastSeen::Settling { busy, quiet_for })
+            } else {
+                (None, LastSeen::Settling { busy, quiet_for })
+            })
+        })
+    }
+
+    /// Every map's health and how many maps are in each state, from one
+    /// `show maps json` (see [`mpd_proto::health`]).
+    pub fn health(&mut self) -> Result<Health> {
+        Ok(health::health(&self.topology()?))
+    }
+
+    /// One map's health, from one `show map M json`.
+    pub fn map_health(&mut self, map: &str) -> Result<MapHealth> {
+        Ok(health::map_health(&self.map_topology(map)?))
+    }
+
+    /// Removes a map so that it is gone when the call returns.
+    ///
+    /// Checks that the map is there (a map already gone is success, with
+    /// [`Removal::already_gone`]); disables queueing on it first unless
+    /// told not to; sends `del map` while the map is in use or the daemon
+    /// busy (0.10+ say `map or partition in use`; older releases a bare
+    /// `fail` while the map is still listed), pausing between attempts;
+    /// takes "not found" as done; and checks that the map is no longer
+    /// listed. When the deadline passes first, queueing is restored and
+    /// the error is [`Error::WaitTimeout`] with the [`Removal`] so far.
+    /// Other refusals (permission denied, …) end it at once.
+    pub fn remove_map_safely(&mut self, map: &str, opts: &RemoveOptions) -> Result<Removal> {
+        let start = Instant::now();
+        let mut r = Removal {
+            map: map.to_owned(),
+            attempts: 0,
+            already_gone: false,
+            queueing_disabled: false,
+            queueing_restored: false,
+            last_error_kind: None,
+            last_error: None,
+            elapsed: Duration::ZERO,
+        };
+        let listed =
+            |c: &mut Client| -> Result<bool> { Ok(map_rows(c)?.iter().any(|m| is_map(m, map))) };
+        if !listed(self)? {
+            r.already_gone = true;
+            r.elapsed = start.elapsed();
+            return Ok(r);
+        }
+        if opts.disable_queueing {
+            match self.disable_map_queuing(map) {
+                Ok(()) => r.queueing_disabled = true,
+                Err(e) if e.kind() == ErrorKind::PermissionDenied => return Err(e),
+                // Gone meanwhile, or the daemon busy: the removal decides.
+                Err(_) => {}
+            }
+        }
+        let mut pause = opts.interval;
+        loop {
+            r.attempts += 1;
+            let outcome = self.remove_map(map);
+            let gone = match &outcome {
+                Ok(()) => true,
+                Err(e) => match e.kind() {
+                    ErrorKind::NotFound => true,
+                    // Old releases answer a bare "fail" for a map that is
+                    // missing and for one in use: the listing tells which.
+                    ErrorKind::CommandFailed => !listed(self).unwrap_or(true),
+                    _ => false,
+                },
+            };
+            if gone && !listed(self).unwrap_or(true) {
+                r.elapsed = start.elapsed();
+                return Ok(r);
+            }
+            if let Err(e) = outcome {
+                let retry = matches!(
+                    e.kind(),
+                    ErrorKind::MapInUse
+                        | ErrorKind::CommandFailed
+                        | ErrorKind::DaemonTimeout
+                        | ErrorKind::Connect
+                        | ErrorKind::ConnectionClosed
+                        | ErrorKind::Timeout
+                );
+                if !retry {
+                    return Err(e);
+                }
+                r.last_error_kind = Some(e.kind());
+                r.last_error = Some(e.to_string());
+            }
+            let elapsed = start.elapsed();
+            if elapsed + pause > opts.timeout {
+                if r.queueing_disabled && self.restore_map_queuing(map).is_ok() {
+                    r.queueing_restored = true;
+                }
+                r.elapsed = start.elapsed();
+                return Err(Error::WaitTimeout {
+                    what: format!("remove map {map:?}"),
+                    after: opts.timeout,
+                    last: Box::new(LastSeen::Removal { removal: r }),
+                });
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+    }
+}
