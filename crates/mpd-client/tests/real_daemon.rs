@@ -27,7 +27,10 @@ use std::io::Write;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use mpd_client::{Client, Error, Map, MapDmState, Path, PathDmState};
+use mpd_client::{
+    Client, Error, HealthState, Map, MapDmState, Path, PathDmState, PathWant, RemoveOptions,
+    WaitOptions,
+};
 use mpd_proto::DaemonVersion;
 
 /// Printed by a plain `cargo test`, straight to stderr (libtest captures
@@ -589,6 +592,74 @@ fn remove_map_and_add_map_change_the_lists() {
             .all(|p| p.map.as_deref() == Some(&map)),
         "{ps:?}"
     );
+}
+
+#[test]
+#[ignore = "needs a real multipathd: run tests/real/conformance (boots QEMU VMs)"]
+fn jobs_health_waits_and_safe_removal() {
+    let mut d = daemon("jobs: health, waits, safe removal");
+    let (map, dev) = d.map_and_path();
+    let interval = d.checker_interval();
+    assert!(d.c.health().unwrap().all_healthy());
+    assert_eq!(d.c.map_health(&map).unwrap().state, HealthState::Healthy);
+
+    // fail: the path is failed at once, the map degraded with it down.
+    d.c.fail_path(&dev).unwrap();
+    let failed =
+        d.c.wait_for_path(&dev, &PathWant::failed(), &WaitOptions::timeout(interval));
+    let degraded = d.c.map_health(&map);
+    d.c.reinstate_path(&dev).unwrap();
+    let failed = failed.unwrap();
+    assert_eq!(failed.dm_state, Some(PathDmState::Failed));
+    let degraded = degraded.unwrap();
+    assert_eq!(degraded.state, HealthState::Degraded, "{degraded:?}");
+    assert_eq!(degraded.total_paths as usize, d.paths);
+    assert!(
+        degraded.down_paths.iter().any(|p| p.device == dev),
+        "{degraded:?}"
+    );
+
+    // reinstate: back up within the checker interval, the map healthy.
+    let t = Instant::now();
+    d.c.wait_for_path(&dev, &PathWant::up(), &WaitOptions::timeout(2 * interval))
+        .unwrap();
+    eprintln!("  {dev} up again after {:.1}s", t.elapsed().as_secs_f64());
+    let c = &mut d.c;
+    eventually("map healthy again", interval, || {
+        c.map_health(&map).unwrap().state == HealthState::Healthy
+    });
+    d.c.wait_settled(Duration::from_secs(1), &WaitOptions::timeout(SLOW))
+        .unwrap();
+
+    // Safe removal of a map nobody holds open, then add map (0.9+; 0.8
+    // re-creates it at reconfigure) and wait for it with all its paths.
+    let uuid = d.c.map_topology(&map).unwrap().uuid.unwrap();
+    let r =
+        d.c.remove_map_safely(
+            &map,
+            &RemoveOptions {
+                timeout: SLOW,
+                ..RemoveOptions::default()
+            },
+        )
+        .unwrap();
+    eprintln!("  removed {map}: {r:?}");
+    assert!(r.attempts >= 1 && !r.already_gone && r.queueing_disabled);
+    assert!(d.c.list_maps().unwrap().iter().all(|m| m.name != map));
+    let again =
+        d.c.remove_map_safely(&map, &RemoveOptions::default())
+            .unwrap();
+    assert!(again.already_gone, "{again:?}");
+    if d.version >= V0_9 {
+        d.c.add_map(&map).unwrap();
+    } else {
+        d.c.reconfigure().unwrap();
+    }
+    let m =
+        d.c.wait_for_map(&uuid, d.paths as u32, &WaitOptions::timeout(SLOW))
+            .unwrap();
+    assert_eq!(m.name, map);
+    d.settled();
 }
 
 #[test]
