@@ -8,10 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::errors::{detached, invalid_argument, to_pyerr};
-use crate::models::{
-    pr_status, DaemonState, DaemonStatus, DaemonVersion, Map, MapStats, MapStatus, MapTopology,
-    Path, PrKey, Topology,
-};
+use crate::models::ToPython;
 
 /// Turns seconds into a Duration; anything but a positive finite number is
 /// an InvalidArgument.
@@ -197,249 +194,251 @@ impl Client {
     // ----- the contract -----
 
     /// Every path (`show paths raw format ...`), as a list of Path.
-    fn list_paths(&self, py: Python<'_>) -> PyResult<Vec<Path>> {
-        let v = self.run(py, |c| c.list_paths())?;
-        Ok(v.into_iter().map(Path::from).collect())
+    fn list_paths(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.list_paths())?.to_python(py)
     }
 
     /// Every map (`show maps raw format ...`), as a list of Map.
-    fn list_maps(&self, py: Python<'_>) -> PyResult<Vec<Map>> {
-        let v = self.run(py, |c| c.list_maps())?;
-        Ok(v.into_iter().map(Map::from).collect())
+    fn list_maps(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.list_maps())?.to_python(py)
     }
 
     /// `reconfigure`: re-reads the configuration and updates the maps.
-    fn reconfigure(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.reconfigure())
+    fn reconfigure(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.reconfigure())?.to_python(py)
     }
 
     /// `reconfigure all` (0.9+): also reloads maps that did not change. On
     /// 0.8 this raises UnknownCommand.
-    fn reconfigure_all(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.reconfigure_all())
+    fn reconfigure_all(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.reconfigure_all())?.to_python(py)
     }
 
     /// `add path P`: starts using a path.
-    fn add_path(&self, py: Python<'_>, path: String) -> PyResult<()> {
-        self.run(py, move |c| c.add_path(&path))
+    fn add_path(&self, py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.add_path(&path))?.to_python(py)
     }
 
     /// `del path P`: stops using a path.
-    fn remove_path(&self, py: Python<'_>, path: String) -> PyResult<()> {
-        self.run(py, move |c| c.remove_path(&path))
+    fn remove_path(&self, py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.remove_path(&path))?.to_python(py)
     }
 
     /// `add map M`: starts monitoring a map (0.9+ can re-create a removed map
     /// from its WWID; 0.8 only adopts an existing dm map).
-    fn add_map(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.add_map(&map))
+    fn add_map(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.add_map(&map))?.to_python(py)
     }
 
     /// `del map M`: removes a map.
-    fn remove_map(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.remove_map(&map))
+    fn remove_map(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.remove_map(&map))?.to_python(py)
     }
 
     /// `suspend map M`.
-    fn suspend_map(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.suspend_map(&map))
+    fn suspend_map(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.suspend_map(&map))?.to_python(py)
     }
 
     /// `resume map M`.
-    fn resume_map(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.resume_map(&map))
+    fn resume_map(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.resume_map(&map))?.to_python(py)
     }
 
     /// `resize map M`: picks up a changed LUN size.
-    fn resize_map(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.resize_map(&map))
+    fn resize_map(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.resize_map(&map))?.to_python(py)
     }
 
     /// `reset map M`: re-applies the map's settings.
-    fn reset_map(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.reset_map(&map))
+    fn reset_map(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.reset_map(&map))?.to_python(py)
     }
 
     /// `reload map M`: reloads the map's table.
-    fn reload_map(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.reload_map(&map))
+    fn reload_map(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.reload_map(&map))?.to_python(py)
     }
 
     /// `fail path P`. The daemon answers at once; the path shows "failed" in
     /// the dm table right away.
-    fn fail_path(&self, py: Python<'_>, path: String) -> PyResult<()> {
-        self.run(py, move |c| c.fail_path(&path))
+    fn fail_path(&self, py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.fail_path(&path))?.to_python(py)
     }
 
     /// `reinstate path P`. The daemon answers at once; the states change at
     /// the next checker run, so poll list_paths() to wait.
-    fn reinstate_path(&self, py: Python<'_>, path: String) -> PyResult<()> {
-        self.run(py, move |c| c.reinstate_path(&path))
+    fn reinstate_path(&self, py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.reinstate_path(&path))?
+            .to_python(py)
     }
 
     /// `disablequeueing map M`.
-    fn disable_map_queuing(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.disable_map_queuing(&map))
+    fn disable_map_queuing(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.disable_map_queuing(&map))?
+            .to_python(py)
     }
 
     /// `disablequeueing maps`: on every map.
-    fn disable_queuing(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.disable_queuing())
+    fn disable_queuing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.disable_queuing())?.to_python(py)
     }
 
     /// `restorequeueing map M`.
-    fn restore_map_queuing(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.restore_map_queuing(&map))
+    fn restore_map_queuing(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.restore_map_queuing(&map))?
+            .to_python(py)
     }
 
     /// `restorequeueing maps`: on every map.
-    fn restore_queuing(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.restore_queuing())
+    fn restore_queuing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.restore_queuing())?.to_python(py)
     }
 
     // ----- beyond the contract -----
 
     /// Every map with its path groups and paths (`show maps json`).
-    fn topology(&self, py: Python<'_>) -> PyResult<Topology> {
-        self.run(py, |c| c.topology()).map(Topology::from)
+    fn topology(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.topology())?.to_python(py)
     }
 
     /// One map with its path groups and paths (`show map M json`).
-    fn map_topology(&self, py: Python<'_>, map: String) -> PyResult<MapTopology> {
-        self.run(py, move |c| c.map_topology(&map))
-            .map(MapTopology::from)
+    fn map_topology(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.map_topology(&map))?.to_python(py)
     }
 
     /// The text tree of `show topology`, parsed (carries H:C:T:L and sizes
     /// that the JSON lacks).
-    fn topology_text(&self, py: Python<'_>) -> PyResult<Topology> {
-        self.run(py, |c| c.topology_text()).map(Topology::from)
+    fn topology_text(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.topology_text())?.to_python(py)
     }
 
     /// `show status`: paths per checker state, busy flag.
-    fn status(&self, py: Python<'_>) -> PyResult<DaemonStatus> {
-        self.run(py, |c| c.status()).map(DaemonStatus::from)
+    fn status(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.status())?.to_python(py)
     }
 
     /// `show daemon`: pid and state.
-    fn daemon_state(&self, py: Python<'_>) -> PyResult<DaemonState> {
-        self.run(py, |c| c.daemon_state()).map(DaemonState::from)
+    fn daemon_state(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.daemon_state())?.to_python(py)
     }
 
     /// `show maps status`, one MapStatus per map.
-    fn map_status(&self, py: Python<'_>) -> PyResult<Vec<MapStatus>> {
-        let v = self.run(py, |c| c.map_status())?;
-        Ok(v.into_iter().map(MapStatus::from).collect())
+    fn map_status(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.map_status())?.to_python(py)
     }
 
     /// `show maps stats`, one MapStats per map.
-    fn map_stats(&self, py: Python<'_>) -> PyResult<Vec<MapStats>> {
-        let v = self.run(py, |c| c.map_stats())?;
-        Ok(v.into_iter().map(MapStats::from).collect())
+    fn map_stats(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.map_stats())?.to_python(py)
     }
 
     /// `show path P`: the path's kernel device state (e.g. "running").
-    fn path_state(&self, py: Python<'_>, path: String) -> PyResult<String> {
-        self.run(py, move |c| c.path_state(&path))
+    fn path_state(&self, py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.path_state(&path))?.to_python(py)
     }
 
     /// `switchgroup map M group G` (groups count from 1).
-    fn switch_group(&self, py: Python<'_>, map: String, group: u32) -> PyResult<()> {
-        self.run(py, move |c| c.switch_group(&map, group))
+    fn switch_group(&self, py: Python<'_>, map: String, group: u32) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.switch_group(&map, group))?
+            .to_python(py)
     }
 
     /// `setmarginal path P`.
-    fn set_marginal(&self, py: Python<'_>, path: String) -> PyResult<()> {
-        self.run(py, move |c| c.set_marginal(&path))
+    fn set_marginal(&self, py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.set_marginal(&path))?.to_python(py)
     }
 
     /// `unsetmarginal path P`.
-    fn unset_marginal(&self, py: Python<'_>, path: String) -> PyResult<()> {
-        self.run(py, move |c| c.unset_marginal(&path))
+    fn unset_marginal(&self, py: Python<'_>, path: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.unset_marginal(&path))?
+            .to_python(py)
     }
 
     /// `unsetmarginal map M`: every path of the map.
-    fn unset_map_marginal(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.unset_map_marginal(&map))
+    fn unset_map_marginal(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.unset_map_marginal(&map))?
+            .to_python(py)
     }
 
     /// `forcequeueing daemon`: queue on every map even when the daemon stops.
-    fn force_queuing_daemon(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.force_queuing_daemon())
+    fn force_queuing_daemon(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.force_queuing_daemon())?.to_python(py)
     }
 
     /// `restorequeueing daemon`.
-    fn restore_queuing_daemon(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.restore_queuing_daemon())
+    fn restore_queuing_daemon(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.restore_queuing_daemon())?.to_python(py)
     }
 
     /// `reset maps stats`.
-    fn reset_maps_stats(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.reset_maps_stats())
+    fn reset_maps_stats(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.reset_maps_stats())?.to_python(py)
     }
 
     /// `reset map M stats`.
-    fn reset_map_stats(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.reset_map_stats(&map))
+    fn reset_map_stats(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.reset_map_stats(&map))?
+            .to_python(py)
     }
 
     /// `getprstatus map M`, as a PrStatus.
-    fn pr_status<'py>(&self, py: Python<'py>, map: String) -> PyResult<Bound<'py, PyAny>> {
-        let status = self.run(py, move |c| c.pr_status(&map))?;
-        pr_status(py, status)
+    fn pr_status(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.pr_status(&map))?.to_python(py)
     }
 
     /// `setprstatus map M`.
-    fn set_pr_status(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.set_pr_status(&map))
+    fn set_pr_status(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.set_pr_status(&map))?.to_python(py)
     }
 
     /// `unsetprstatus map M`.
-    fn unset_pr_status(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.unset_pr_status(&map))
+    fn unset_pr_status(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.unset_pr_status(&map))?
+            .to_python(py)
     }
 
     /// `getprkey map M`: a PrKey, or None when no key is set.
-    fn pr_key(&self, py: Python<'_>, map: String) -> PyResult<Option<PrKey>> {
-        Ok(self.run(py, move |c| c.pr_key(&map))?.map(PrKey::from))
+    fn pr_key(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.pr_key(&map))?.to_python(py)
     }
 
     /// `setprkey map M key K` (K like "0x123abc", optionally with ":aptpl").
-    fn set_pr_key(&self, py: Python<'_>, map: String, key: String) -> PyResult<()> {
-        self.run(py, move |c| c.set_pr_key(&map, &key))
+    fn set_pr_key(&self, py: Python<'_>, map: String, key: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.set_pr_key(&map, &key))?
+            .to_python(py)
     }
 
     /// `unsetprkey map M`.
-    fn unset_pr_key(&self, py: Python<'_>, map: String) -> PyResult<()> {
-        self.run(py, move |c| c.unset_pr_key(&map))
+    fn unset_pr_key(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.unset_pr_key(&map))?.to_python(py)
     }
 
     /// `show config`: the daemon's effective configuration, as text.
-    fn config(&self, py: Python<'_>) -> PyResult<String> {
-        self.run(py, |c| c.config())
+    fn config(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.config())?.to_python(py)
     }
 
     /// `show config local`: the configuration from the local files only.
-    fn config_local(&self, py: Python<'_>) -> PyResult<String> {
-        self.run(py, |c| c.config_local())
+    fn config_local(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.config_local())?.to_python(py)
     }
 
     /// `show wildcards`, as text.
-    fn wildcards(&self, py: Python<'_>) -> PyResult<String> {
-        self.run(py, |c| c.wildcards())
+    fn wildcards(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.wildcards())?.to_python(py)
     }
 
     /// `shutdown`: stops the daemon.
-    fn shutdown(&self, py: Python<'_>) -> PyResult<()> {
-        self.run(py, |c| c.shutdown())
+    fn shutdown(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.shutdown())?.to_python(py)
     }
 
     /// The daemon's multipath-tools version, as a DaemonVersion. It is read
     /// from the help text the daemon sends for an incomplete command
     /// (`show`), which every release answers without side effects and to
     /// any peer; the answer is cached.
-    fn daemon_version(&self, py: Python<'_>) -> PyResult<DaemonVersion> {
-        self.run(py, |c| c.daemon_version())
-            .map(DaemonVersion::from)
+    fn daemon_version(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.daemon_version())?.to_python(py)
     }
 }
