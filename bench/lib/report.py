@@ -232,7 +232,28 @@ def goals(sim, vm):
                  "connecting per call as libdmmp must (median time, ours ÷ libdmmp; < 1 is "
                  "faster; sizes: simulator)", "; ".join(parts), verdict(met)))
 
-    # 4. Linear parse time.
+    # 4. The Python binding's typed topology vs the Rust client's, end to end
+    # on one connection (Rust: topology() and counting its paths).
+    parts, met = [], []
+    for n in sizes(sim):
+        def e2e(client, n=n):
+            return find(sim, section="scaling", kind="e2e", op="topology", size_paths=n,
+                        client=client, connection="one")
+        ru, call, walk = e2e("rust"), e2e("python-call"), e2e("python-walk")
+        x = ratio(call and call["median_us"], ru and ru["median_us"])
+        if x is None:
+            continue
+        y = ratio(walk and walk["median_us"], ru and ru["median_us"])
+        parts.append(f"sim {n:,} paths: {fmt_ratio(x)} the call alone, {fmt_ratio(y)} with every "
+                     f"path's attributes read ({us(call['median_us'])}, "
+                     f"{us(walk and walk['median_us'])} vs {us(ru['median_us'])})")
+        if n == max(sizes(sim)):
+            met.append((f"sim {n:,} paths", x <= 1.2))
+    rows.append(("Python binding `topology()` within 1.2× of the Rust client's `topology()`, "
+                 "end to end on one connection, at the largest size (median time, Python ÷ "
+                 "Rust; the verdict is for the call alone)", "; ".join(parts), verdict(met)))
+
+    # 5. Linear parse time.
     parts, met = [], []
     for kind, op, label in (("rust-parse-maps-json", "topology", "typed `Topology` from JSON"),
                             ("rust-parse-paths", "list-paths", "path listing")):
@@ -275,13 +296,16 @@ def scaling_tables(sim):
     out = ["End to end, `show maps json` from the simulator, median per call "
            "(fetch + parse; the simulator renders the reply each time):\n",
            "| paths (maps) | reply | Rust, one conn. | Rust, conn. per call | libdmmp | "
-           "Python binding | Python `command()` + `json.loads` | Python `command()` raw text | "
+           "Python `topology()` alone | Python `topology()` + every path's attributes | "
+           "Python `topology()` + `len(paths())` | "
+           "Python `command()` + `json.loads` | Python `command()` raw text | "
            "libmpathcmd raw text | `multipathd` subprocess + `json.loads` |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n in ns:
         pj = get(kind="parse", op="topology", size_paths=n, client="rust")
         row = [f"{n:,} ({n // 2:,})", kib(pj and pj["input_bytes"] / 1024)]
         for client, conn in (("rust", "one"), ("rust", "per call"), ("libdmmp", "per call"),
+                             ("python-call", "one"), ("python-walk", "one"),
                              ("python", "one"), ("python-text", "one"), ("python-raw", "one"),
                              ("libmpathcmd", "one"), ("subprocess", "per call")):
             r = get(kind="e2e", op="topology", size_paths=n, client=client, connection=conn)

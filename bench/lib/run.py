@@ -174,6 +174,11 @@ class Runner:
                       {"client": "python-text", "connection": "one"}))
         if raw_python:
             c.append((self.py("binding-raw", op), {"client": "python-raw", "connection": "one"}))
+            if op == "topology":
+                # The typed call alone (the objects of a topology are made
+                # lazily), and with every path's attributes read.
+                c.append((self.py("binding-call", op), {"client": "python-call", "connection": "one"}))
+                c.append((self.py("binding-walk", op), {"client": "python-walk", "connection": "one"}))
         c += [
             (self.mpathcmd(op), {"client": "libmpathcmd", "connection": "one"}),
             (self.mpathcmd(op, True), {"client": "libmpathcmd", "connection": "per call"}),

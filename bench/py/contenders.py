@@ -2,6 +2,11 @@
 
     contenders.py latency CONTENDER --op OP [--iterations N] [--seconds S] [--warmup W]
         CONTENDER: binding      multipathd.Client, one connection, typed call
+                                (topology: + len(t.paths()), list-paths: + len())
+                   binding-call the typed call alone, its result unused
+                   binding-walk topology only: the typed call, then every
+                                attribute of every path, through maps,
+                                path_groups and paths
                    binding-text multipathd.Client.command(text), then parsed
                                 as a script would: json.loads (topology),
                                 a split per line (list-paths)
@@ -26,6 +31,7 @@ calls, `--seconds` stops earlier once that much time has passed (at least
 
 import argparse
 import json
+import operator
 import subprocess
 import sys
 import time
@@ -38,6 +44,12 @@ COMMANDS = {
     "topology": "show maps json",
     "list-paths": f'show paths raw format "{PATH_FORMAT}"',
 }
+# Every attribute of a TopologyPath, read by binding-walk.
+TOPOLOGY_PATH_ATTRS = (
+    "device", "major", "minor", "dm_state", "dev_state", "checker_state", "checker",
+    "priority", "host_wwnn", "target_wwnn", "host_wwpn", "target_wwpn", "host_adapter",
+    "lun_hex", "marginal", "hcil",
+)
 PATH_FIELDS = (
     "dev", "dev_t", "dm_st", "chk_st", "wwid", "dev_st", "map", "hcil",
     "pri", "marginal", "checker", "serial", "vend_prod_rev",
@@ -137,12 +149,28 @@ def latency(args):
         import multipathd
 
         client = multipathd.Client(SOCKET)
-        if kind == "binding":
-            call = {
-                "daemon-state": client.daemon_state,
-                "topology": client.topology,
-                "list-paths": client.list_paths,
-            }[op]
+        typed = {
+            "daemon-state": client.daemon_state,
+            "topology": client.topology,
+            "list-paths": client.list_paths,
+        }[op]
+        if kind == "binding-call":
+            fn = typed
+        elif kind == "binding-walk":
+            if op != "topology":
+                sys.exit("binding-walk is for --op topology")
+            read = operator.attrgetter(*TOPOLOGY_PATH_ATTRS)
+
+            def fn():
+                n = 0
+                for m in typed().maps:
+                    for g in m.path_groups:
+                        for p in g.paths:
+                            read(p)
+                            n += 1
+                result["paths"] = n
+        elif kind == "binding":
+            call = typed
             counter = {
                 "topology": lambda t: len(t.paths()),
                 "list-paths": len,
@@ -162,8 +190,9 @@ def latency(args):
                 client.command(command)
         else:
             sys.exit(f"unknown contender {kind}")
-    name = {"binding": "python", "binding-text": "python-text",
-            "binding-raw": "python-raw", "subprocess": "subprocess"}[kind]
+    name = {"binding": "python", "binding-call": "python-call", "binding-walk": "python-walk",
+            "binding-text": "python-text", "binding-raw": "python-raw",
+            "subprocess": "subprocess"}[kind]
     r = time_calls(name, fn, args.iterations, args.seconds, args.warmup)
     r["op"] = op
     r.update(result)

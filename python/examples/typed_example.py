@@ -45,7 +45,7 @@ def exercise(address: str, device: str) -> List[str]:
         topology: multipathd.Topology = client.topology()
         for m in topology.maps:
             groups = ", ".join(
-                f"group {g.group}: {' '.join(p.device for p in g.paths)}" for g in m.path_groups
+                f"group {g.number}: {' '.join(p.device for p in g.paths)}" for g in m.path_groups
             )
             log.append(f"map {m.name} ({m.device}): {groups}")
         try:

@@ -30,19 +30,30 @@ __all__ = [
     "DaemonVersion",
     "Simulator",
     "PrStatus",
+    "PathDmState",
+    "CheckerState",
+    "DevState",
+    "MapDmState",
+    "GroupState",
+    "MarginalState",
     "Error",
     "InvalidArgument",
     "ConnectionFailed",
     "Timeout",
+    "DaemonTimeout",
+    "WaitTimeout",
     "ConnectionClosed",
     "ProtocolError",
     "PermissionDenied",
+    "NotFound",
     "CommandFailed",
     "UnknownCommand",
     "Blacklisted",
     "MapInUse",
     "IoError",
     "_panic_for_tests",
+    "_error_kinds",
+    "_serde_json",
 ]
 
 __version__: Final[str]
@@ -57,68 +68,24 @@ SOCKET_ENV: Final[str]
 
 _Socket = Union[str, "os.PathLike[str]"]
 
-# ----- exceptions -----
+# ----- exceptions: defined in multipathd._errors (their own annotations and
+# docstrings are the stubs), also attributes of this module -----
 
-class Error(Exception):
-    """Root of every exception this package raises."""
-
-    command: Optional[str]
-    """The command text as sent (arguments quoted); None for InvalidArgument
-    and ConnectionFailed, which happen before a command is sent."""
-    reply: Optional[str]
-    """The daemon's full reply, when it answered."""
-
-class InvalidArgument(Error, ValueError):
-    """An argument was refused before anything was sent."""
-
-class ConnectionFailed(Error, ConnectionError):
-    """No daemon could be reached."""
-
-    address: Optional[str]
-    """The address tried."""
-
-class Timeout(Error, TimeoutError):
-    """No complete reply in time, or the daemon answered "timeout"."""
-
-    after: Optional[float]
-    """Seconds the client waited; None when the daemon itself gave up."""
-    detail: Optional[str]
-
-class ConnectionClosed(Error, ConnectionError):
-    """The daemon closed the connection before a complete reply."""
-
-    detail: Optional[str]
-
-class ProtocolError(Error):
-    """The peer sent bytes that are not a valid reply."""
-
-    detail: Optional[str]
-
-class PermissionDenied(Error, PermissionError):
-    """The daemon accepts this command only from root."""
-
-class CommandFailed(Error):
-    """The daemon answered "fail"."""
-
-    message: Optional[str]
-    """The daemon's reason ("device not found" on 0.10+), if any."""
-    not_found: bool
-    """True when the daemon said the map or path does not exist (0.10+)."""
-
-class UnknownCommand(Error):
-    """The daemon does not know the command (it answered with its help)."""
-
-    version: Optional[DaemonVersion]
-    """The daemon's version, read from its help text."""
-
-class Blacklisted(Error):
-    """add_path() on a blacklisted or unknown device."""
-
-class MapInUse(Error):
-    """The map is in use and cannot be removed."""
-
-class IoError(Error, OSError):
-    """Another I/O error on an established connection."""
+from multipathd._errors import Blacklisted as Blacklisted
+from multipathd._errors import CommandFailed as CommandFailed
+from multipathd._errors import ConnectionClosed as ConnectionClosed
+from multipathd._errors import ConnectionFailed as ConnectionFailed
+from multipathd._errors import DaemonTimeout as DaemonTimeout
+from multipathd._errors import Error as Error
+from multipathd._errors import InvalidArgument as InvalidArgument
+from multipathd._errors import IoError as IoError
+from multipathd._errors import MapInUse as MapInUse
+from multipathd._errors import NotFound as NotFound
+from multipathd._errors import PermissionDenied as PermissionDenied
+from multipathd._errors import ProtocolError as ProtocolError
+from multipathd._errors import Timeout as Timeout
+from multipathd._errors import UnknownCommand as UnknownCommand
+from multipathd._errors import WaitTimeout as WaitTimeout
 
 # ----- values -----
 
@@ -136,6 +103,7 @@ class DaemonVersion:
     @property
     def patch(self) -> int: ...
     def to_tuple(self) -> Tuple[int, int, int]: ...
+    def __reduce__(self) -> Tuple[Type[DaemonVersion], Tuple[int, int, int]]: ...
     def to_dict(self) -> Dict[str, int]: ...
     def __hash__(self) -> int: ...
     def __eq__(self, other: object, /) -> bool: ...
@@ -153,6 +121,68 @@ class PrStatus(str, enum.Enum):
     UNKNOWN = "unknown"
     def __new__(cls, value: object) -> PrStatus: ...
 
+# The state enums: str enums whose values are the daemon's words, made from
+# the Rust enums' spelling tables. str() and format() of a member give the
+# word. A model attribute holds a member for a known word, the word as a
+# plain str for one this library does not know, None for unknown.
+
+class PathDmState(str, enum.Enum):
+    """A path's state in its map's device-mapper table."""
+
+    ACTIVE = "active"
+    FAILED = "failed"
+    def __new__(cls, value: object) -> PathDmState: ...
+
+class CheckerState(str, enum.Enum):
+    """The path checker's verdict."""
+
+    READY = "ready"
+    FAULTY = "faulty"
+    SHAKY = "shaky"
+    GHOST = "ghost"
+    PENDING = "i/o pending"
+    TIMEOUT = "i/o timeout"
+    DELAYED = "delayed"
+    DISCONNECTED = "disconnected"
+    def __new__(cls, value: object) -> CheckerState: ...
+
+class DevState(str, enum.Enum):
+    """The kernel's state of a path's device."""
+
+    RUNNING = "running"
+    OFFLINE = "offline"
+    def __new__(cls, value: object) -> DevState: ...
+
+class MapDmState(str, enum.Enum):
+    """A map's device-mapper state."""
+
+    ACTIVE = "active"
+    SUSPEND = "suspend"
+    def __new__(cls, value: object) -> MapDmState: ...
+
+class GroupState(str, enum.Enum):
+    """A path group's state."""
+
+    ACTIVE = "active"
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    def __new__(cls, value: object) -> GroupState: ...
+
+class MarginalState(str, enum.Enum):
+    """Whether a path or path group is marginal (NORMAL is a non-empty str:
+    compare with ==, do not test its truth)."""
+
+    MARGINAL = "marginal"
+    NORMAL = "normal"
+    def __new__(cls, value: object) -> MarginalState: ...
+
+_PathDm = Optional[Union[PathDmState, str]]
+_Checker = Optional[Union[CheckerState, str]]
+_Dev = Optional[Union[DevState, str]]
+_MapDm = Optional[Union[MapDmState, str]]
+_Group = Optional[Union[GroupState, str]]
+_Marginal = Optional[Union[MarginalState, str]]
+
 @final
 class Path:
     """One path, from Client.list_paths()."""
@@ -166,11 +196,11 @@ class Path:
     @property
     def uuid(self) -> Optional[str]: ...
     @property
-    def status(self) -> Optional[str]: ...
+    def dev_state(self) -> _Dev: ...
     @property
-    def dm_state(self) -> Optional[str]: ...
+    def dm_state(self) -> _PathDm: ...
     @property
-    def checker_state(self) -> Optional[str]: ...
+    def checker_state(self) -> _Checker: ...
     @property
     def map(self) -> Optional[str]: ...
     @property
@@ -186,7 +216,7 @@ class Path:
     @property
     def serial(self) -> Optional[str]: ...
     @property
-    def marginal(self) -> Optional[bool]: ...
+    def marginal(self) -> _Marginal: ...
     @property
     def checker(self) -> Optional[str]: ...
     def to_dict(self) -> Dict[str, Any]: ...
@@ -205,11 +235,12 @@ class Map:
     @property
     def device(self) -> Optional[str]: ...
     @property
-    def paths(self) -> Optional[int]: ...
+    def active_paths(self) -> Optional[int]: ...
     @property
-    def queueing(self) -> Optional[str]: ...
+    def queueing(self) -> Optional[str]:
+        """The daemon's text: "off", "on", "5 chk", "12 sec"."""
     @property
-    def dm_state(self) -> Optional[str]: ...
+    def dm_state(self) -> _MapDm: ...
     @property
     def size(self) -> Optional[str]: ...
     @property
@@ -242,11 +273,11 @@ class TopologyPath:
     @property
     def minor(self) -> Optional[int]: ...
     @property
-    def dm_state(self) -> Optional[str]: ...
+    def dm_state(self) -> _PathDm: ...
     @property
-    def status(self) -> Optional[str]: ...
+    def dev_state(self) -> _Dev: ...
     @property
-    def checker_state(self) -> Optional[str]: ...
+    def checker_state(self) -> _Checker: ...
     @property
     def checker(self) -> Optional[str]: ...
     @property
@@ -264,7 +295,7 @@ class TopologyPath:
     @property
     def lun_hex(self) -> Optional[str]: ...
     @property
-    def marginal(self) -> Optional[bool]: ...
+    def marginal(self) -> _Marginal: ...
     @property
     def hcil(self) -> Optional[str]: ...
     def to_dict(self) -> Dict[str, Any]: ...
@@ -281,11 +312,11 @@ class PathGroup:
     @property
     def priority(self) -> Optional[int]: ...
     @property
-    def dm_state(self) -> Optional[str]: ...
+    def dm_state(self) -> _Group: ...
     @property
-    def marginal(self) -> Optional[bool]: ...
+    def marginal(self) -> _Marginal: ...
     @property
-    def group(self) -> Optional[int]: ...
+    def number(self) -> Optional[int]: ...
     @property
     def paths(self) -> Tuple[TopologyPath, ...]: ...
     def to_dict(self) -> Dict[str, Any]: ...
@@ -306,13 +337,16 @@ class MapTopology:
     @property
     def failback(self) -> Optional[str]: ...
     @property
-    def queueing(self) -> Optional[str]: ...
+    def queueing(self) -> Optional[str]:
+        """The daemon's text: "off", "on", "5 chk", "12 sec"."""
     @property
-    def paths(self) -> Optional[int]: ...
+    def active_paths(self) -> Optional[int]: ...
+    @property
+    def total_paths(self) -> int: ...
     @property
     def write_prot(self) -> Optional[str]: ...
     @property
-    def dm_state(self) -> Optional[str]: ...
+    def dm_state(self) -> _MapDm: ...
     @property
     def features(self) -> Optional[str]: ...
     @property
@@ -398,11 +432,12 @@ class MapStatus:
     @property
     def failback(self) -> Optional[str]: ...
     @property
-    def queueing(self) -> Optional[str]: ...
+    def queueing(self) -> Optional[str]:
+        """The daemon's text: "off", "on", "5 chk", "12 sec"."""
     @property
-    def paths(self) -> Optional[int]: ...
+    def active_paths(self) -> Optional[int]: ...
     @property
-    def dm_state(self) -> Optional[str]: ...
+    def dm_state(self) -> _MapDm: ...
     @property
     def write_prot(self) -> Optional[str]: ...
     def to_dict(self) -> Dict[str, Any]: ...
@@ -630,6 +665,15 @@ class Simulator:
     def checker_pass(self) -> None: ...
     def advance(self, seconds: int) -> None: ...
     def execute(self, command: str) -> str: ...
+
+def _error_kinds() -> List[str]:
+    """The name of every kind of failure of the Rust client
+    (mpd_client::ErrorKind::name()), the keys multipathd._errors.KINDS must
+    have. For the test suite only; not public API."""
+
+def _serde_json(value: object) -> str:
+    """serde_json's text of a model object's Rust value (what to_dict()
+    must equal after json.loads). For the test suite only; not public API."""
 
 def _panic_for_tests(message: str) -> None:
     """Panics in Rust inside the binding's panic guard (raises Error). For

@@ -10,8 +10,9 @@ wheel.
     >>> with Simulator(version="0.11.1", maps=2, paths_per_map=2) as sim:
     ...     with Client(sim.address) as client:
     ...         client.fail_path("sda")
-    ...         [p.dm_state for p in client.list_paths() if p.device == "sda"]
-    ['failed']
+    ...         (sda,) = [p for p in client.list_paths() if p.device == "sda"]
+    ...         sda.dm_state, sda.dm_state == "failed", str(sda.dm_state)
+    (<PathDmState.FAILED: 'failed'>, True, 'failed')
 
 A map that is open (mounted) cannot be removed; ``set_map_in_use`` makes
 the simulator answer as each release does for one (0.11.1: ``MapInUse``;

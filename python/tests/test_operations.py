@@ -33,11 +33,14 @@ def test_list_paths(vclient: Client) -> None:
     assert sda.map == "mpatha"
     assert sda.dm_state == "active"
     assert sda.checker_state == "ready"
-    assert sda.status == "running"
+    assert sda.dev_state == "running"
+    assert sda.dev_state is multipathd.DevState.RUNNING
+    assert sda.dm_state is multipathd.PathDmState.ACTIVE
+    assert sda.checker_state is multipathd.CheckerState.READY
     assert sda.hcil == "0:0:0:0"
     assert sda.uuid == "1Linux_scsi_debug_2000"
     assert sda.checker == "tur"
-    assert sda.marginal is False
+    assert sda.marginal is multipathd.MarginalState.NORMAL
     assert (sda.vendor, sda.product) == ("Linux", "scsi_debug")
     assert {p.map for p in paths} == {"mpatha", "mpathb"}
 
@@ -47,8 +50,8 @@ def test_list_maps(vclient: Client) -> None:
     assert [m.name for m in maps] == ["mpatha", "mpathb"]
     a = maps[0]
     assert a.device == "dm-0"
-    assert a.paths == 2
-    assert a.dm_state == "active"
+    assert a.active_paths == 2
+    assert a.dm_state is multipathd.MapDmState.ACTIVE
     assert a.size == "16M"
     assert a.write_prot == "rw"
     assert a.uuid == "1Linux_scsi_debug_2000"
@@ -99,11 +102,11 @@ def test_all_maps_queuing(vclient: Client) -> None:
 def test_remove_and_add_path(vclient: Client) -> None:
     vclient.remove_path("sdd")
     assert [p.device for p in vclient.list_paths()] == ["sda", "sdb", "sdc"]
-    assert map_(vclient, "mpathb").paths == 1
+    assert map_(vclient, "mpathb").active_paths == 1
     vclient.add_path("sdd")
     assert [p.device for p in vclient.list_paths()] == ["sda", "sdb", "sdc", "sdd"]
     assert path(vclient, "sdd").map == "mpathb"
-    assert map_(vclient, "mpathb").paths == 2
+    assert map_(vclient, "mpathb").active_paths == 2
 
 
 def test_remove_map(vclient: Client) -> None:
@@ -142,7 +145,7 @@ def test_map_actions_answer_ok_and_keep_the_map(vclient: Client) -> None:
     vclient.reset_map("mpatha")
     vclient.reload_map("mpatha")
     after = map_(vclient, "mpatha")
-    assert (after.name, after.dm_state, after.paths) == (before.name, "active", 2)
+    assert (after.name, after.dm_state, after.active_paths) == (before.name, "active", 2)
 
 
 def test_reconfigure(vclient: Client) -> None:
@@ -163,7 +166,12 @@ def test_topology(vclient: Client) -> None:
     assert [m.name for m in t.maps] == ["mpatha", "mpathb"]
     a = t.maps[0]
     assert isinstance(a.path_groups, tuple)
-    assert [g.group for g in a.path_groups] == [1, 2]
+    assert [g.number for g in a.path_groups] == [1, 2]
+    assert [(g.dm_state, g.marginal) for g in a.path_groups] == [
+        (multipathd.GroupState.ACTIVE, multipathd.MarginalState.NORMAL),
+        (multipathd.GroupState.ENABLED, multipathd.MarginalState.NORMAL),
+    ]
+    assert [(m.active_paths, m.total_paths) for m in t.maps] == [(2, 2), (2, 2)]
     assert [[p.device for p in g.paths] for g in a.path_groups] == [["sda"], ["sdc"]]
     assert a.path_groups[0].paths[0].dm_state == "active"
     assert t.map("mpathb") == t.maps[1]
@@ -219,7 +227,7 @@ def test_daemon_state(vclient: Client) -> None:
 
 def test_map_status_and_stats(vclient: Client) -> None:
     status = vclient.map_status()
-    assert [(s.name, s.paths, s.dm_state) for s in status] == [
+    assert [(s.name, s.active_paths, s.dm_state) for s in status] == [
         ("mpatha", 2, "active"),
         ("mpathb", 2, "active"),
     ]
@@ -240,7 +248,7 @@ def test_path_state(vclient: Client) -> None:
 
 def test_switch_group(vclient: Client) -> None:
     def states(name: str) -> list[tuple[int | None, str | None]]:
-        return [(g.group, g.dm_state) for g in vclient.map_topology(name).path_groups]
+        return [(g.number, g.dm_state) for g in vclient.map_topology(name).path_groups]
 
     assert states("mpatha") == [(1, "active"), (2, "enabled")]
     vclient.switch_group("mpatha", 2)
@@ -253,18 +261,18 @@ def test_switch_group(vclient: Client) -> None:
 
 def test_marginal(vclient: Client) -> None:
     vclient.set_marginal("sda")
-    assert path(vclient, "sda").marginal is True
+    assert path(vclient, "sda").marginal is multipathd.MarginalState.MARGINAL
     vclient.unset_marginal("sda")
-    assert path(vclient, "sda").marginal is False
+    assert path(vclient, "sda").marginal is multipathd.MarginalState.NORMAL
     vclient.set_marginal("sda")
     vclient.set_marginal("sdc")
     vclient.set_marginal("sdb")
     vclient.unset_map_marginal("mpatha")
     assert {p.device: p.marginal for p in vclient.list_paths()} == {
-        "sda": False,
-        "sdb": True,
-        "sdc": False,
-        "sdd": False,
+        "sda": "normal",
+        "sdb": "marginal",
+        "sdc": "normal",
+        "sdd": "normal",
     }
 
 
@@ -279,7 +287,8 @@ def test_pr_status(vclient: Client) -> None:
     vclient.set_pr_status("mpatha")
     status = vclient.pr_status("mpatha")
     assert status is multipathd.PrStatus.SET
-    assert status == "set"
+    word: str = "set"
+    assert status == word
     vclient.unset_pr_status("mpatha")
     assert vclient.pr_status("mpatha") is multipathd.PrStatus.UNSET
 

@@ -127,7 +127,9 @@ def test_lists_and_topology_agree(client: multipathd.Client) -> None:
         assert t is not None, m.name
         assert (t.uuid, t.device) == (m.uuid, m.device)
         in_groups = [p for g in t.path_groups for p in g.paths]
-        assert m.paths == len(in_groups)
+        assert t.total_paths == len(in_groups)
+        # Every path is healthy here (the fixture waits for it): all count.
+        assert m.active_paths == len(in_groups)
         for tp in in_groups:
             p = find(paths, tp.device)
             assert p is not None, tp.device

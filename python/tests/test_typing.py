@@ -31,6 +31,14 @@ def test_typed_example_passes_mypy_strict(tmp_path: pathlib.Path) -> None:
     assert "Success: no issues found" in r.stdout
 
 
+def test_the_tests_pass_mypy_strict(tmp_path: pathlib.Path) -> None:
+    """This suite is typed code over the package too (exceptions from
+    multipathd._errors, state enums, models)."""
+    r = run(["-m", "mypy", "--strict", str(pathlib.Path(__file__).resolve().parent)], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Success: no issues found" in r.stdout
+
+
 def test_mypy_catches_misuse(tmp_path: pathlib.Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text(

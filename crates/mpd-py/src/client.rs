@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::errors::{detached, invalid_argument, to_pyerr};
-use crate::models::DaemonVersion;
+use crate::models::ToPython;
 
 /// Turns seconds into a Duration; anything but a positive finite number is
 /// an InvalidArgument.
@@ -198,8 +198,7 @@ impl Client {
     /// from the help text the daemon sends for an incomplete command
     /// (`show`), which every release answers without side effects and to
     /// any peer; the answer is cached.
-    fn daemon_version(&self, py: Python<'_>) -> PyResult<DaemonVersion> {
-        self.run(py, |c| c.daemon_version())
-            .map(DaemonVersion::from)
+    fn daemon_version(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.daemon_version())?.to_python(py)
     }
 }

@@ -1,238 +1,104 @@
-//! The exception hierarchy, the conversion of [`mpd_client::Error`] into it,
+//! The conversion of [`mpd_client::Error`] into the package's exceptions,
 //! and the panic guard.
 //!
-//! Every class derives from `multipathd.Error` and, where one fits, from the
-//! builtin a Python user would catch (`ValueError`, `ConnectionError`,
-//! `TimeoutError`, `PermissionError`, `OSError`). The classes are made with
-//! `type(name, bases, dict)` because pyo3's `create_exception!` takes only
-//! one base. Their attributes (`command`, `reply`, …) default to `None` on
-//! the class and are set on each instance.
+//! The exception classes are written in Python, in `multipathd/_errors.py`
+//! (with their docstrings and class-level attribute defaults). Each
+//! [`mpd_client::ErrorKind`] has its class, named in one `PerKind` table
+//! here (exhaustive: a new kind does not compile until it has one); an
+//! error becomes an instance of its kind's class, with the message, the
+//! kind's name and retry properties (`kind`, `transient`, `may_have_run`)
+//! and the attributes its variant carries (`command`, `reply`, `address`,
+//! `errno`, `after`, `detail`, `message`, `version`, `what`, `last`). The
+//! test suite checks that the module's `KINDS` table agrees with every kind
+//! the Rust client has ([`error_kinds`]).
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pyo3::exceptions::{
-    PyConnectionError, PyException, PyOSError, PyPermissionError, PyTimeoutError, PyValueError,
-};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::types::{PyList, PyModule, PyType};
 use pyo3::IntoPyObjectExt;
+
+use mpd_client::{ErrorKind, PerKind};
 
 use crate::models::DaemonVersion;
 
-/// The exception classes, created once per process.
-pub(crate) struct Classes {
-    pub(crate) error: Py<PyType>,
-    pub(crate) invalid_argument: Py<PyType>,
-    pub(crate) connection_failed: Py<PyType>,
-    pub(crate) timeout: Py<PyType>,
-    pub(crate) connection_closed: Py<PyType>,
-    pub(crate) protocol_error: Py<PyType>,
-    pub(crate) permission_denied: Py<PyType>,
-    pub(crate) command_failed: Py<PyType>,
-    pub(crate) unknown_command: Py<PyType>,
-    pub(crate) blacklisted: Py<PyType>,
-    pub(crate) map_in_use: Py<PyType>,
-    pub(crate) io_error: Py<PyType>,
+/// The Python module that defines the exception classes.
+pub(crate) const MODULE: &str = "multipathd._errors";
+
+/// The class of each kind of failure, by its name in [`MODULE`]. A
+/// `PerKind` names every kind, so a kind added to mpd-client does not
+/// compile here until it has its class (no catch-all); the tests check
+/// that the module's `KINDS` table agrees.
+const CLASS_NAMES: PerKind<&str> = PerKind {
+    invalid_argument: "InvalidArgument",
+    connect: "ConnectionFailed",
+    timeout: "Timeout",
+    daemon_timeout: "DaemonTimeout",
+    connection_closed: "ConnectionClosed",
+    protocol: "ProtocolError",
+    permission_denied: "PermissionDenied",
+    not_found: "NotFound",
+    command_failed: "CommandFailed",
+    unknown_command: "UnknownCommand",
+    blacklisted: "Blacklisted",
+    map_in_use: "MapInUse",
+    io: "IoError",
+    wait_timeout: "WaitTimeout",
+};
+
+/// What the binding needs from [`MODULE`], looked up once per process.
+struct Classes {
+    /// `multipathd.Error`, the root (and the class of a panic).
+    error: Py<PyType>,
+    /// The module itself.
+    module: Py<PyModule>,
 }
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
 
-const ERROR_DOC: &str = "Root of every exception this package raises.\n\n\
-    Attributes set on every instance (None where they do not apply):\n\
-    command: the command text as sent (arguments quoted), or None when\n\
-    the error happened before a command existed (InvalidArgument,\n\
-    ConnectionFailed);\n\
-    reply: the daemon's full reply, when it answered.";
-
-/// The attributes every class has; they default to None on the class.
-const ATTRIBUTES: [&str; 2] = ["command", "reply"];
-
-/// Makes `class name(*bases)` in module `multipathd`, with its docstring and
-/// class-level defaults for `attrs`.
-fn make<'py>(
-    py: Python<'py>,
-    name: &str,
-    doc: &str,
-    bases: Bound<'py, PyTuple>,
-    attrs: &[&str],
-) -> PyResult<Py<PyType>> {
-    let dict = PyDict::new(py);
-    dict.set_item("__doc__", doc)?;
-    dict.set_item("__module__", "multipathd")?;
-    for attr in attrs {
-        // A flag defaults to False, everything else to None.
-        if *attr == "not_found" {
-            dict.set_item(*attr, false)?;
-        } else {
-            dict.set_item(*attr, py.None())?;
-        }
-    }
-    let ty = py
-        .get_type::<PyType>()
-        .call1((name, bases, dict))?
-        .cast_into::<PyType>()?;
-    Ok(ty.unbind())
-}
-
 impl Classes {
-    fn create(py: Python<'_>) -> PyResult<Classes> {
-        let error = make(
-            py,
-            "Error",
-            ERROR_DOC,
-            PyTuple::new(py, [py.get_type::<PyException>()])?,
-            &ATTRIBUTES,
-        )?;
-        let sub = |name: &'static str,
-                   doc: &'static str,
-                   builtin: Option<Bound<'_, PyType>>,
-                   attrs: &[&str]|
-         -> PyResult<Py<PyType>> {
-            let mut bases = vec![error.bind(py).clone()];
-            bases.extend(builtin);
-            make(py, name, doc, PyTuple::new(py, bases)?, attrs)
-        };
-        Ok(Classes {
-            invalid_argument: sub(
-                "InvalidArgument",
-                "An argument was refused before anything was sent: an empty name, a\n\
-                 control character (such as a newline), a command over the daemon's\n\
-                 512-byte limit, a path group of 0, a malformed reservation key, or a\n\
-                 timeout that is not a positive number of seconds. Also a ValueError.",
-                Some(py.get_type::<PyValueError>()),
-                &[],
-            )?,
-            connection_failed: sub(
-                "ConnectionFailed",
-                "No daemon could be reached. Also a ConnectionError.\n\n\
-                 address: the address tried; errno: the operating system's error\n\
-                 number (e.g. errno.ENOENT, errno.ECONNREFUSED), when there is one.",
-                Some(py.get_type::<PyConnectionError>()),
-                &["address"],
-            )?,
-            timeout: sub(
-                "Timeout",
-                "No complete reply within the timeout, or the daemon itself answered\n\
-                 \"timeout\". Also a TimeoutError.\n\n\
-                 after: seconds the client waited, or None when the daemon gave up;\n\
-                 detail: what happened, in words.",
-                Some(py.get_type::<PyTimeoutError>()),
-                &["after", "detail"],
-            )?,
-            connection_closed: sub(
-                "ConnectionClosed",
-                "The daemon closed the connection before a complete reply (it does\n\
-                 this for a command it cannot read, or when it exits). Also a\n\
-                 ConnectionError.\n\n\
-                 detail: what was received before the close.",
-                Some(py.get_type::<PyConnectionError>()),
-                &["detail"],
-            )?,
-            protocol_error: sub(
-                "ProtocolError",
-                "The peer sent bytes that are not a valid reply: a bad length prefix,\n\
-                 a payload without its NUL, or text that does not parse as the\n\
-                 command's reply.\n\n\
-                 detail: what was wrong.",
-                None,
-                &["detail"],
-            )?,
-            permission_denied: sub(
-                "PermissionDenied",
-                "The daemon refused the command because this process is not root (it\n\
-                 accepts only show/list commands from other users). Also a\n\
-                 PermissionError.",
-                Some(py.get_type::<PyPermissionError>()),
-                &[],
-            )?,
-            command_failed: sub(
-                "CommandFailed",
-                "The daemon answered \"fail\": no such map or path, or the action could\n\
-                 not be done.\n\n\
-                 message: the daemon's reason when it gave one (0.10+: \"device not\n\
-                 found\"), else None; not_found: True when the daemon said the map or\n\
-                 path does not exist (only 0.10+ say so; older daemons answer a bare\n\
-                 \"fail\", so this is False there).",
-                None,
-                &["message", "not_found"],
-            )?,
-            unknown_command: sub(
-                "UnknownCommand",
-                "The daemon does not know the command (or it lacks an argument): it\n\
-                 answered with its help text. Typically a command newer than the\n\
-                 daemon, such as reconfigure_all() on 0.8.\n\n\
-                 version: the daemon's DaemonVersion, read from its help text, or None.",
-                None,
-                &["version"],
-            )?,
-            blacklisted: sub(
-                "Blacklisted",
-                "add_path() on a device the daemon's configuration blacklists (or that\n\
-                 does not exist).",
-                None,
-                &[],
-            )?,
-            map_in_use: sub(
-                "MapInUse",
-                "The map is open (mounted, or held by another device) and cannot be\n\
-                 removed.",
-                None,
-                &[],
-            )?,
-            io_error: sub(
-                "IoError",
-                "Another I/O error on an established connection. Also an OSError,\n\
-                 with errno set.",
-                Some(py.get_type::<PyOSError>()),
-                &[],
-            )?,
-            error,
+    fn get(py: Python<'_>) -> PyResult<&'static Classes> {
+        CLASSES.get_or_try_init(py, || {
+            let module = py.import(MODULE)?;
+            Ok(Classes {
+                error: module.getattr("Error")?.cast_into::<PyType>()?.unbind(),
+                module: module.unbind(),
+            })
         })
     }
 
-    /// The classes, created on first use.
-    pub(crate) fn get(py: Python<'_>) -> PyResult<&'static Classes> {
-        CLASSES.get_or_try_init(py, || Classes::create(py))
+    /// The class for a kind of failure.
+    fn of<'py>(&self, py: Python<'py>, kind: ErrorKind) -> PyResult<Bound<'py, PyType>> {
+        let name = *kind.pick(&CLASS_NAMES);
+        Ok(self.module.bind(py).getattr(name)?.cast_into::<PyType>()?)
     }
+}
 
-    /// Every class, for the module.
-    pub(crate) fn all(&self) -> [&Py<PyType>; 12] {
-        [
-            &self.error,
-            &self.invalid_argument,
-            &self.connection_failed,
-            &self.timeout,
-            &self.connection_closed,
-            &self.protocol_error,
-            &self.permission_denied,
-            &self.command_failed,
-            &self.unknown_command,
-            &self.blacklisted,
-            &self.map_in_use,
-            &self.io_error,
-        ]
+/// Adds the exception classes to the compiled module too (the stubs
+/// re-export them from there), so that `multipathd._multipathd.Error` is
+/// `multipathd.Error`.
+pub(crate) fn add_to(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let module = m.py().import(MODULE)?;
+    for name in module.getattr("__all__")?.extract::<Vec<String>>()? {
+        m.add(name.as_str(), module.getattr(name.as_str())?)?;
     }
+    Ok(())
 }
 
 /// Builds an instance of `class` with `message` as its only argument and
 /// the given attributes.
 fn raise<'py>(
-    py: Python<'py>,
-    class: &Py<PyType>,
+    class: &Bound<'py, PyType>,
     message: String,
     attrs: Vec<(&'static str, Bound<'py, PyAny>)>,
 ) -> PyResult<PyErr> {
-    let exc = class.bind(py).call1((message,))?;
+    let exc = class.call1((message,))?;
     for (name, value) in attrs {
         exc.setattr(name, value)?;
     }
     Ok(PyErr::from_value(exc))
-}
-
-fn opt_str<'py>(py: Python<'py>, s: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-    s.into_bound_py_any(py)
 }
 
 /// Turns a client error into the matching Python exception.
@@ -242,69 +108,55 @@ pub(crate) fn to_pyerr(py: Python<'_>, err: mpd_client::Error) -> PyErr {
 
 fn build(py: Python<'_>, err: mpd_client::Error) -> PyResult<PyErr> {
     use mpd_client::Error as E;
-    let c = Classes::get(py)?;
-    let message = err.to_string();
+    let class = Classes::get(py)?.of(py, err.kind())?;
+    let kind = err.kind();
     let mut attrs = vec![
-        ("command", opt_str(py, err.command())?),
-        ("reply", opt_str(py, err.reply())?),
+        ("command", err.command().into_bound_py_any(py)?),
+        ("reply", err.reply().into_bound_py_any(py)?),
+        ("kind", kind.name().into_bound_py_any(py)?),
+        ("transient", kind.is_transient().into_bound_py_any(py)?),
+        ("may_have_run", kind.may_have_run().into_bound_py_any(py)?),
     ];
-    let class = match &err {
-        E::InvalidArgument(_) => &c.invalid_argument,
-        E::Connect { address, source } => {
-            attrs.push(("address", address.into_bound_py_any(py)?));
-            attrs.push(("errno", source.raw_os_error().into_bound_py_any(py)?));
-            &c.connection_failed
-        }
-        E::Timeout { after, detail, .. } => {
-            attrs.push(("after", after.as_secs_f64().into_bound_py_any(py)?));
-            attrs.push(("detail", detail.into_bound_py_any(py)?));
-            &c.timeout
-        }
-        E::DaemonTimeout { .. } => {
-            attrs.push(("after", py.None().into_bound(py)));
-            attrs.push((
-                "detail",
-                "the daemon answered \"timeout\"".into_bound_py_any(py)?,
-            ));
-            &c.timeout
-        }
-        E::ConnectionClosed { detail, .. } => {
-            attrs.push(("detail", detail.into_bound_py_any(py)?));
-            &c.connection_closed
-        }
-        E::Protocol { source, .. } => {
-            attrs.push(("detail", source.to_string().into_bound_py_any(py)?));
-            &c.protocol_error
-        }
-        E::PermissionDenied { .. } => &c.permission_denied,
-        E::CommandFailed { message, .. } => {
-            attrs.push(("message", opt_str(py, message.as_deref())?));
-            attrs.push(("not_found", err.is_not_found().into_bound_py_any(py)?));
-            &c.command_failed
-        }
-        E::UnknownCommand { version, .. } => {
-            let v = version.map(DaemonVersion::from);
-            attrs.push(("version", v.into_bound_py_any(py)?));
-            &c.unknown_command
-        }
-        E::Blacklisted { .. } => &c.blacklisted,
-        E::MapInUse { .. } => &c.map_in_use,
-        E::Io { source, .. } => {
-            attrs.push(("errno", source.raw_os_error().into_bound_py_any(py)?));
-            &c.io_error
-        }
-        // `mpd_client::Error` is non-exhaustive: a kind added later is at
-        // least a `multipathd.Error` with its message and command.
-        _ => &c.error,
-    };
-    raise(py, class, message, attrs)
+    // The attributes only some variants carry. The class comes from the
+    // kind above, so a variant without extra fields needs nothing here.
+    if let E::Connect { address, source } = &err {
+        attrs.push(("address", address.into_bound_py_any(py)?));
+        attrs.push(("errno", source.raw_os_error().into_bound_py_any(py)?));
+    }
+    if let E::Timeout { after, detail, .. } = &err {
+        attrs.push(("after", after.as_secs_f64().into_bound_py_any(py)?));
+        attrs.push(("detail", detail.into_bound_py_any(py)?));
+    }
+    if let E::WaitTimeout { what, after, last } = &err {
+        attrs.push(("what", what.into_bound_py_any(py)?));
+        attrs.push(("after", after.as_secs_f64().into_bound_py_any(py)?));
+        attrs.push(("last", pythonize::pythonize(py, &**last)?));
+    }
+    if let E::ConnectionClosed { detail, .. } = &err {
+        attrs.push(("detail", detail.into_bound_py_any(py)?));
+    }
+    if let E::Protocol { source, .. } = &err {
+        attrs.push(("detail", source.to_string().into_bound_py_any(py)?));
+    }
+    if let E::CommandFailed { message, .. } = &err {
+        attrs.push(("message", message.as_deref().into_bound_py_any(py)?));
+    }
+    if let E::UnknownCommand { version, .. } = &err {
+        let version = version.map(DaemonVersion::from);
+        attrs.push(("version", version.into_bound_py_any(py)?));
+    }
+    if let E::Io { source, .. } = &err {
+        attrs.push(("errno", source.raw_os_error().into_bound_py_any(py)?));
+    }
+    raise(&class, err.to_string(), attrs)
 }
 
 /// A `multipathd.InvalidArgument` raised by the binding itself (for an
 /// argument that never reaches mpd-client, such as a negative timeout).
 pub(crate) fn invalid_argument(py: Python<'_>, message: String) -> PyErr {
     Classes::get(py)
-        .and_then(|c| raise(py, &c.invalid_argument, message, Vec::new()))
+        .and_then(|c| c.of(py, ErrorKind::InvalidArgument))
+        .and_then(|class| raise(&class, message, Vec::new()))
         .unwrap_or_else(|e| e)
 }
 
@@ -319,7 +171,7 @@ pub(crate) fn panic_error(py: Python<'_>, payload: Box<dyn Any + Send>) -> PyErr
         .unwrap_or_else(|| "unknown cause".to_owned());
     let message = format!("internal error in the multipathd binding (Rust panic: {what})");
     Classes::get(py)
-        .and_then(|c| raise(py, &c.error, message, Vec::new()))
+        .and_then(|c| raise(c.error.bind(py), message, Vec::new()))
         .unwrap_or_else(|e| e)
 }
 
@@ -340,6 +192,15 @@ where
         Ok(Err(e)) => Err(convert(py, e)),
         Err(payload) => Err(panic_error(py, payload)),
     }
+}
+
+/// The name of every kind of failure of the Rust client
+/// (`mpd_client::ErrorKind::name()` of each of `ErrorKind::ALL`), for the
+/// test that checks `multipathd._errors.KINDS` against it. Not public API.
+#[pyfunction]
+#[pyo3(name = "_error_kinds")]
+pub(crate) fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    PyList::new(py, ErrorKind::ALL.iter().map(|k| k.name()))
 }
 
 /// Panics inside the binding's panic guard, so that the tests can check

@@ -8,10 +8,13 @@
 //!
 //! - [`client`]: `multipathd.Client`, one method per `mpd_client::Client`
 //!   method.
-//! - [`models`]: `Path`, `Map`, `Topology`, … and `PrStatus`,
-//!   `DaemonVersion`.
+//! - [`models`]: `Path`, `Map`, `Topology`, … (a topology converted
+//!   lazily), the state enums (`CheckerState`, …) and `PrStatus`,
+//!   `DaemonVersion`; `ToPython`, the conversion of every operation's
+//!   result.
 //! - [`sim`]: `multipathd.testing.Simulator`, over `mpd_sim`.
-//! - [`errors`]: the exceptions, the error conversion and the panic guard
+//! - [`errors`]: the error conversion into the exception classes of
+//!   `multipathd/_errors.py` (by `ErrorKind::name()`), and the panic guard
 //!   (a Rust panic reaches Python as `multipathd.Error`, never as pyo3's
 //!   `PanicException`).
 //!
@@ -55,11 +58,13 @@ fn multipathd_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::DaemonVersion>()?;
     m.add_class::<sim::Simulator>()?;
     m.add("PrStatus", models::pr_status_class(py)?)?;
-
-    for class in errors::Classes::get(py)?.all() {
-        let class = class.bind(py);
+    for class in models::state_enum_classes(py)? {
         m.add(class.name()?, class)?;
     }
+
+    errors::add_to(m)?;
     m.add_function(wrap_pyfunction!(errors::panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(models::serde_json_of, m)?)?;
     Ok(())
 }

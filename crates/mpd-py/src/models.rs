@@ -1,32 +1,328 @@
 //! The typed values, as immutable Python objects.
 //!
-//! Each class wraps the Rust value from `mpd_proto::model` and exposes its
-//! fields under the same names as read-only properties. Sequences of nested
-//! values are tuples; `to_dict()` gives plain JSON-ready values (dicts,
-//! lists, str, int, bool, None) with the same keys as the Rust value's serde
-//! serialization.
+//! Each class wraps a Rust value from `mpd_proto::model` and exposes its
+//! fields under the same names as read-only properties:
+//!
+//! - states (`dm_state`, `checker_state`, `dev_state`, `marginal`) as
+//!   members of `str` enums made here from the Rust enums' spelling tables
+//!   (`KNOWN`, `as_str()`), a word the library does not know as a plain
+//!   `str`; queueing as the daemon's text (`"5 chk"`);
+//! - nested sequences as tuples, built on first access and kept;
+//! - `to_dict()` from the model's serde `Serialize` (via `pythonize`),
+//!   `__hash__` from its `Hash`, `==` from its `PartialEq`.
+//!
+//! A topology is converted lazily: `Topology` holds the parsed Rust value in
+//! an `Arc`, and `MapTopology`, `PathGroup` and `TopologyPath` objects are
+//! made only when Python asks for them, each sharing that `Arc` plus its
+//! indices (no copy of the Rust data).
+//!
+//! [`ToPython`] turns every output type of `mpd_client::Client`'s
+//! operations into its Python value.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::IntoPyObjectExt;
+use serde::Serialize;
 
 use mpd_client::mpd_proto;
+use mpd_proto::model as rs;
+
+// ----- conversion of the operations' results -----
+
+/// The Python value of an operation's result: every output type of
+/// `mpd_client::Client`'s operations implements it, so that a method is
+/// `self.run(py, move |c| c.NAME(args))?.to_python(py)`.
+pub(crate) trait ToPython {
+    /// The value as a Python object.
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
+
+/// Actions: `None`.
+impl ToPython for () {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(py.None())
+    }
+}
+
+/// Text replies (`config()`, `path_state()`, `command()`): `str`.
+impl ToPython for String {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.into_py_any(py)
+    }
+}
+
+/// A model's Python class, from the Rust value.
+macro_rules! to_python_via {
+    ($($rust:ty => $class:ty),* $(,)?) => {$(
+        impl ToPython for $rust {
+            fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                <$class>::from(self).into_py_any(py)
+            }
+        }
+    )*};
+}
+to_python_via!(
+    rs::Topology => Topology,
+    rs::MapTopology => MapTopology,
+    rs::DaemonStatus => DaemonStatus,
+    rs::DaemonState => DaemonState,
+    mpd_proto::DaemonVersion => DaemonVersion,
+);
+
+/// Lists of models: a `list` of the model's class.
+macro_rules! to_python_list {
+    ($($rust:ty => $class:ty),* $(,)?) => {$(
+        impl ToPython for Vec<$rust> {
+            fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                self.into_iter()
+                    .map(<$class>::from)
+                    .collect::<Vec<_>>()
+                    .into_py_any(py)
+            }
+        }
+    )*};
+}
+to_python_list!(
+    rs::Path => Path,
+    rs::Map => Map,
+    rs::MapStatus => MapStatus,
+    rs::MapStats => MapStats,
+);
+
+/// `pr_status()`: a `PrStatus` member.
+impl ToPython for mpd_client::PrStatus {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        pr_status(py, self).map(Bound::unbind)
+    }
+}
+
+/// `pr_key()`: a `PrKey`, or `None` when no key is set.
+impl ToPython for Option<mpd_client::PrKey> {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.map(PrKey::from).into_py_any(py)
+    }
+}
+
+// ----- str enums -----
+
+/// Makes a `str` enum with the functional API of `enum.Enum`, in module
+/// `multipathd`. With `prints_as_word`, `str()` and `format()` of a member
+/// give its value (as `enum.StrEnum` does), so that printing a state shows
+/// the daemon's word, as when states were plain strings.
+fn str_enum<'py>(
+    py: Python<'py>,
+    name: &str,
+    doc: &str,
+    members: Vec<(String, String)>,
+    prints_as_word: bool,
+) -> PyResult<Bound<'py, PyType>> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("module", "multipathd")?;
+    kwargs.set_item("type", py.get_type::<PyString>())?;
+    let class = py
+        .import("enum")?
+        .getattr("Enum")?
+        .call((name, members), Some(&kwargs))?;
+    class.setattr("__doc__", doc)?;
+    if prints_as_word {
+        let s = py.get_type::<PyString>();
+        class.setattr("__str__", s.getattr("__str__")?)?;
+        class.setattr("__format__", s.getattr("__format__")?)?;
+    }
+    Ok(class.cast_into::<PyType>()?)
+}
+
+/// A Python enum class made from a Rust enum, with its members in the
+/// Rust spelling table's order.
+pub(crate) struct EnumClass {
+    class: Py<PyType>,
+    members: Vec<Py<PyAny>>,
+}
+
+/// `CheckerState::Pending` (its `Debug` name, `Pending`) -> `PENDING`;
+/// `FooBar` -> `FOO_BAR`.
+fn constant_name(variant: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_uppercase());
+    }
+    out
+}
+
+/// A state enum of `mpd_proto::model::state`, made into a Python `str`
+/// enum from its spelling table.
+pub(crate) trait StateEnum: PartialEq + std::fmt::Debug + Sized + 'static {
+    /// The Python class name (the Rust name).
+    const NAME: &'static str;
+    /// The class docstring.
+    const DOC: &'static str;
+    /// The Rust enum's `KNOWN`.
+    fn known() -> &'static [Self];
+    /// The daemon's word (`as_str()`).
+    fn word(&self) -> &str;
+    /// False for `Other(word)`.
+    fn is_known_word(&self) -> bool;
+    /// Where the class is kept once made.
+    fn cell() -> &'static PyOnceLock<EnumClass>;
+
+    /// The Python class, made on first use.
+    fn class(py: Python<'_>) -> PyResult<&'static EnumClass> {
+        Self::cell().get_or_try_init(py, || {
+            let members = Self::known()
+                .iter()
+                .map(|s| (constant_name(&format!("{s:?}")), s.word().to_owned()))
+                .collect();
+            let class = str_enum(py, Self::NAME, Self::DOC, members, true)?;
+            let members = Self::known()
+                .iter()
+                .map(|s| class.call1((s.word(),)).map(Bound::unbind))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(EnumClass {
+                class: class.unbind(),
+                members,
+            })
+        })
+    }
+
+    /// The enum member for a known state, the word as a plain `str` for
+    /// `Other`.
+    fn to_member<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if self.is_known_word() {
+            if let Some(i) = Self::known().iter().position(|k| k == self) {
+                return Ok(Self::class(py)?.members[i].bind(py).clone());
+            }
+        }
+        Ok(PyString::new(py, self.word()).into_any())
+    }
+}
+
+macro_rules! state_enum {
+    ($($t:ident: $doc:literal;)*) => {$(
+        impl StateEnum for rs::$t {
+            const NAME: &'static str = stringify!($t);
+            const DOC: &'static str = $doc;
+            fn known() -> &'static [Self] {
+                rs::$t::KNOWN
+            }
+            fn word(&self) -> &str {
+                self.as_str()
+            }
+            fn is_known_word(&self) -> bool {
+                self.is_known()
+            }
+            fn cell() -> &'static PyOnceLock<EnumClass> {
+                static CELL: PyOnceLock<EnumClass> = PyOnceLock::new();
+                &CELL
+            }
+        }
+
+        impl Field for rs::$t {
+            fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.to_member(py)
+            }
+        }
+    )*};
+}
+
+state_enum! {
+    PathDmState: "A path's state in its map's device-mapper table (Path.dm_state,\n\
+        TopologyPath.dm_state). A str enum whose values are the daemon's words:\n\
+        PathDmState.FAILED == \"failed\"; str() gives the word.";
+    CheckerState: "The path checker's verdict (Path.checker_state,\n\
+        TopologyPath.checker_state). A str enum whose values are the daemon's\n\
+        words: CheckerState.PENDING == \"i/o pending\"; str() gives the word.";
+    DevState: "The kernel's state of a path's device (Path.dev_state,\n\
+        TopologyPath.dev_state). A str enum whose values are the daemon's words:\n\
+        DevState.RUNNING == \"running\"; str() gives the word.";
+    MapDmState: "A map's device-mapper state (Map.dm_state, MapTopology.dm_state,\n\
+        MapStatus.dm_state). A str enum whose values are the daemon's words:\n\
+        MapDmState.SUSPEND == \"suspend\"; str() gives the word.";
+    GroupState: "A path group's state (PathGroup.dm_state). A str enum whose values\n\
+        are the daemon's words: GroupState.ENABLED == \"enabled\"; str() gives the\n\
+        word.";
+    MarginalState: "Whether a path or path group is marginal (Path.marginal,\n\
+        TopologyPath.marginal, PathGroup.marginal). A str enum whose values are\n\
+        the daemon's words: MarginalState.MARGINAL == \"marginal\", and\n\
+        MarginalState.NORMAL == \"normal\" (a non-empty str: test with ==, not\n\
+        truthiness); str() gives the word.";
+}
+
+/// Every state enum class, for the module.
+pub(crate) fn state_enum_classes(py: Python<'_>) -> PyResult<Vec<&Bound<'_, PyType>>> {
+    Ok(vec![
+        rs::PathDmState::class(py)?.class.bind(py),
+        rs::CheckerState::class(py)?.class.bind(py),
+        rs::DevState::class(py)?.class.bind(py),
+        rs::MapDmState::class(py)?.class.bind(py),
+        rs::GroupState::class(py)?.class.bind(py),
+        rs::MarginalState::class(py)?.class.bind(py),
+    ])
+}
+
+/// The `PrStatus` enum class and its members (SET, UNSET, UNKNOWN).
+static PR_STATUS: PyOnceLock<EnumClass> = PyOnceLock::new();
+
+fn pr_status_enum(py: Python<'_>) -> PyResult<&'static EnumClass> {
+    PR_STATUS.get_or_try_init(py, || {
+        let words = ["set", "unset", "unknown"];
+        let members = words
+            .iter()
+            .map(|w| (w.to_uppercase(), (*w).to_owned()))
+            .collect();
+        let class = str_enum(
+            py,
+            "PrStatus",
+            "Whether the daemon has registered a reservation key for a map\n\
+             (Client.pr_status()). A str enum: PrStatus.SET == \"set\".",
+            members,
+            false,
+        )?;
+        let members = words
+            .iter()
+            .map(|w| class.call1((*w,)).map(Bound::unbind))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(EnumClass {
+            class: class.unbind(),
+            members,
+        })
+    })
+}
+
+/// `multipathd.PrStatus`, created on first use.
+pub(crate) fn pr_status_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    Ok(pr_status_enum(py)?.class.bind(py))
+}
+
+/// The `PrStatus` member for a Rust value.
+pub(crate) fn pr_status<'py>(
+    py: Python<'py>,
+    status: mpd_client::PrStatus,
+) -> PyResult<Bound<'py, PyAny>> {
+    let i = match status {
+        mpd_client::PrStatus::Set => 0,
+        mpd_client::PrStatus::Unset => 1,
+        mpd_client::PrStatus::Unknown => 2,
+    };
+    Ok(pr_status_enum(py)?.members[i].bind(py).clone())
+}
+
+// ----- fields -----
 
 /// A Rust field value that can become a Python value.
 pub(crate) trait Field {
-    /// The value for a property: nested models as model objects, sequences
-    /// as tuples, mappings as (fresh) dicts.
+    /// The value for a property: states as enum members (or str), mappings
+    /// as (fresh) dicts.
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
-    /// The value for `to_dict()`: nested models as dicts, sequences as lists.
-    fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.to_py(py)
-    }
 }
 
 macro_rules! scalar_field {
@@ -40,36 +336,18 @@ macro_rules! scalar_field {
 }
 scalar_field!(String, u32, u64, i32, bool);
 
-/// State enums reach Python as the daemon's word.
-macro_rules! word_field {
-    ($($t:ty),*) => {$(
-        impl Field for $t {
-            fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                self.to_string().into_bound_py_any(py)
-            }
-        }
-    )*};
+/// Queueing carries numbers (`5 chk`, `12 sec`): it reaches Python as the
+/// daemon's text.
+impl Field for rs::Queueing {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, &self.to_string()).into_any())
+    }
 }
-word_field!(
-    mpd_proto::model::PathDmState,
-    mpd_proto::model::CheckerState,
-    mpd_proto::model::DevState,
-    mpd_proto::model::MapDmState,
-    mpd_proto::model::GroupState,
-    mpd_proto::model::MarginalState,
-    mpd_proto::model::Queueing
-);
 
 impl<T: Field> Field for Option<T> {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
             Some(v) => v.to_py(py),
-            None => Ok(py.None().into_bound(py)),
-        }
-    }
-    fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match self {
-            Some(v) => v.to_plain(py),
             None => Ok(py.None().into_bound(py)),
         }
     }
@@ -85,52 +363,79 @@ impl Field for BTreeMap<String, u64> {
     }
 }
 
-impl<T: Model> Field for Vec<T> {
-    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let items = self
-            .iter()
-            .map(|v| v.clone().wrap(py))
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(PyTuple::new(py, items)?.into_any())
-    }
-    fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let items = self
-            .iter()
-            .map(|v| v.plain(py))
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(PyList::new(py, items)?.into_any())
-    }
+// ----- the model classes -----
+
+/// A Python model class: the Rust value it shows.
+pub(crate) trait Model {
+    /// The Rust model.
+    type Inner: Serialize + Hash + PartialEq;
+    /// The Rust value.
+    fn get(&self) -> &Self::Inner;
 }
 
-/// A Rust model type with its Python class.
-pub(crate) trait Model: Clone {
-    /// Wraps the value in its Python class.
-    fn wrap<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
-    /// The value as a plain dict.
-    fn plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
-}
-
-/// A hash consistent with `==` on the wrapped value (equal values print
-/// equal `Debug` text).
-fn debug_hash(value: &impl std::fmt::Debug) -> u64 {
+/// A hash consistent with `==` on the Rust value (its derived `Hash`).
+fn hash_of(value: &impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
-    format!("{value:?}").hash(&mut h);
+    value.hash(&mut h);
     h.finish()
 }
 
-/// Defines a frozen pyclass wrapping a Rust model, with one read-only
-/// property per field, `__repr__`, `__eq__`, `__hash__` and `to_dict()`.
+/// The methods every model class has: one read-only property per scalar
+/// field, `to_dict()`, `__repr__` (the scalar fields, then the `nested`
+/// ones, which the class defines itself) and `__hash__`; and `$extra`.
+macro_rules! model_methods {
+    (
+        $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident ),* $(,)?
+        }
+        nested [$($nested:ident),*]
+        $($extra:tt)*
+    ) => {
+        #[pymethods]
+        impl $name {
+            $(
+                $(#[$fmeta])*
+                #[getter]
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    self.get().$field.to_py(py)
+                }
+            )*
+
+            /// The value as plain JSON-ready data (dicts, lists, str, int,
+            /// bool, None), with the keys of the Rust value's serde
+            /// serialization (the attribute names); states as the daemon's
+            /// words.
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(pythonize::pythonize(py, self.get())?)
+            }
+
+            fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+                let parts: Vec<String> = vec![
+                    $( format!("{}={}", stringify!($field), slf.getattr(stringify!($field))?.repr()?), )*
+                    $( format!("{}={}", stringify!($nested), slf.getattr(stringify!($nested))?.repr()?), )*
+                ];
+                Ok(format!("{}({})", stringify!($name), parts.join(", ")))
+            }
+
+            fn __hash__(&self) -> u64 {
+                hash_of(self.get())
+            }
+
+            $($extra)*
+        }
+    };
+}
+
+/// A model class that owns its Rust value.
 macro_rules! model {
     (
         $(#[$meta:meta])*
-        $name:ident($inner:ty) {
-            $( $(#[$fmeta:meta])* $field:ident ),* $(,)?
-        }
+        $name:ident($inner:ty) $fields:tt
         $($extra:tt)*
     ) => {
         $(#[$meta])*
         #[pyclass(module = "multipathd", frozen, eq)]
-        #[derive(Clone, PartialEq)]
+        #[derive(PartialEq)]
         pub struct $name {
             pub(crate) inner: $inner,
         }
@@ -141,58 +446,21 @@ macro_rules! model {
             }
         }
 
-        impl Model for $inner {
-            fn wrap<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                Bound::new(py, $name::from(self)).map(Bound::into_any)
-            }
-            fn plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                let d = PyDict::new(py);
-                $( d.set_item(stringify!($field), self.$field.to_plain(py)?)?; )*
-                Ok(d.into_any())
+        impl Model for $name {
+            type Inner = $inner;
+            fn get(&self) -> &$inner {
+                &self.inner
             }
         }
 
-        #[pymethods]
-        impl $name {
-            $(
-                $(#[$fmeta])*
-                #[getter]
-                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    self.inner.$field.to_py(py)
-                }
-            )*
-
-            /// The value as plain JSON-ready data: a dict with the same keys
-            /// as the attributes, nested values as dicts and lists.
-            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                self.inner.plain(py)
-            }
-
-            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-                let mut parts: Vec<String> = Vec::new();
-                $(
-                    parts.push(format!(
-                        "{}={}",
-                        stringify!($field),
-                        self.inner.$field.to_py(py)?.repr()?
-                    ));
-                )*
-                Ok(format!("{}({})", stringify!($name), parts.join(", ")))
-            }
-
-            fn __hash__(&self) -> u64 {
-                debug_hash(&self.inner)
-            }
-
-            $($extra)*
-        }
+        model_methods! { $name $fields nested [] $($extra)* }
     };
 }
 
 model! {
     /// One path (a SCSI or NVMe device under a multipath map), from
     /// Client.list_paths(). Fields the daemon reports as unknown are None.
-    Path(mpd_proto::model::Path) {
+    Path(rs::Path) {
         /// Kernel device name ("sda").
         device,
         /// Device major number.
@@ -201,11 +469,15 @@ model! {
         minor,
         /// The WWID of the LUN behind the path.
         uuid,
-        /// The kernel's device state ("running", "offline"); None for an orphan.
+        /// The kernel's device state: a DevState ("running", "offline"), a
+        /// plain str for a state this library does not know; None for an
+        /// orphan.
         dev_state,
-        /// The path's state in the device-mapper table ("active", "failed").
+        /// The path's state in the device-mapper table: a PathDmState
+        /// ("active", "failed"); None for an orphan.
         dm_state,
-        /// The path checker's verdict ("ready", "faulty", "ghost", "i/o pending", ...).
+        /// The path checker's verdict: a CheckerState ("ready", "faulty",
+        /// "ghost", "i/o pending", ...); None when not checked yet.
         checker_state,
         /// The name of the map the path belongs to; None for an orphan.
         map,
@@ -221,7 +493,7 @@ model! {
         revision,
         /// Serial number.
         serial,
-        /// Whether the path is marginal.
+        /// A MarginalState: MARGINAL or NORMAL.
         marginal,
         /// The checker in use ("tur", "directio", ...).
         checker,
@@ -231,19 +503,21 @@ model! {
 model! {
     /// One multipath map (a device-mapper multipath target), from
     /// Client.list_maps().
-    Map(mpd_proto::model::Map) {
+    Map(rs::Map) {
         /// Map name (alias or WWID).
         name,
         /// WWID of the LUN.
         uuid,
         /// The dm device ("dm-0").
         device,
-        /// Number of active paths (usable: "ready" or "ghost"), the daemon's
-        /// count; not the total.
+        /// Number of active paths (usable: checker "ready" or "ghost"), the
+        /// daemon's count; not the total.
         active_paths,
-        /// Queueing mode as the daemon prints it ("off", "on", "5 chk", ...).
+        /// Queueing mode as the daemon prints it: "off", "on", "5 chk" (I/O
+        /// would queue for 5 checker intervals), "12 sec" (queueing now,
+        /// fails in 12 s).
         queueing,
-        /// Device-mapper state ("active", "suspend").
+        /// Device-mapper state: a MapDmState ("active", "suspend").
         dm_state,
         /// Size as the daemon prints it ("16M", "1.0T").
         size,
@@ -265,156 +539,8 @@ model! {
 }
 
 model! {
-    /// All maps with their path groups and paths, from Client.topology()
-    /// (`show maps json`) or Client.topology_text() (`show topology`).
-    Topology(mpd_proto::model::Topology) {
-        /// The JSON format's major version; None when parsed from text.
-        major_version,
-        /// The JSON format's minor version; None when parsed from text.
-        minor_version,
-        /// The maps.
-        maps,
-    }
-
-    /// The map with this name, or None.
-    fn map(&self, py: Python<'_>, name: &str) -> PyResult<Option<Py<MapTopology>>> {
-        self.inner
-            .map(name)
-            .map(|m| Py::new(py, MapTopology::from(m.clone())))
-            .transpose()
-    }
-
-    /// Every path of every map, as (map, path) pairs.
-    /// Each map is one object, shared by the pairs of its paths.
-    fn paths(&self, py: Python<'_>) -> PyResult<Vec<(Py<MapTopology>, Py<TopologyPath>)>> {
-        let mut pairs = Vec::new();
-        let mut current: Option<(&mpd_proto::model::MapTopology, Py<MapTopology>)> = None;
-        for (m, p) in self.inner.paths() {
-            let map = match &current {
-                Some((last, obj)) if std::ptr::eq(*last, m) => obj.clone_ref(py),
-                _ => {
-                    let obj = Py::new(py, MapTopology::from(m.clone()))?;
-                    current = Some((m, obj.clone_ref(py)));
-                    obj
-                }
-            };
-            pairs.push((map, Py::new(py, TopologyPath::from(p.clone()))?));
-        }
-        Ok(pairs)
-    }
-}
-
-model! {
-    /// One map with its path groups, from Client.map_topology() or inside a
-    /// Topology.
-    MapTopology(mpd_proto::model::MapTopology) {
-        /// Map name.
-        name,
-        /// WWID.
-        uuid,
-        /// The dm device ("dm-0").
-        device,
-        /// Failback policy.
-        failback,
-        /// Queueing mode.
-        queueing,
-        /// Number of active paths (usable: "ready" or "ghost"), the daemon's
-        /// count; not the total (total_paths).
-        active_paths,
-        /// Number of paths in the map's path groups, whatever their state.
-        total_paths,
-        /// Write protection ("rw"/"ro").
-        write_prot,
-        /// Device-mapper state ("active", "suspend").
-        dm_state,
-        /// Table features.
-        features,
-        /// Hardware handler.
-        hwhandler,
-        /// The last action the daemon took on the map ("create", "reload", ...).
-        action,
-        /// Path failures counted.
-        path_faults,
-        /// Vendor.
-        vendor,
-        /// Product.
-        product,
-        /// Revision.
-        revision,
-        /// Path-group switches counted.
-        switch_grp,
-        /// Table loads counted.
-        map_loads,
-        /// Seconds spent queueing.
-        total_q_time,
-        /// Queueing timeouts counted.
-        q_timeouts,
-        /// Size as printed ("16M"); only the text topology carries it.
-        size,
-        /// The path groups, in the table's order.
-        path_groups,
-    }
-}
-
-model! {
-    /// One path group of a map.
-    PathGroup(mpd_proto::model::PathGroup) {
-        /// Path selector ("service-time 0").
-        selector,
-        /// Group priority.
-        priority,
-        /// Group state ("active", "enabled", "disabled").
-        dm_state,
-        /// Whether the group is marginal.
-        marginal,
-        /// Group number, from 1 (the number switch_group() takes).
-        number,
-        /// The paths of the group.
-        paths,
-    }
-}
-
-model! {
-    /// One path inside a path group.
-    TopologyPath(mpd_proto::model::TopologyPath) {
-        /// Kernel device name.
-        device,
-        /// Major number.
-        major,
-        /// Minor number.
-        minor,
-        /// State in the dm table ("active", "failed").
-        dm_state,
-        /// Kernel device state ("running", "offline").
-        dev_state,
-        /// Checker verdict ("ready", "faulty").
-        checker_state,
-        /// Checker name ("tur").
-        checker,
-        /// Path priority.
-        priority,
-        /// Host WWNN (FC).
-        host_wwnn,
-        /// Target WWNN (FC).
-        target_wwnn,
-        /// Host WWPN (FC).
-        host_wwpn,
-        /// Target WWPN (FC).
-        target_wwpn,
-        /// Host adapter (PCI address).
-        host_adapter,
-        /// LUN in hex (0.9+).
-        lun_hex,
-        /// Whether the path is marginal.
-        marginal,
-        /// H:C:T:L; only the text topology carries it.
-        hcil,
-    }
-}
-
-model! {
     /// `show status`: how many paths each checker state holds.
-    DaemonStatus(mpd_proto::model::DaemonStatus) {
+    DaemonStatus(rs::DaemonStatus) {
         /// Paths per checker state ("up", "down", "ghost", ...); a new dict
         /// on each access.
         checker_states,
@@ -427,7 +553,7 @@ model! {
 
 model! {
     /// `show daemon`: the daemon's pid and state word.
-    DaemonState(mpd_proto::model::DaemonState) {
+    DaemonState(rs::DaemonState) {
         /// Process id.
         pid,
         /// State: "idle", "running", "configure", "shutdown", "startup", ...
@@ -437,16 +563,16 @@ model! {
 
 model! {
     /// One row of `show maps status`.
-    MapStatus(mpd_proto::model::MapStatus) {
+    MapStatus(rs::MapStatus) {
         /// Map name.
         name,
         /// Failback policy.
         failback,
-        /// Queueing ("off", "on", "5 chk", ...).
+        /// Queueing as the daemon prints it ("off", "on", "5 chk", "12 sec").
         queueing,
         /// Number of active paths (usable: "ready" or "ghost"); not the total.
         active_paths,
-        /// dm state ("active", "suspend").
+        /// dm state: a MapDmState ("active", "suspend").
         dm_state,
         /// Write protection.
         write_prot,
@@ -455,7 +581,7 @@ model! {
 
 model! {
     /// One row of `show maps stats`.
-    MapStats(mpd_proto::model::MapStats) {
+    MapStats(rs::MapStats) {
         /// Map name.
         name,
         /// Path failures.
@@ -486,6 +612,373 @@ model! {
         format!("{:#x}{suffix}", self.inner.key)
     }
 }
+
+/// The serde JSON of a model object's Rust value (`serde_json::to_string`),
+/// for the test that `to_dict()` equals `json.loads` of it. Not public API.
+#[pyfunction]
+#[pyo3(name = "_serde_json")]
+pub(crate) fn serde_json_of(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    fn json(v: &impl Serialize) -> PyResult<String> {
+        serde_json::to_string(v).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    }
+    macro_rules! each_class {
+        ($($class:ty),*) => {$(
+            if let Ok(v) = value.cast::<$class>() {
+                return json(Model::get(v.get()));
+            }
+        )*};
+    }
+    each_class!(
+        Path,
+        Map,
+        Topology,
+        MapTopology,
+        PathGroup,
+        TopologyPath,
+        DaemonStatus,
+        DaemonState,
+        MapStatus,
+        MapStats,
+        PrKey
+    );
+    Err(pyo3::exceptions::PyTypeError::new_err(
+        "not a multipathd model object",
+    ))
+}
+
+// ----- the topology, converted lazily -----
+
+/// Where a map of a topology lives: in a shared `Topology` (at an index),
+/// or alone (from `Client.map_topology()`).
+#[derive(Clone)]
+enum MapRef {
+    InTopology(Arc<rs::Topology>, usize),
+    Alone(Arc<rs::MapTopology>),
+}
+
+impl MapRef {
+    fn get(&self) -> &rs::MapTopology {
+        match self {
+            MapRef::InTopology(t, i) => &t.maps[*i],
+            MapRef::Alone(m) => m,
+        }
+    }
+}
+
+/// The tuple kept in `cell`, made by `make` from `n` objects on first use.
+fn cached_tuple<'py, T: pyo3::PyClass + Into<PyClassInitializer<T>>>(
+    py: Python<'py>,
+    cell: &PyOnceLock<Py<PyTuple>>,
+    n: usize,
+    make: impl Fn(usize) -> T,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let tuple = cell.get_or_try_init(py, || {
+        let items = (0..n)
+            .map(|i| Bound::new(py, make(i)))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyTuple::new(py, items).map(Bound::unbind)
+    })?;
+    Ok(tuple.bind(py).clone())
+}
+
+/// All maps with their path groups and paths, from Client.topology()
+/// (`show maps json`) or Client.topology_text() (`show topology`).
+///
+/// The maps, their groups and paths become Python objects only when asked
+/// for (`maps`, `map()`, `paths()`), once each.
+#[pyclass(module = "multipathd", frozen, eq)]
+pub struct Topology {
+    inner: Arc<rs::Topology>,
+    maps: PyOnceLock<Py<PyTuple>>,
+}
+
+impl From<rs::Topology> for Topology {
+    fn from(inner: rs::Topology) -> Self {
+        Topology {
+            inner: Arc::new(inner),
+            maps: PyOnceLock::new(),
+        }
+    }
+}
+
+impl PartialEq for Topology {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner) || self.inner == other.inner
+    }
+}
+
+impl Model for Topology {
+    type Inner = rs::Topology;
+    fn get(&self) -> &rs::Topology {
+        &self.inner
+    }
+}
+
+impl Topology {
+    fn maps_tuple<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        cached_tuple(py, &self.maps, self.inner.maps.len(), |i| {
+            MapTopology::new(MapRef::InTopology(self.inner.clone(), i))
+        })
+    }
+}
+
+model_methods! {
+    Topology {
+        /// The JSON format's major version; None when parsed from text.
+        major_version,
+        /// The JSON format's minor version; None when parsed from text.
+        minor_version,
+    }
+    nested [maps]
+
+    /// The maps, a tuple of MapTopology (made on first access, then kept).
+    #[getter]
+    fn maps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.maps_tuple(py)
+    }
+
+    /// The map with this name (the same object as in `maps`), or None.
+    fn map<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.inner.maps.iter().position(|m| m.name == name) {
+            Some(i) => Ok(Some(self.maps_tuple(py)?.get_item(i)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every path of every map, as a list of (map, path) pairs, in the
+    /// maps' and groups' order. The objects are those of `maps`,
+    /// `path_groups` and `paths`.
+    fn paths<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let pairs = PyList::empty(py);
+        for map in self.maps_tuple(py)?.iter() {
+            let m = map.cast::<MapTopology>()?;
+            for group in m.get().groups_tuple(py)?.iter() {
+                let g = group.cast::<PathGroup>()?;
+                for path in g.get().paths_tuple(py)?.iter() {
+                    pairs.append(PyTuple::new(py, [map.clone(), path])?)?;
+                }
+            }
+        }
+        Ok(pairs)
+    }
+}
+
+/// One map with its path groups, from Client.map_topology() or inside a
+/// Topology.
+#[pyclass(module = "multipathd", frozen, eq)]
+pub struct MapTopology {
+    map: MapRef,
+    groups: PyOnceLock<Py<PyTuple>>,
+}
+
+impl MapTopology {
+    fn new(map: MapRef) -> Self {
+        MapTopology {
+            map,
+            groups: PyOnceLock::new(),
+        }
+    }
+
+    fn groups_tuple<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        cached_tuple(py, &self.groups, self.get().path_groups.len(), |i| {
+            PathGroup {
+                map: self.map.clone(),
+                group: i,
+                paths: PyOnceLock::new(),
+            }
+        })
+    }
+}
+
+impl From<rs::MapTopology> for MapTopology {
+    fn from(inner: rs::MapTopology) -> Self {
+        MapTopology::new(MapRef::Alone(Arc::new(inner)))
+    }
+}
+
+impl PartialEq for MapTopology {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Model for MapTopology {
+    type Inner = rs::MapTopology;
+    fn get(&self) -> &rs::MapTopology {
+        self.map.get()
+    }
+}
+
+model_methods! {
+    MapTopology {
+        /// Map name.
+        name,
+        /// WWID.
+        uuid,
+        /// The dm device ("dm-0").
+        device,
+        /// Failback policy.
+        failback,
+        /// Queueing as the daemon prints it ("off", "on", "5 chk", "12 sec").
+        queueing,
+        /// Number of active paths (usable: "ready" or "ghost"), the daemon's
+        /// count; not the total (total_paths).
+        active_paths,
+        /// Number of paths in the map's path groups, whatever their state.
+        total_paths,
+        /// Write protection ("rw"/"ro").
+        write_prot,
+        /// Device-mapper state: a MapDmState ("active", "suspend").
+        dm_state,
+        /// Table features.
+        features,
+        /// Hardware handler.
+        hwhandler,
+        /// The last action the daemon took on the map ("create", "reload", ...).
+        action,
+        /// Path failures counted.
+        path_faults,
+        /// Vendor.
+        vendor,
+        /// Product.
+        product,
+        /// Revision.
+        revision,
+        /// Path-group switches counted.
+        switch_grp,
+        /// Table loads counted.
+        map_loads,
+        /// Seconds spent queueing.
+        total_q_time,
+        /// Queueing timeouts counted.
+        q_timeouts,
+        /// Size as printed ("16M"); only the text topology carries it.
+        size,
+    }
+    nested [path_groups]
+
+    /// The path groups in the table's order, a tuple of PathGroup (made on
+    /// first access, then kept).
+    #[getter]
+    fn path_groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.groups_tuple(py)
+    }
+}
+
+/// One path group of a map.
+#[pyclass(module = "multipathd", frozen, eq)]
+pub struct PathGroup {
+    map: MapRef,
+    group: usize,
+    paths: PyOnceLock<Py<PyTuple>>,
+}
+
+impl PathGroup {
+    fn paths_tuple<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        cached_tuple(py, &self.paths, self.get().paths.len(), |i| TopologyPath {
+            map: self.map.clone(),
+            group: self.group,
+            path: i,
+        })
+    }
+}
+
+impl PartialEq for PathGroup {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Model for PathGroup {
+    type Inner = rs::PathGroup;
+    fn get(&self) -> &rs::PathGroup {
+        &self.map.get().path_groups[self.group]
+    }
+}
+
+model_methods! {
+    PathGroup {
+        /// Path selector ("service-time 0").
+        selector,
+        /// Group priority.
+        priority,
+        /// Group state: a GroupState ("active", "enabled", "disabled").
+        dm_state,
+        /// A MarginalState: MARGINAL or NORMAL.
+        marginal,
+        /// Group number, from 1 (the number switch_group() takes).
+        number,
+    }
+    nested [paths]
+
+    /// The paths of the group, a tuple of TopologyPath (made on first
+    /// access, then kept).
+    #[getter]
+    fn paths<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.paths_tuple(py)
+    }
+}
+
+/// One path inside a path group.
+#[pyclass(module = "multipathd", frozen, eq)]
+pub struct TopologyPath {
+    map: MapRef,
+    group: usize,
+    path: usize,
+}
+
+impl PartialEq for TopologyPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Model for TopologyPath {
+    type Inner = rs::TopologyPath;
+    fn get(&self) -> &rs::TopologyPath {
+        &self.map.get().path_groups[self.group].paths[self.path]
+    }
+}
+
+model_methods! {
+    TopologyPath {
+        /// Kernel device name.
+        device,
+        /// Major number.
+        major,
+        /// Minor number.
+        minor,
+        /// State in the dm table: a PathDmState ("active", "failed").
+        dm_state,
+        /// Kernel device state: a DevState ("running", "offline").
+        dev_state,
+        /// Checker verdict: a CheckerState ("ready", "faulty", ...).
+        checker_state,
+        /// Checker name ("tur").
+        checker,
+        /// Path priority.
+        priority,
+        /// Host WWNN (FC).
+        host_wwnn,
+        /// Target WWNN (FC).
+        target_wwnn,
+        /// Host WWPN (FC).
+        host_wwpn,
+        /// Target WWPN (FC).
+        target_wwpn,
+        /// Host adapter (PCI address).
+        host_adapter,
+        /// LUN in hex (0.9+).
+        lun_hex,
+        /// A MarginalState: MARGINAL or NORMAL.
+        marginal,
+        /// H:C:T:L; only the text topology carries it.
+        hcil,
+    }
+    nested []
+}
+
+// ----- DaemonVersion -----
 
 /// A multipath-tools release number (from Client.daemon_version() and
 /// UnknownCommand.version).
@@ -562,6 +1055,12 @@ impl DaemonVersion {
         self.inner.to_string()
     }
 
+    /// Pickles as DaemonVersion(major, minor, patch) (so that an
+    /// UnknownCommand, which carries one, pickles too).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyType>, (u32, u32, u32))> {
+        Ok((slf.get_type(), slf.get().tuple()))
+    }
+
     fn __repr__(&self) -> String {
         let (a, b, c) = self.tuple();
         format!("DaemonVersion({a}, {b}, {c})")
@@ -581,105 +1080,5 @@ impl DaemonVersion {
             return Ok(py.NotImplemented());
         };
         op.matches(self.tuple().cmp(&theirs)).into_py_any(py)
-    }
-}
-
-/// The `PrStatus` enum class (a `str` enum made with the functional API).
-static PR_STATUS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-
-/// `multipathd.PrStatus`, created on first use.
-pub(crate) fn pr_status_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    let class = PR_STATUS.get_or_try_init(py, || -> PyResult<Py<PyType>> {
-        let members = [("SET", "set"), ("UNSET", "unset"), ("UNKNOWN", "unknown")];
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("module", "multipathd")?;
-        kwargs.set_item("type", py.get_type::<pyo3::types::PyString>())?;
-        let class = py
-            .import("enum")?
-            .getattr("Enum")?
-            .call(("PrStatus", members), Some(&kwargs))?;
-        class.setattr(
-            "__doc__",
-            "Whether the daemon has registered a reservation key for a map\n\
-             (Client.pr_status()). A str enum: PrStatus.SET == \"set\".",
-        )?;
-        Ok(class.cast_into::<PyType>()?.unbind())
-    })?;
-    Ok(class.bind(py))
-}
-
-/// The `PrStatus` member for a Rust value.
-pub(crate) fn pr_status<'py>(
-    py: Python<'py>,
-    status: mpd_client::PrStatus,
-) -> PyResult<Bound<'py, PyAny>> {
-    let value = match status {
-        mpd_client::PrStatus::Set => "set",
-        mpd_client::PrStatus::Unset => "unset",
-        mpd_client::PrStatus::Unknown => "unknown",
-    };
-    pr_status_class(py)?.call1((value,))
-}
-
-/// A Rust client operation's output as a Python value (the generated
-/// operation methods of `Client` return it).
-pub(crate) trait ToPython {
-    /// The Python value.
-    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
-}
-
-impl ToPython for () {
-    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(py.None())
-    }
-}
-
-impl ToPython for String {
-    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.into_py_any(py)
-    }
-}
-
-/// Models and lists of models, through their wrapper classes.
-macro_rules! to_python_model {
-    ($($rust:ty => $py:ident),* $(,)?) => {$(
-        impl ToPython for $rust {
-            fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                $py::from(self).into_py_any(py)
-            }
-        }
-        impl ToPython for Vec<$rust> {
-            fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                self.into_iter().map($py::from).collect::<Vec<_>>().into_py_any(py)
-            }
-        }
-    )*};
-}
-to_python_model!(
-    mpd_proto::model::Path => Path,
-    mpd_proto::model::Map => Map,
-    mpd_proto::model::Topology => Topology,
-    mpd_proto::model::MapTopology => MapTopology,
-    mpd_proto::model::DaemonStatus => DaemonStatus,
-    mpd_proto::model::DaemonState => DaemonState,
-    mpd_proto::model::MapStatus => MapStatus,
-    mpd_proto::model::MapStats => MapStats,
-);
-
-impl ToPython for mpd_client::PrStatus {
-    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(pr_status(py, self)?.unbind())
-    }
-}
-
-impl ToPython for Option<mpd_client::PrKey> {
-    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.map(PrKey::from).into_py_any(py)
-    }
-}
-
-impl ToPython for mpd_proto::DaemonVersion {
-    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        DaemonVersion::from(self).into_py_any(py)
     }
 }
