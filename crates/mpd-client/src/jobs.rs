@@ -252,10 +252,18 @@ pub struct Removal {
     pub elapsed: Duration,
 }
 
-impl Serialize for ErrorKind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
-    }
+/// Sends a raw-format listing and parses its rows (an empty listing is
+/// `ok` on 0.9+).
+fn rows<T>(
+    c: &mut Client,
+    cmd: Command,
+    parse: impl FnOnce(&str) -> std::result::Result<T, mpd_proto::Error>,
+) -> Result<T> {
+    let text = c.call(&cmd)?;
+    parse(mpd_proto::reply::listing(&text)).map_err(|source| Error::Protocol {
+        command: cmd.text().unwrap_or_default(),
+        source,
+    })
 }
 
 /// The rows of `show maps raw format "%w|%N|%n"`.
@@ -265,11 +273,7 @@ fn map_rows(c: &mut Client) -> Result<Vec<Map>> {
         format: "%w|%N|%n".into(),
         raw: true,
     };
-    let text = c.call(&cmd)?;
-    parse_maps(mpd_proto::reply::listing(&text), &FIELDS).map_err(|source| Error::Protocol {
-        command: cmd.text().unwrap_or_default(),
-        source,
-    })
+    rows(c, cmd, |t| parse_maps(t, &FIELDS))
 }
 
 /// The rows of `show paths raw format "%d|%D|%t|%T|%m"`.
@@ -285,11 +289,7 @@ fn path_rows(c: &mut Client) -> Result<Vec<Path>> {
         format: "%d|%D|%t|%T|%m".into(),
         raw: true,
     };
-    let text = c.call(&cmd)?;
-    parse_paths(mpd_proto::reply::listing(&text), &FIELDS).map_err(|source| Error::Protocol {
-        command: cmd.text().unwrap_or_default(),
-        source,
-    })
+    rows(c, cmd, |t| parse_paths(t, &FIELDS))
 }
 
 /// Whether a map row is the map named (by name or WWID).
@@ -469,10 +469,16 @@ impl Client {
         };
         let listed =
             |c: &mut Client| -> Result<bool> { Ok(map_rows(c)?.iter().any(|m| is_map(m, map))) };
-        if !listed(self)? {
-            r.already_gone = true;
-            r.elapsed = start.elapsed();
-            return Ok(r);
+        match listed(self) {
+            Ok(true) => {}
+            Ok(false) => {
+                r.already_gone = true;
+                r.elapsed = start.elapsed();
+                return Ok(r);
+            }
+            // Busy or restarting: the attempts below find out.
+            Err(e) if passing(&e) => {}
+            Err(e) => return Err(e),
         }
         if opts.disable_queueing {
             match self.disable_map_queuing(map) {

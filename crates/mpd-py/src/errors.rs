@@ -10,7 +10,7 @@
 //! and the attributes its variant carries (`command`, `reply`, `address`,
 //! `errno`, `after`, `detail`, `message`, `version`, `what`, `last`). The
 //! test suite checks that the module's `KINDS` table agrees with every kind
-//! the Rust client has ([`error_kinds`]).
+//! the Rust client has (`error_kinds`).
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -16,7 +16,7 @@
 //! made only when Python asks for them, each sharing that `Arc` plus its
 //! indices (no copy of the Rust data).
 //!
-//! [`ToPython`] turns every output type of `mpd_client::Client`'s
+//! `ToPython` turns every output type of `mpd_client::Client`'s
 //! operations into its Python value.
 
 use std::collections::hash_map::DefaultHasher;
