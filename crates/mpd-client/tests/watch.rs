@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use mpd_client::mpd_proto::health::{HealthState, MapHealth};
 use mpd_client::watch::{Watch, WatchOptions};
-use mpd_client::{CheckerState, Client, Event, PathDmState};
+use mpd_client::{CheckerState, Client, Event, PathDmState, RetryPolicy};
 use mpd_sim::{Fault, Sim, SimHandle, Version};
 
 const VERSIONS: [Version; 3] = [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1];
@@ -695,4 +695,29 @@ fn events_serialize_for_the_bindings() {
     assert_eq!(json[2]["event"], "map_health_changed");
     assert_eq!(json[2]["new"], "degraded");
     assert_eq!(json[2]["health"]["down_paths"][0]["device"], "sda");
+}
+
+#[test]
+fn the_client_retry_policy_is_set_aside_for_the_watch() {
+    let policy = RetryPolicy::attempts(5).backoff(Duration::from_millis(200));
+    let sim = sim(Version::V0_9_4, 1, 2).start().unwrap();
+    let client = Client::builder()
+        .address(sim.address().as_str())
+        .retry(policy)
+        .connect()
+        .unwrap();
+    let mut watch = Watch::new(client, options());
+    assert_eq!(next(&mut watch, Duration::ZERO), None);
+    sim.stop();
+    // No retries inside the poll (they would take 200+400+800+1600 ms).
+    let t = Instant::now();
+    assert!(matches!(
+        next(&mut watch, INTERVAL + MARGIN),
+        Some(Event::DaemonUnreachable { .. })
+    ));
+    assert!(t.elapsed() <= INTERVAL + MARGIN, "{:?}", t.elapsed());
+    assert_eq!(watch.commands_sent(), 2);
+    assert_eq!(watch.client().retries(), 0);
+    // The client keeps its policy for its own commands.
+    assert_eq!(watch.client().retry_policy(), policy);
 }

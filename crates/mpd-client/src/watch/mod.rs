@@ -31,8 +31,8 @@
 //! # The daemon going away
 //!
 //! When a poll fails because the daemon cannot be reached — connection
-//! refused or closed, no reply within the client's timeout, the daemon's
-//! own `timeout` answer, another I/O error ([`is_unreachable`]) — the
+//! refused or closed, no reply within the client's timeout, the daemon
+//! busy (its own `timeout` answer), another I/O error ([`is_unreachable`]) — the
 //! watch yields **one** [`Event::DaemonUnreachable`] and keeps polling,
 //! first after [`WatchOptions::backoff_initial`], then at doubling
 //! intervals up to [`WatchOptions::backoff_max`]. When the daemon answers
@@ -44,6 +44,11 @@
 //! Other errors (permission denied, a reply that does not parse, …) are
 //! returned from [`Watch::next_event`]; the watch stays usable and polls
 //! again at the next interval.
+//!
+//! The watch does its own retrying: its commands go out with the client's
+//! [`RetryPolicy`] set aside (restored afterwards), so
+//! a poll is one command and an outage is seen within the client's
+//! timeouts.
 //!
 //! # Timing
 //!
@@ -80,7 +85,7 @@ use std::time::{Duration, Instant};
 use mpd_proto::events::diff;
 use mpd_proto::{Command, DaemonVersion, Event, Reply, ReplyShape};
 
-use crate::client::Client;
+use crate::client::{Client, RetryPolicy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::Topology;
 
@@ -136,13 +141,20 @@ impl Default for WatchOptions {
 
 /// Whether an error means the daemon cannot be reached now (the watch
 /// turns it into [`Event::DaemonUnreachable`]) rather than a problem to
-/// report: [`Error::Connect`], [`Error::ConnectionClosed`],
-/// [`Error::Timeout`] (the client's or the daemon's own `timeout` answer)
-/// and [`Error::Io`].
+/// report: [`Error::Connect`] (no daemon listening), [`Error::ConnectionClosed`],
+/// [`Error::Timeout`] (no reply within the client's timeout),
+/// [`Error::DaemonTimeout`] (the daemon answered `timeout`: it is there
+/// but too busy to serve) and [`Error::Io`] (another error on the socket).
+/// These are the failures the [jobs](crate::WaitOptions) sit out, and
+/// `Io`.
 pub fn is_unreachable(e: &Error) -> bool {
     matches!(
         e.kind(),
-        ErrorKind::Connect | ErrorKind::ConnectionClosed | ErrorKind::Timeout | ErrorKind::Io
+        ErrorKind::Connect
+            | ErrorKind::ConnectionClosed
+            | ErrorKind::Timeout
+            | ErrorKind::DaemonTimeout
+            | ErrorKind::Io
     )
 }
 
@@ -318,7 +330,8 @@ impl Watch {
         let started = Instant::now();
         self.commands += 1;
         self.listings += 1;
-        match self.client.topology() {
+        let listing = self.without_retries(Client::topology);
+        match listing {
             Ok(topology) => {
                 self.next_poll = Some(started + self.interval());
                 if self.down {
@@ -364,10 +377,20 @@ impl Watch {
             text: "show".into(),
             shape: ReplyShape::Data,
         };
-        match self.client.send(&show) {
+        match self.without_retries(|c| c.send(&show)) {
             Ok(Reply::Failure(f)) => f.version(),
             _ => None,
         }
+    }
+
+    /// Runs `f` on the client with its retry policy set aside: the watch
+    /// retries by itself, on its own schedule.
+    fn without_retries<T>(&mut self, f: impl FnOnce(&mut Client) -> T) -> T {
+        let policy = self.client.retry_policy();
+        self.client.set_retry_policy(RetryPolicy::NEVER);
+        let out = f(&mut self.client);
+        self.client.set_retry_policy(policy);
+        out
     }
 
     /// Sleeps until `wake`, or until a uevent makes a poll due at once.
