@@ -721,3 +721,21 @@ fn the_client_retry_policy_is_set_aside_for_the_watch() {
     // The client keeps its policy for its own commands.
     assert_eq!(watch.client().retry_policy(), policy);
 }
+
+#[test]
+fn a_watch_can_move_to_another_thread() {
+    fn send<T: Send + 'static>() {}
+    send::<Watch>();
+    send::<Event>();
+    send::<WatchOptions>();
+    let (sim, watch, _actor) = start(Version::V0_8_5, 1, 1);
+    let watch = std::thread::spawn(move || {
+        let mut watch = watch;
+        assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
+        watch
+    })
+    .join()
+    .unwrap();
+    assert!(watch.is_daemon_reachable());
+    assert_eq!(watch.into_client().address().to_string(), sim.address());
+}

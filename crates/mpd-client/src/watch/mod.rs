@@ -32,8 +32,9 @@
 //!
 //! When a poll fails because the daemon cannot be reached — connection
 //! refused or closed, no reply within the client's timeout, the daemon
-//! busy (its own `timeout` answer), another I/O error ([`is_unreachable`]) — the
-//! watch yields **one** [`Event::DaemonUnreachable`] and keeps polling,
+//! busy (its own `timeout` answer), another I/O error
+//! ([`is_unreachable`]) — the watch yields **one**
+//! [`Event::DaemonUnreachable`] and keeps polling,
 //! first after [`WatchOptions::backoff_initial`], then at doubling
 //! intervals up to [`WatchOptions::backoff_max`]. When the daemon answers
 //! again it yields [`Event::DaemonBack`] with the daemon's version (read
@@ -46,9 +47,8 @@
 //! again at the next interval.
 //!
 //! The watch does its own retrying: its commands go out with the client's
-//! [`RetryPolicy`] set aside (restored afterwards), so
-//! a poll is one command and an outage is seen within the client's
-//! timeouts.
+//! [`RetryPolicy`] set aside (restored afterwards), so a poll is one
+//! command and an outage is seen within the client's timeouts.
 //!
 //! # Timing
 //!
@@ -61,19 +61,24 @@
 //! it polls if a poll is due and returns what that gave.
 //!
 //! Polls are at least [`WatchOptions::interval`] apart (from start to
-//! start), so the watch sends at most one listing per interval;
-//! [`Watch::commands_sent`] counts every command it sent, which is one per
-//! poll plus one version query per [`Event::DaemonBack`].
+//! start; while the daemon is unreachable, the backoff delay apart), so
+//! the watch sends at most one listing per interval (uevents aside, see
+//! below); [`Watch::commands_sent`] counts every command it sent, which is
+//! one per poll plus one version query per [`Event::DaemonBack`].
 //!
 //! # Kernel uevents (Linux)
 //!
 //! With [`WatchOptions::uevents`] the watch also listens to the kernel's
 //! uevents (a `NETLINK_KOBJECT_UEVENT` socket) and polls at once, instead
 //! of at the next interval, when device-mapper reports a path failed or
-//! reinstated (`DM_ACTION=PATH_FAILED` / `PATH_REINSTATED`). Polling on the
-//! interval continues as before. If the socket cannot be opened (not
-//! permitted, not Linux), the watch polls only, and
-//! [`Watch::uevents_active`] is false with the reason in
+//! reinstated (`DM_ACTION=PATH_FAILED` / `PATH_REINSTATED`) — "at once"
+//! meaning no sooner than a quarter interval after the poll before, so a
+//! storm of such events costs at most four listings per interval (the
+//! one-listing-per-interval rule holds without uevents only). The events
+//! queued behind the first are read and dropped: one poll sees them all.
+//! Polling on the interval continues as before, from the early poll on.
+//! If the socket cannot be opened (not permitted, not Linux), the watch
+//! polls only, and [`Watch::uevents_active`] is false with the reason in
 //! [`Watch::uevent_error`].
 
 mod uevent;
@@ -141,12 +146,12 @@ impl Default for WatchOptions {
 
 /// Whether an error means the daemon cannot be reached now (the watch
 /// turns it into [`Event::DaemonUnreachable`]) rather than a problem to
-/// report: [`Error::Connect`] (no daemon listening), [`Error::ConnectionClosed`],
-/// [`Error::Timeout`] (no reply within the client's timeout),
-/// [`Error::DaemonTimeout`] (the daemon answered `timeout`: it is there
-/// but too busy to serve) and [`Error::Io`] (another error on the socket).
-/// These are the failures the [jobs](crate::WaitOptions) sit out, and
-/// `Io`.
+/// report: [`Error::Connect`] (no daemon listening),
+/// [`Error::ConnectionClosed`], [`Error::Timeout`] (no reply within the
+/// client's timeout), [`Error::DaemonTimeout`] (the daemon answered
+/// `timeout`: it is there but too busy to serve) and [`Error::Io`]
+/// (another error on the socket). These are the failures the
+/// [waits](crate::WaitOptions) sit out, and `Io`.
 pub fn is_unreachable(e: &Error) -> bool {
     matches!(
         e.kind(),
@@ -174,6 +179,8 @@ pub struct Watch {
     down: bool,
     /// When the next poll is due (`None`: at once).
     next_poll: Option<Instant>,
+    /// When the last poll started.
+    last_poll: Option<Instant>,
     /// The current retry delay while down.
     backoff: Duration,
     commands: u64,
@@ -219,6 +226,7 @@ impl Watch {
             snapshot: None,
             down: false,
             next_poll: None,
+            last_poll: None,
             commands: 0,
             listings: 0,
             uevents,
@@ -328,6 +336,7 @@ impl Watch {
     /// Takes one snapshot and queues what it shows.
     fn poll(&mut self) -> Result<()> {
         let started = Instant::now();
+        self.last_poll = Some(started);
         self.commands += 1;
         self.listings += 1;
         let listing = self.without_retries(Client::topology);
@@ -401,7 +410,7 @@ impl Watch {
         }
         match &mut self.uevents {
             Some(listener) => match listener.wait(left) {
-                Ok(true) => self.next_poll = None,
+                Ok(true) => self.on_path_uevent(),
                 Ok(false) => {}
                 Err(e) => {
                     // A socket that stopped working: poll only from now on.
@@ -411,6 +420,22 @@ impl Watch {
             },
             None => std::thread::sleep(left),
         }
+    }
+}
+
+impl Watch {
+    /// A dm path event arrived: poll at once, but not closer than a
+    /// quarter interval to the poll before (a storm of path events costs
+    /// at most four listings per interval).
+    fn on_path_uevent(&mut self) {
+        let gap = self.interval() / 4;
+        let soonest = self.last_poll.map(|t| t + gap);
+        let early = soonest.filter(|t| *t > Instant::now());
+        // Never later than the poll already due.
+        self.next_poll = match (early, self.next_poll) {
+            (Some(e), Some(n)) => Some(e.min(n)),
+            _ => None,
+        };
     }
 }
 
@@ -427,5 +452,45 @@ impl Iterator for Watch {
                 Err(e) => return Some(Err(e)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_uevent_brings_the_next_poll_forward() {
+        let sim = mpd_sim::Sim::builder().checker_tick(None).start().unwrap();
+        let client = Client::connect_to(sim.address().as_str()).unwrap();
+        let options = WatchOptions {
+            interval: Duration::from_secs(8),
+            ..WatchOptions::default()
+        };
+        let mut watch = Watch::new(client, options);
+        assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
+        let polled = watch.last_poll.unwrap();
+        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(8)));
+        // Right after a poll: the next one comes a quarter interval after it.
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(2)));
+        // A second event does not push it back.
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(2)));
+        // Long after the poll before: at once.
+        watch.last_poll = Some(polled - Duration::from_secs(3));
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, None);
+        assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
+        assert_eq!(watch.commands_sent(), 2);
+        // Never later than the regular poll.
+        let regular = watch.next_poll.unwrap();
+        watch.options.interval = Duration::from_secs(800);
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, Some(regular));
+        // Nor later than at once.
+        watch.next_poll = None;
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, None);
     }
 }
