@@ -344,10 +344,10 @@ fn a_daemon_restart_on_every_release() {
         let Some(Event::DaemonUnreachable { error }) = e else {
             panic!("{v}: {e:?}");
         };
+        let unreachable_after = t.elapsed();
         assert!(
-            t.elapsed() <= INTERVAL + MARGIN,
-            "{v}: unreachable after {:?}",
-            t.elapsed()
+            unreachable_after <= INTERVAL + MARGIN,
+            "{v}: unreachable after {unreachable_after:?}"
         );
         assert!(!watch.is_daemon_reachable());
         assert!(error.contains(&address), "{v}: {error}");
@@ -372,6 +372,11 @@ fn a_daemon_restart_on_every_release() {
             "{v}"
         );
         assert!(watch.is_daemon_reachable());
+        eprintln!(
+            "{v}: DaemonUnreachable {unreachable_after:?} after the stop, \
+             DaemonBack {:?} after the restart",
+            t.elapsed()
+        );
         // Before: mpatha sda+sdc, mpathb sdb+sdd. After: mpatha sda+sdd,
         // mpathb sdb+sde, mpathc sdc+sdf.
         let events = take(&mut watch, 10, t);
