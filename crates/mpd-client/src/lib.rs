@@ -32,6 +32,7 @@ mod error;
 mod jobs;
 mod ops;
 mod transport;
+pub mod watch;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
@@ -45,7 +46,8 @@ pub use mpd_proto::model::{
     MapStatus, MapTopology, MarginalState, Path, PathDmState, PathGroup, Queueing, Topology,
     TopologyPath,
 };
-pub use mpd_proto::{Command, DaemonVersion, Reply};
+pub use mpd_proto::{Command, DaemonVersion, Event, Reply};
+pub use watch::{Watch, WatchOptions};
 
 /// The README's Rust examples, compiled as doc tests.
 #[doc = include_str!("../../../README.md")]

@@ -38,6 +38,7 @@
 
 pub mod command;
 pub mod error;
+pub mod events;
 pub mod frame;
 pub mod health;
 pub mod model;
@@ -47,6 +48,7 @@ pub mod reply;
 
 pub use command::{Command, ReplyShape};
 pub use error::{Error, FrameError};
+pub use events::Event;
 pub use frame::{MAX_COMMAND_LEN, MAX_REPLY_LEN};
 pub use ops::{Answer, Operation};
 pub use reply::{DaemonVersion, Failure, FailureKind, Reply};

@@ -1,0 +1,496 @@
+//! A stream of typed events from successive snapshots of the daemon.
+//!
+//! multipathd cannot push changes to a client, so a [`Watch`] polls it: once
+//! per [`WatchOptions::interval`] it sends **one** command, `show maps
+//! json` ([`Client::topology`]), and queues the [`Event`]s that
+//! [`mpd_proto::events::diff`] finds between that snapshot and the one
+//! before. The first snapshot is the baseline and yields no events.
+//! [`Watch::next_event`] is the step function: it returns the next queued
+//! event, polling when a poll is due, or `Ok(None)` when nothing came
+//! within its timeout. `Watch` is also an [`Iterator`] that blocks until the
+//! next event.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use mpd_client::watch::{Watch, WatchOptions};
+//! use mpd_client::{Client, Event};
+//!
+//! let client = Client::connect()?;
+//! let mut watch = Watch::new(client, WatchOptions::default()); // every 1 s
+//! loop {
+//!     match watch.next_event(Duration::from_secs(5))? {
+//!         Some(Event::MapHealthChanged { map, new, .. }) => println!("{map} is {new}"),
+//!         Some(Event::DaemonUnreachable { error }) => eprintln!("multipathd is gone: {error}"),
+//!         Some(other) => println!("{other}"),
+//!         None => {} // nothing happened in 5 s
+//!     }
+//! }
+//! # Ok::<(), mpd_client::Error>(())
+//! ```
+//!
+//! # The daemon going away
+//!
+//! When a poll fails because the daemon cannot be reached — connection
+//! refused or closed, no reply within the client's timeout, the daemon
+//! busy (its own `timeout` answer), another I/O error
+//! ([`is_unreachable`]) — the watch yields **one**
+//! [`Event::DaemonUnreachable`] and keeps polling,
+//! first after [`WatchOptions::backoff_initial`], then at doubling
+//! intervals up to [`WatchOptions::backoff_max`]. When the daemon answers
+//! again it yields [`Event::DaemonBack`] with the daemon's version (read
+//! afresh, so an upgraded daemon reports its new release), then the diff
+//! between the last snapshot before the outage and the first after it:
+//! nothing changed meanwhile is lost, only coalesced.
+//!
+//! Other errors (permission denied, a reply that does not parse, …) are
+//! returned from [`Watch::next_event`]; the watch stays usable and polls
+//! again at the next interval.
+//!
+//! The watch does its own retrying: its commands go out with the client's
+//! [`RetryPolicy`] set aside (restored afterwards), so a poll is one
+//! command and an outage is seen within the client's timeouts.
+//!
+//! # Timing
+//!
+//! [`Watch::next_event`] returns as soon as an event is queued, and
+//! otherwise when its timeout has passed — except that a poll it has
+//! started runs to its end, which the client's own deadlines bound (the
+//! connect timeout and the reply timeout, 4 s each by default; lower them
+//! with [`crate::ClientBuilder::timeout`] for a watch that must answer
+//! faster when the daemon hangs). A call with a zero timeout never sleeps:
+//! it polls if a poll is due and returns what that gave.
+//!
+//! Polls are at least [`WatchOptions::interval`] apart (from start to
+//! start; while the daemon is unreachable, the backoff delay apart), so
+//! the watch sends at most one listing per interval (uevents aside, see
+//! below); [`Watch::commands_sent`] counts every command it sent, which is
+//! one per poll plus one version query per [`Event::DaemonBack`].
+//!
+//! # Kernel uevents (Linux)
+//!
+//! With [`WatchOptions::uevents`] the watch also listens to the kernel's
+//! uevents (a `NETLINK_KOBJECT_UEVENT` socket) and polls at once, instead
+//! of at the next interval, when device-mapper reports a path failed or
+//! reinstated (`DM_ACTION=PATH_FAILED` / `PATH_REINSTATED`) — "at once"
+//! meaning no sooner than a quarter interval after the poll before, so a
+//! storm of such events costs at most four listings per interval (the
+//! one-listing-per-interval rule holds without uevents only). The events
+//! queued behind the first are read and dropped: one poll sees them all.
+//! Polling on the interval continues as before, from the early poll on.
+//! If the socket cannot be opened (not permitted, not Linux), the watch
+//! polls only, and [`Watch::uevents_active`] is false with the reason in
+//! [`Watch::uevent_error`].
+
+mod uevent;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use mpd_proto::events::diff;
+use mpd_proto::{Command, DaemonVersion, Event, Reply, ReplyShape};
+
+use crate::client::{Client, RetryPolicy};
+use crate::error::{Error, ErrorKind, Result};
+use crate::Topology;
+
+/// The default poll interval.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The default first retry delay after the daemon became unreachable.
+pub const DEFAULT_BACKOFF_INITIAL: Duration = Duration::from_millis(250);
+
+/// The default longest retry delay while the daemon is unreachable.
+pub const DEFAULT_BACKOFF_MAX: Duration = Duration::from_secs(5);
+
+/// How a [`Watch`] polls. A plain struct: set the fields you need and take
+/// the rest from [`Default`].
+///
+/// ```
+/// use std::time::Duration;
+/// use mpd_client::watch::WatchOptions;
+///
+/// let options = WatchOptions {
+///     interval: Duration::from_millis(500),
+///     ..WatchOptions::default()
+/// };
+/// assert_eq!(options.backoff_initial, Duration::from_millis(250));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WatchOptions {
+    /// Time between two polls, from start to start (default 1 s). Zero is
+    /// taken as 1 ms.
+    pub interval: Duration,
+    /// While the daemon is unreachable: the delay before the first retry
+    /// (default 250 ms). Each further retry waits twice as long as the
+    /// one before, up to [`backoff_max`](Self::backoff_max). Zero is taken
+    /// as 1 ms.
+    pub backoff_initial: Duration,
+    /// The longest delay between two retries (default 5 s).
+    pub backoff_max: Duration,
+    /// Linux: also poll at once when the kernel reports a dm path failed
+    /// or reinstated (see the [module docs](self)). Default false.
+    pub uevents: bool,
+}
+
+impl Default for WatchOptions {
+    fn default() -> Self {
+        WatchOptions {
+            interval: DEFAULT_INTERVAL,
+            backoff_initial: DEFAULT_BACKOFF_INITIAL,
+            backoff_max: DEFAULT_BACKOFF_MAX,
+            uevents: false,
+        }
+    }
+}
+
+/// Whether an error means the daemon cannot be reached now (the watch
+/// turns it into [`Event::DaemonUnreachable`]) rather than a problem to
+/// report: [`Error::Connect`] (no daemon listening),
+/// [`Error::ConnectionClosed`], [`Error::Timeout`] (no reply within the
+/// client's timeout), [`Error::DaemonTimeout`] (the daemon answered
+/// `timeout`: it is there but too busy to serve) and [`Error::Io`]
+/// (another error on the socket). These are the failures the
+/// [waits](crate::WaitOptions) sit out, and `Io`.
+pub fn is_unreachable(e: &Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Connect
+            | ErrorKind::ConnectionClosed
+            | ErrorKind::Timeout
+            | ErrorKind::DaemonTimeout
+            | ErrorKind::Io
+    )
+}
+
+/// Watches the daemon and yields an [`Event`] for every change (see the
+/// [module docs](self)).
+///
+/// It owns its [`Client`]; [`Watch::client_mut`] lends it out between
+/// events (commands sent that way are not counted by
+/// [`Watch::commands_sent`]) and [`Watch::into_client`] gives it back.
+pub struct Watch {
+    client: Client,
+    options: WatchOptions,
+    queue: VecDeque<Event>,
+    /// The last snapshot read; kept through an outage.
+    snapshot: Option<Topology>,
+    /// True from the [`Event::DaemonUnreachable`] to the next snapshot.
+    down: bool,
+    /// When the next poll is due (`None`: at once).
+    next_poll: Option<Instant>,
+    /// When the last poll started.
+    last_poll: Option<Instant>,
+    /// The current retry delay while down.
+    backoff: Duration,
+    commands: u64,
+    listings: u64,
+    uevents: Option<uevent::Listener>,
+    uevent_error: Option<String>,
+}
+
+impl fmt::Debug for Watch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Watch")
+            .field("client", &self.client)
+            .field("options", &self.options)
+            .field("queued", &self.queue.len())
+            .field("has_snapshot", &self.snapshot.is_some())
+            .field("daemon_reachable", &!self.down)
+            .field("commands_sent", &self.commands)
+            .field("uevents_active", &self.uevents.is_some())
+            .finish()
+    }
+}
+
+impl Watch {
+    /// A watch that polls through `client`. Nothing is sent yet: the first
+    /// [`next_event`](Self::next_event) takes the baseline snapshot.
+    ///
+    /// With [`WatchOptions::uevents`] the uevent socket is opened here; if
+    /// that fails the watch polls only (see [`Watch::uevent_error`]).
+    pub fn new(client: Client, options: WatchOptions) -> Watch {
+        let (uevents, uevent_error) = if options.uevents {
+            match uevent::Listener::open() {
+                Ok(l) => (Some(l), None),
+                Err(e) => (None, Some(e)),
+            }
+        } else {
+            (None, None)
+        };
+        Watch {
+            client,
+            backoff: options.backoff_initial,
+            options,
+            queue: VecDeque::new(),
+            snapshot: None,
+            down: false,
+            next_poll: None,
+            last_poll: None,
+            commands: 0,
+            listings: 0,
+            uevents,
+            uevent_error,
+        }
+    }
+
+    /// The next event: a queued one at once, else the events of the polls
+    /// that fall due within `timeout`; `Ok(None)` when none came in time.
+    ///
+    /// An error that is not about the daemon's reachability (see
+    /// [`is_unreachable`]) is returned; the watch stays usable. See the
+    /// [module docs](self) for how long a call may take when a poll is
+    /// under way.
+    pub fn next_event(&mut self, timeout: Duration) -> Result<Option<Event>> {
+        let start = Instant::now();
+        let deadline = start
+            .checked_add(timeout)
+            .unwrap_or_else(|| start + Duration::from_secs(365 * 24 * 3600));
+        let mut polled = false;
+        loop {
+            if let Some(e) = self.queue.pop_front() {
+                return Ok(Some(e));
+            }
+            let now = Instant::now();
+            let due = self.next_poll.is_none_or(|t| t <= now);
+            // One poll even with a zero timeout; more only before the
+            // deadline.
+            if due && (!polled || now < deadline) {
+                polled = true;
+                self.poll()?;
+                continue;
+            }
+            if now >= deadline {
+                return Ok(None);
+            }
+            let wake = self.next_poll.map_or(deadline, |t| t.min(deadline));
+            self.wait_until(wake);
+        }
+    }
+
+    /// The events queued and not yet returned.
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Every command this watch has sent (or tried to send) to the daemon:
+    /// one `show maps json` per poll, plus one `show` (the version query)
+    /// per [`Event::DaemonBack`].
+    pub fn commands_sent(&self) -> u64 {
+        self.commands
+    }
+
+    /// The `show maps json` listings this watch has sent (or tried to):
+    /// one per poll.
+    pub fn listings_sent(&self) -> u64 {
+        self.listings
+    }
+
+    /// The last snapshot read (kept while the daemon is unreachable);
+    /// `None` before the first successful poll.
+    pub fn snapshot(&self) -> Option<&Topology> {
+        self.snapshot.as_ref()
+    }
+
+    /// False from an [`Event::DaemonUnreachable`] until the daemon answers
+    /// again.
+    pub fn is_daemon_reachable(&self) -> bool {
+        !self.down
+    }
+
+    /// True when kernel uevents can wake the watch early.
+    pub fn uevents_active(&self) -> bool {
+        self.uevents.is_some()
+    }
+
+    /// Why [`WatchOptions::uevents`] was asked for but the watch polls
+    /// only (the socket could not be opened).
+    pub fn uevent_error(&self) -> Option<&str> {
+        self.uevent_error.as_deref()
+    }
+
+    /// The options it was made with.
+    pub fn options(&self) -> &WatchOptions {
+        &self.options
+    }
+
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The client, to send other commands between events.
+    pub fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// Ends the watch and returns its client.
+    pub fn into_client(self) -> Client {
+        self.client
+    }
+
+    fn interval(&self) -> Duration {
+        self.options.interval.max(Duration::from_millis(1))
+    }
+
+    /// Takes one snapshot and queues what it shows.
+    fn poll(&mut self) -> Result<()> {
+        let started = Instant::now();
+        self.last_poll = Some(started);
+        self.commands += 1;
+        self.listings += 1;
+        let listing = self.without_retries(Client::topology);
+        match listing {
+            Ok(topology) => {
+                self.next_poll = Some(started + self.interval());
+                if self.down {
+                    self.down = false;
+                    self.backoff = self.options.backoff_initial;
+                    let version = self.daemon_version();
+                    self.queue.push_back(Event::DaemonBack { version });
+                }
+                if let Some(before) = &self.snapshot {
+                    self.queue.extend(diff(before, &topology));
+                }
+                self.snapshot = Some(topology);
+                Ok(())
+            }
+            Err(e) if is_unreachable(&e) => {
+                if self.down {
+                    self.backoff = self.backoff.saturating_mul(2).min(self.options.backoff_max);
+                } else {
+                    self.down = true;
+                    self.backoff = self.options.backoff_initial;
+                    self.queue.push_back(Event::DaemonUnreachable {
+                        error: e.to_string(),
+                    });
+                }
+                let delay = self.backoff.max(Duration::from_millis(1));
+                self.next_poll = Some(started + delay);
+                Ok(())
+            }
+            Err(e) => {
+                self.next_poll = Some(started + self.interval());
+                Err(e)
+            }
+        }
+    }
+
+    /// The daemon's version, read afresh from its help text (the client's
+    /// cached value may be the release before a restart). Sending the
+    /// query through [`Client::send`] also refreshes what
+    /// [`Client::daemon_version`] returns.
+    fn daemon_version(&mut self) -> Option<DaemonVersion> {
+        self.commands += 1;
+        let show = Command::Raw {
+            text: "show".into(),
+            shape: ReplyShape::Data,
+        };
+        match self.without_retries(|c| c.send(&show)) {
+            Ok(Reply::Failure(f)) => f.version(),
+            _ => None,
+        }
+    }
+
+    /// Runs `f` on the client with its retry policy set aside: the watch
+    /// retries by itself, on its own schedule.
+    fn without_retries<T>(&mut self, f: impl FnOnce(&mut Client) -> T) -> T {
+        let policy = self.client.retry_policy();
+        self.client.set_retry_policy(RetryPolicy::NEVER);
+        let out = f(&mut self.client);
+        self.client.set_retry_policy(policy);
+        out
+    }
+
+    /// Sleeps until `wake`, or until a uevent makes a poll due at once.
+    fn wait_until(&mut self, wake: Instant) {
+        let left = wake.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        match &mut self.uevents {
+            Some(listener) => match listener.wait(left) {
+                Ok(true) => self.on_path_uevent(),
+                Ok(false) => {}
+                Err(e) => {
+                    // A socket that stopped working: poll only from now on.
+                    self.uevent_error = Some(e);
+                    self.uevents = None;
+                }
+            },
+            None => std::thread::sleep(left),
+        }
+    }
+}
+
+impl Watch {
+    /// A dm path event arrived: poll at once, but not closer than a
+    /// quarter interval to the poll before (a storm of path events costs
+    /// at most four listings per interval).
+    fn on_path_uevent(&mut self) {
+        let gap = self.interval() / 4;
+        let soonest = self.last_poll.map(|t| t + gap);
+        let early = soonest.filter(|t| *t > Instant::now());
+        // Never later than the poll already due.
+        self.next_poll = match (early, self.next_poll) {
+            (Some(e), Some(n)) => Some(e.min(n)),
+            _ => None,
+        };
+    }
+}
+
+/// Blocks until the next event; never ends (`None` is never returned).
+/// Errors are items: the iteration may go on after one.
+impl Iterator for Watch {
+    type Item = Result<Event>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.next_event(Duration::from_secs(3600)) {
+                Ok(Some(e)) => return Some(Ok(e)),
+                Ok(None) => continue,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_uevent_brings_the_next_poll_forward() {
+        let sim = mpd_sim::Sim::builder().checker_tick(None).start().unwrap();
+        let client = Client::connect_to(sim.address().as_str()).unwrap();
+        let options = WatchOptions {
+            interval: Duration::from_secs(8),
+            ..WatchOptions::default()
+        };
+        let mut watch = Watch::new(client, options);
+        assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
+        let polled = watch.last_poll.unwrap();
+        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(8)));
+        // Right after a poll: the next one comes a quarter interval after it.
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(2)));
+        // A second event does not push it back.
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(2)));
+        // Long after the poll before: at once.
+        watch.last_poll = Some(polled - Duration::from_secs(3));
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, None);
+        assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
+        assert_eq!(watch.commands_sent(), 2);
+        // Never later than the regular poll.
+        let regular = watch.next_poll.unwrap();
+        watch.options.interval = Duration::from_secs(800);
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, Some(regular));
+        // Nor later than at once.
+        watch.next_poll = None;
+        watch.on_path_uevent();
+        assert_eq!(watch.next_poll, None);
+    }
+}
