@@ -18,6 +18,8 @@
 //! - [`reply`]: classification of replies (ok, fail, permission denied, …).
 //! - [`ops`]: every operation (command + reply parser + output type),
 //!   declared once in one table; the front ends are generated from it.
+//! - [`events`]: what changed between two topology snapshots, as typed
+//!   [`Event`]s ([`events::diff`]).
 //! - [`health`]: a map's health judged from one topology (healthy,
 //!   degraded, all paths down while queueing, …).
 //! - [`model`]: the typed values (paths, maps, topology, status) and their
