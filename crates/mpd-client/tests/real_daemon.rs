@@ -28,8 +28,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use mpd_client::{
-    Client, Error, HealthState, Map, MapDmState, Path, PathDmState, PathWant, RemoveOptions,
-    WaitOptions,
+    Client, Error, Event, HealthState, Map, MapDmState, Path, PathDmState, PathWant, RemoveOptions,
+    WaitOptions, Watch, WatchOptions,
 };
 use mpd_proto::DaemonVersion;
 
@@ -659,6 +659,65 @@ fn jobs_health_waits_and_safe_removal() {
         d.c.wait_for_map(&uuid, d.paths as u32, &WaitOptions::timeout(SLOW))
             .unwrap();
     assert_eq!(m.name, map);
+    d.settled();
+}
+
+#[test]
+#[ignore = "needs a real multipathd: run tests/real/conformance (boots QEMU VMs)"]
+fn watch_reports_a_failure_and_the_reinstatement() {
+    let mut d = daemon("watch: fail and reinstate");
+    let (map, dev) = d.map_and_path();
+    let interval = d.checker_interval();
+    let mut w = Watch::new(
+        client("MPD_REAL_SOCKET"),
+        WatchOptions {
+            interval: Duration::from_millis(500),
+            ..WatchOptions::default()
+        },
+    );
+    // The first poll is the baseline: no event.
+    assert_eq!(w.next_event(Duration::from_millis(100)).unwrap(), None);
+
+    /// Events until `done` holds for the events seen, or `limit` passes.
+    fn until(w: &mut Watch, limit: Duration, done: impl Fn(&[Event]) -> bool) -> Vec<Event> {
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        while !done(&seen) {
+            let left = limit.saturating_sub(start.elapsed());
+            assert!(!left.is_zero(), "not within {limit:?}: {seen:#?}");
+            if let Some(e) = w.next_event(left).unwrap() {
+                eprintln!("  {:.1}s {e}", start.elapsed().as_secs_f64());
+                seen.push(e);
+            }
+        }
+        seen
+    }
+    let state_of = |seen: &[Event], dm: PathDmState| {
+        seen.iter().any(|e| {
+            matches!(e, Event::PathStateChanged { device, new_dm_state, .. }
+                if *device == dev && new_dm_state.as_ref() == Some(&dm))
+        })
+    };
+    let health_of = |seen: &[Event], h: HealthState| {
+        seen.iter().any(
+            |e| matches!(e, Event::MapHealthChanged { map: m, new, .. } if *m == map && *new == h),
+        )
+    };
+
+    d.c.fail_path(&dev).unwrap();
+    let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        until(&mut w, interval, |seen| {
+            state_of(seen, PathDmState::Failed) && health_of(seen, HealthState::Degraded)
+        })
+    }));
+    d.c.reinstate_path(&dev).unwrap();
+    if let Err(e) = failed {
+        std::panic::resume_unwind(e);
+    }
+    until(&mut w, 2 * interval, |seen| {
+        state_of(seen, PathDmState::Active) && health_of(seen, HealthState::Healthy)
+    });
+    assert!(w.listings_sent() >= 2);
     d.settled();
 }
 
