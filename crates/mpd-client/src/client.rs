@@ -163,6 +163,7 @@ impl ClientBuilder {
                         frame: Vec::new(),
                         retry: self.retry,
                         retries: 0,
+                        commands_sent: 0,
                     })
                 }
                 Err(e) => last = Some((addr, e)),
@@ -204,6 +205,7 @@ pub struct Client {
     frame: Vec<u8>,
     retry: RetryPolicy,
     retries: u64,
+    commands_sent: u64,
 }
 
 impl std::fmt::Debug for Client {
@@ -257,6 +259,12 @@ impl Client {
     /// Changes the retry policy for the following commands.
     pub fn set_retry_policy(&mut self, policy: RetryPolicy) {
         self.retry = policy;
+    }
+
+    /// How many commands this client has sent (each attempt counts; a
+    /// command refused before sending does not).
+    pub fn commands_sent(&self) -> u64 {
+        self.commands_sent
     }
 
     /// How many times this client has sent a command again under its
@@ -315,6 +323,7 @@ impl Client {
 
     /// One attempt of [`Client::send`].
     fn send_once(&mut self, command: &Command, text: &str) -> Result<Reply> {
+        self.commands_sent += 1;
         let mut frame = std::mem::take(&mut self.frame);
         frame.clear();
         mpd_proto::frame::encode_frame_into(text.as_bytes(), &mut frame);

@@ -120,7 +120,9 @@ pub enum LastSeen {
     Settling {
         /// `show status`'s busy flag.
         busy: bool,
-        /// Since when the path listing had not changed.
+        /// Since when the topology had not changed (seconds when
+        /// serialized).
+        #[serde(serialize_with = "seconds")]
         quiet_for: Duration,
     },
     /// A removal that did not finish.
@@ -174,6 +176,17 @@ pub struct PathWant {
     pub dm_state: Option<PathDmState>,
     /// The checker's verdict.
     pub checker_state: Option<CheckerState>,
+}
+
+impl fmt::Display for PathWant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.dm_state, &self.checker_state) {
+            (None, None) => f.write_str("listed"),
+            (Some(d), None) => write!(f, "dm state {d}"),
+            (None, Some(c)) => write!(f, "checker state {c}"),
+            (Some(d), Some(c)) => write!(f, "dm state {d} and checker state {c}"),
+        }
+    }
 }
 
 impl PathWant {
@@ -248,8 +261,14 @@ pub struct Removal {
     pub last_error_kind: Option<ErrorKind>,
     /// The last refusal, in words.
     pub last_error: Option<String>,
-    /// How long it took.
+    /// How long it took (seconds when serialized).
+    #[serde(serialize_with = "seconds")]
     pub elapsed: Duration,
+}
+
+/// A duration as seconds (a float), for JSON and Python.
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
 }
 
 /// Sends a raw-format listing and parses its rows (an empty listing is
@@ -290,6 +309,12 @@ fn path_rows(c: &mut Client) -> Result<Vec<Path>> {
         raw: true,
     };
     rows(c, cmd, |t| parse_paths(t, &FIELDS))
+}
+
+/// Refuses a name that cannot be sent (empty, control characters) with
+/// the same error a command would give, before any listing.
+fn check_name(what: &'static str, name: &str) -> Result<()> {
+    mpd_proto::quote::validate(what, name).map_err(Error::InvalidArgument)
 }
 
 /// Whether a map row is the map named (by name or WWID).
@@ -344,6 +369,7 @@ impl Client {
     /// with at least `min_active` active paths, and returns its row (WWID,
     /// active paths, name). One command per poll (see the module docs).
     pub fn wait_for_map(&mut self, map: &str, min_active: u32, opts: &WaitOptions) -> Result<Map> {
+        check_name("map name", map)?;
         self.poll(
             format!("map {map:?} with {min_active} active paths"),
             opts,
@@ -364,6 +390,7 @@ impl Client {
     /// Waits until the map named `map` (name or WWID) is gone. One command
     /// per poll.
     pub fn wait_map_gone(&mut self, map: &str, opts: &WaitOptions) -> Result<()> {
+        check_name("map name", map)?;
         self.poll(format!("map {map:?} gone"), opts, |c| {
             Ok(match map_rows(c)?.into_iter().find(|m| is_map(m, map)) {
                 None => (Some(()), LastSeen::Map { map: None }),
@@ -380,7 +407,8 @@ impl Client {
         want: &PathWant,
         opts: &WaitOptions,
     ) -> Result<Path> {
-        self.poll(format!("path {path:?} in {want:?}"), opts, |c| {
+        check_name("path name", path)?;
+        self.poll(format!("path {path:?} {want}"), opts, |c| {
             let found = path_rows(c)?.into_iter().find(|p| p.device == path);
             Ok(match found {
                 Some(p) if want.matches(&p) => (Some(p), LastSeen::Path { path: None }),
@@ -392,6 +420,9 @@ impl Client {
     /// Waits until none of `paths` is listed any more (after `del path`, or
     /// a LUN unmapped on the array). One command per poll.
     pub fn wait_paths_gone(&mut self, paths: &[&str], opts: &WaitOptions) -> Result<()> {
+        for p in paths {
+            check_name("path name", p)?;
+        }
         self.poll(format!("paths {paths:?} gone"), opts, |c| {
             let left: Vec<Path> = path_rows(c)?
                 .into_iter()
@@ -467,19 +498,26 @@ impl Client {
             last_error: None,
             elapsed: Duration::ZERO,
         };
-        let listed =
-            |c: &mut Client| -> Result<bool> { Ok(map_rows(c)?.iter().any(|m| is_map(m, map))) };
-        match listed(self) {
-            Ok(true) => {}
-            Ok(false) => {
-                r.already_gone = true;
-                r.elapsed = start.elapsed();
-                return Ok(r);
-            }
+        check_name("map name", map)?;
+        // The daemon's `del map` takes the map's name (or alias), not its
+        // WWID: the listing gives the name for a WWID.
+        let mut name = map.to_owned();
+        match map_rows(self) {
+            Ok(rows) => match rows.into_iter().find(|m| is_map(m, map)) {
+                Some(row) => name = row.name,
+                None => {
+                    r.already_gone = true;
+                    r.elapsed = start.elapsed();
+                    return Ok(r);
+                }
+            },
             // Busy or restarting: the attempts below find out.
             Err(e) if passing(&e) => {}
             Err(e) => return Err(e),
         }
+        let map = name.as_str();
+        let listed =
+            |c: &mut Client| -> Result<bool> { Ok(map_rows(c)?.iter().any(|m| is_map(m, map))) };
         if opts.disable_queueing {
             match self.disable_map_queuing(map) {
                 Ok(()) => r.queueing_disabled = true,

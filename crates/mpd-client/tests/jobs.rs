@@ -342,3 +342,44 @@ fn safe_removal_of_a_map_that_stays_in_use_reports_and_restores_queueing() {
         assert_eq!(b.queueing, None, "{v}");
     }
 }
+
+#[test]
+fn safe_removal_by_wwid_and_names_that_cannot_be_sent() {
+    for v in VERSIONS {
+        let (sim, mut c) = start(v, true);
+        // `del map` takes the name: the job finds it for a WWID.
+        let wwid = sim.state().maps[1].wwid.clone();
+        let r = c
+            .remove_map_safely(&wwid, &RemoveOptions::default())
+            .unwrap();
+        assert_eq!((r.attempts, r.already_gone), (1, false), "{v}: {r:?}");
+        assert!(c
+            .list_maps()
+            .unwrap()
+            .iter()
+            .all(|m| m.uuid.as_deref() != Some(&wwid)));
+        // JSON of the report: durations in seconds, kinds by name.
+        let json = serde_json::to_value(&r).unwrap();
+        assert!(json["elapsed"].is_f64(), "{json}");
+
+        // Nothing is listed for a name that could not be sent.
+        let sent = c.commands_sent();
+        for bad in ["", "x\ny"] {
+            let e = c
+                .remove_map_safely(bad, &RemoveOptions::default())
+                .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{bad:?}");
+            let e = c.wait_map_gone(bad, &quick(100)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+            let e = c.wait_for_map(bad, 1, &quick(100)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+            let e = c
+                .wait_for_path(bad, &PathWant::up(), &quick(100))
+                .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+            let e = c.wait_paths_gone(&["sda", bad], &quick(100)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        }
+        assert_eq!(c.commands_sent(), sent, "nothing sent");
+    }
+}

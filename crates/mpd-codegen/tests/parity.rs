@@ -203,6 +203,7 @@ fn client_method_map() -> BTreeMap<&'static str, (Mapped, Mapped)> {
         ("retry_policy", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
         ("set_retry_policy", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
         ("retries", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
+        ("commands_sent", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
         ("health", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
         ("map_health", (Err(JOBS_PENDING), Err(JOBS_PENDING))),
         ("wait_for_map", (Err(JOBS_PENDING), Err(JOBS_PENDING))),

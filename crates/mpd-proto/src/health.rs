@@ -192,7 +192,7 @@ pub fn map_health(m: &MapTopology) -> MapHealth {
 
 /// The daemon-wide picture: every map's health and how many maps are in
 /// each state.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Health {
     /// Each map, in the topology's order.
     pub maps: Vec<MapHealth>,
