@@ -614,6 +614,43 @@ class Client:
         """`del maps`: removes every map the daemon monitors."""
     def shutdown(self) -> None:
         """`shutdown`: stops the daemon."""
+    def health(self) -> Health:
+        """Every map's health and how many maps are in each state, from one
+        `show maps json`.
+        """
+    def map_health(self, map: str) -> MapHealth:
+        """One map's health (healthy, degraded, all paths down, …), from one
+        `show map M json`.
+        """
+    def wait_for_map(self, map: str, min_active: int, timeout: float = 30.0) -> Map:
+        """Waits until the map (name, alias or WWID) exists with at least
+        `min_active` active paths; returns its row. Polls
+        `show maps raw format` (one command per poll, backoff from 50 ms to
+        1 s); WaitTimeout after the deadline, with the last state seen.
+        """
+    def wait_map_gone(self, map: str, timeout: float = 30.0) -> None:
+        """Waits until the map (name, alias or WWID) is gone. One command per
+        poll.
+        """
+    def wait_for_path(self, path: str, dm_state: Optional[str] = None, checker_state: Optional[str] = None, timeout: float = 30.0) -> Path:
+        """Waits until the path is listed in the states asked for (dm state
+        and/or checker state; none given: any); returns its row. One command
+        per poll.
+        """
+    def wait_paths_gone(self, paths: List[str], timeout: float = 30.0) -> None:
+        """Waits until none of the paths is listed any more. One command per
+        poll.
+        """
+    def wait_settled(self, quiet: float, timeout: float = 30.0) -> None:
+        """Waits until the daemon is not busy and its topology has been
+        unchanged for `quiet`. Three commands per poll.
+        """
+    def remove_map_safely(self, map: str, timeout: float = 30.0, disable_queueing: bool = True) -> Removal:
+        """Removes a map so that it is gone when the call returns: disables
+        queueing first (optional), retries while the map is in use or the
+        daemon busy, takes "not found" as done, verifies; on the deadline
+        restores queueing and raises WaitTimeout with what happened.
+        """
     # ----- end of the generated operations -----
     def daemon_version(self) -> DaemonVersion: ...
 
