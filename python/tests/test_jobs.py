@@ -456,6 +456,34 @@ def test_remove_map_safely_without_disabling_queueing_restores_nothing(
     assert (removal["queueing_disabled"], removal["queueing_restored"]) == (False, False)
 
 
+# ----- the README's recipes -----
+
+
+def test_recipes(
+    vsim: Simulator, vclient: Client, after: Callable[[float, Callable[[], object]], None]
+) -> None:
+    """Attach (wait for the map by WWID), monitor (health), detach (remove
+    the paths, wait until they are gone, remove the map safely)."""
+    vclient.fail_path("sda")
+    after(0.2, lambda: vsim.execute("reinstate path sda"))
+    m = vclient.wait_for_map(WWID_A, 2, timeout=10)
+    assert m.name == "mpatha"
+    vclient.fail_path("sdd")
+    h = vclient.health()
+    assert [(m.name, m.state) for m in h.maps if m.state is not HealthState.HEALTHY] == [
+        ("mpathb", HealthState.DEGRADED)
+    ]
+    assert {str(s): n for s, n in h.counts.items() if n} == {"healthy": 1, "degraded": 1}
+    paths = [p.device for p in vclient.list_paths() if p.map == "mpatha"]
+    assert paths == ["sda", "sdc"]
+    for p in paths:
+        vclient.remove_path(p)
+    vclient.wait_paths_gone(paths, timeout=10)
+    r = vclient.remove_map_safely("mpatha", timeout=10)
+    assert r.already_gone or r.attempts >= 1
+    assert map_names(vclient) == ["mpathb"]
+
+
 # ----- a busy daemon, the GIL, arguments -----
 
 
