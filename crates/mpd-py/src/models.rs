@@ -472,10 +472,7 @@ fn hash_of(value: &impl Hash) -> u64 {
 /// unhashable); and `$extra`.
 macro_rules! model_methods {
     (unhashable $($rest:tt)*) => {
-        model_methods! { @with [] $($rest)* }
-    };
-    (@with [$($hash:tt)*] $($rest:tt)*) => {
-        model_methods! { @impl [$($hash)*] $($rest)* }
+        model_methods! { @impl [] $($rest)* }
     };
     ($name:ident $($rest:tt)*) => {
         model_methods! {
