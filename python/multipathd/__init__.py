@@ -10,6 +10,11 @@ its Python face.
     ...     for path in client.list_paths():
     ...         print(path.device, path.dm_state, path.checker_state)
 
+Beside the daemon's commands, the client does the jobs callers otherwise
+write by hand: ``health()``, waits (``wait_for_map()``, ``wait_paths_gone()``,
+...) that raise :class:`WaitTimeout` with the last state seen, and
+``remove_map_safely()``.
+
 ``multipathd.testing.Simulator`` runs a simulated daemon for tests. The
 exceptions are defined in ``multipathd._errors``, the rest in the compiled
 module ``multipathd._multipathd``; import everything from here.
@@ -43,9 +48,13 @@ from multipathd._multipathd import (
     DaemonStatus,
     DaemonVersion,
     DevState,
+    DownPath,
     GroupState,
+    Health,
+    HealthState,
     Map,
     MapDmState,
+    MapHealth,
     MapStats,
     MapStatus,
     MapTopology,
@@ -55,6 +64,7 @@ from multipathd._multipathd import (
     PathGroup,
     PrKey,
     PrStatus,
+    Removal,
     Topology,
     TopologyPath,
     __version__,
@@ -75,12 +85,16 @@ __all__ = [
     "DaemonStatus",
     "DaemonVersion",
     "DevState",
+    "DownPath",
     "Error",
     "GroupState",
+    "Health",
+    "HealthState",
     "InvalidArgument",
     "IoError",
     "Map",
     "MapDmState",
+    "MapHealth",
     "MapInUse",
     "MapStats",
     "MapStatus",
@@ -94,6 +108,7 @@ __all__ = [
     "PrKey",
     "PrStatus",
     "ProtocolError",
+    "Removal",
     "Timeout",
     "DaemonTimeout",
     "WaitTimeout",

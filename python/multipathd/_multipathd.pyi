@@ -7,7 +7,7 @@ Everything here is re-exported by ``multipathd`` (and ``Simulator`` by
 import enum
 import os
 from types import TracebackType
-from typing import Any, Dict, Final, List, Optional, Tuple, Type, Union, final
+from typing import Any, ClassVar, Dict, Final, List, Optional, Tuple, Type, Union, final
 
 __all__ = [
     "__version__",
@@ -28,6 +28,10 @@ __all__ = [
     "MapStats",
     "PrKey",
     "DaemonVersion",
+    "Health",
+    "MapHealth",
+    "DownPath",
+    "Removal",
     "Simulator",
     "PrStatus",
     "PathDmState",
@@ -36,6 +40,7 @@ __all__ = [
     "MapDmState",
     "GroupState",
     "MarginalState",
+    "HealthState",
     "Error",
     "InvalidArgument",
     "ConnectionFailed",
@@ -175,6 +180,18 @@ class MarginalState(str, enum.Enum):
     MARGINAL = "marginal"
     NORMAL = "normal"
     def __new__(cls, value: object) -> MarginalState: ...
+
+class HealthState(str, enum.Enum):
+    """How a map is doing (MapHealth.state, the keys of Health.counts), best
+    first."""
+
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"
+    SUSPENDED = "suspended"
+    ALL_PATHS_DOWN_QUEUEING = "all_paths_down_queueing"
+    ALL_PATHS_DOWN_FAILING = "all_paths_down_failing"
+    NO_PATHS = "no_paths"
+    def __new__(cls, value: object) -> HealthState: ...
 
 _PathDm = Optional[Union[PathDmState, str]]
 _Checker = Optional[Union[CheckerState, str]]
@@ -479,6 +496,92 @@ class PrKey:
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
 
+# ----- the jobs' results -----
+
+@final
+class DownPath:
+    """A path of a map that is not up, and why."""
+
+    @property
+    def device(self) -> str: ...
+    @property
+    def dm_state(self) -> _PathDm: ...
+    @property
+    def checker_state(self) -> _Checker: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def __hash__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class MapHealth:
+    """The health of one map, from Client.map_health() or in a Health."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def uuid(self) -> Optional[str]: ...
+    @property
+    def state(self) -> HealthState: ...
+    @property
+    def up_paths(self) -> int: ...
+    @property
+    def total_paths(self) -> int: ...
+    @property
+    def queues(self) -> bool: ...
+    @property
+    def down_paths(self) -> Tuple[DownPath, ...]: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def __hash__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Health:
+    """Every map's health and how many maps are in each state, from
+    Client.health(). Unhashable."""
+
+    @property
+    def maps(self) -> Tuple[MapHealth, ...]: ...
+    @property
+    def counts(self) -> Dict[HealthState, int]:
+        """Every HealthState member with its number of maps; a new dict on
+        each access."""
+    def map(self, name: str) -> Optional[MapHealth]: ...
+    def in_state(self, state: Union[HealthState, str]) -> List[MapHealth]: ...
+    def all_healthy(self) -> bool: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Removal:
+    """What Client.remove_map_safely() did. Unhashable."""
+
+    @property
+    def map(self) -> str: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def already_gone(self) -> bool: ...
+    @property
+    def queueing_disabled(self) -> bool: ...
+    @property
+    def queueing_restored(self) -> bool: ...
+    @property
+    def last_error_kind(self) -> Optional[str]:
+        """The kind of the last refusal ("map_in_use", ...), as Error.kind."""
+    @property
+    def last_error(self) -> Optional[str]: ...
+    @property
+    def elapsed(self) -> float:
+        """Seconds."""
+    def to_dict(self) -> Dict[str, Any]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
 # ----- the client -----
 
 @final
@@ -614,6 +717,43 @@ class Client:
         """`del maps`: removes every map the daemon monitors."""
     def shutdown(self) -> None:
         """`shutdown`: stops the daemon."""
+    def health(self) -> Health:
+        """Every map's health and how many maps are in each state, from one
+        `show maps json`.
+        """
+    def map_health(self, map: str) -> MapHealth:
+        """One map's health (healthy, degraded, all paths down, …), from one
+        `show map M json`.
+        """
+    def wait_for_map(self, map: str, min_active: int, timeout: float = 30.0) -> Map:
+        """Waits until the map (name, alias or WWID) exists with at least
+        `min_active` active paths; returns its row. Polls
+        `show maps raw format` (one command per poll, backoff from 50 ms to
+        1 s); WaitTimeout after the deadline, with the last state seen.
+        """
+    def wait_map_gone(self, map: str, timeout: float = 30.0) -> None:
+        """Waits until the map (name, alias or WWID) is gone. One command per
+        poll.
+        """
+    def wait_for_path(self, path: str, dm_state: Optional[str] = None, checker_state: Optional[str] = None, timeout: float = 30.0) -> Path:
+        """Waits until the path is listed in the states asked for (dm state
+        and/or checker state; none given: any); returns its row. One command
+        per poll.
+        """
+    def wait_paths_gone(self, paths: List[str], timeout: float = 30.0) -> None:
+        """Waits until none of the paths is listed any more. One command per
+        poll.
+        """
+    def wait_settled(self, quiet: float, timeout: float = 30.0) -> None:
+        """Waits until the daemon is not busy and its topology has been
+        unchanged for `quiet`. Three commands per poll.
+        """
+    def remove_map_safely(self, map: str, timeout: float = 30.0, disable_queueing: bool = True) -> Removal:
+        """Removes a map so that it is gone when the call returns: disables
+        queueing first (optional), retries while the map is in use or the
+        daemon busy, takes "not found" as done, verifies; on the deadline
+        restores queueing and raises WaitTimeout with what happened.
+        """
     # ----- end of the generated operations -----
     def daemon_version(self) -> DaemonVersion: ...
 

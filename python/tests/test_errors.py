@@ -115,11 +115,10 @@ CAUSES: Dict[str, Callable[[], multipathd.Error]] = {
     "unknown_command": lambda: _with(lambda s, c: c.reconfigure_all(), version="0.8.5"),
     "blacklisted": lambda: _with(lambda s, c: c.add_path("xvda")),
     "map_in_use": lambda: _with(_map_in_use, version="0.11.1"),
+    "wait_timeout": lambda: _with(lambda s, c: c.wait_for_map("mpatha", 3, timeout=0.2)),
 }
 # Kinds without a cause that Python can bring about, and why.
 NO_CAUSE = {
-    "wait_timeout": "the jobs (waits, safe removal) are not bound in Python yet (issue 12); "
-    "the Rust tests raise it from real causes",
     "io": "an unclassified socket error (not a timeout, reset or closed pipe, which "
     "are Timeout and ConnectionClosed); no simulator fault or argument causes one",
 }
@@ -281,6 +280,23 @@ def test_daemon_answers_timeout(version: str) -> None:
         assert e.value.command == 'fail path "sda"'
         sim.clear_fault()
         assert [p.dm_state for p in c.list_paths()][0] == "active"  # it did not run
+
+
+def test_wait_timeout_carries_what_it_saw() -> None:
+    """A wait past its deadline: WaitTimeout (a Timeout), with what it waited
+    for, its timeout and the last state seen (test_jobs.py covers each
+    job); the attributes survive pickling."""
+    e = CAUSES["wait_timeout"]()
+    assert isinstance(e, multipathd.WaitTimeout)
+    assert isinstance(e, multipathd.Timeout) and isinstance(e, TimeoutError)
+    assert e.kind == "wait_timeout"
+    assert e.what == 'map "mpatha" with 3 active paths'
+    assert e.after == 0.2
+    assert e.last is not None and e.last["kind"] == "map"
+    assert e.last["map"]["active_paths"] == 2
+    assert e.command is None  # a wait is many commands
+    back = pickle.loads(pickle.dumps(e))
+    assert (back.what, back.after, back.last) == (e.what, e.after, e.last)
 
 
 # ----- ConnectionClosed -----

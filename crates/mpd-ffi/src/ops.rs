@@ -2,19 +2,24 @@
 // crates/mpd-proto/src/ops.rs. Do not edit: change the table and run
 // `MPD_BLESS=1 cargo test -p mpd-codegen`.
 
-//! The C functions of the operations, `mpd_client_NAME`, one per entry of
-//! `mpd_proto::ops::OPERATIONS`: each converts its arguments, runs the Rust
-//! client's method and hands the result to C.
+//! The C functions of the operations and jobs, `mpd_client_NAME`, one per
+//! entry of `mpd_proto::ops::OPERATIONS` and `JOBS`: each converts its
+//! arguments, runs the Rust client's method and hands the result to C.
 
 use std::ffi::c_char;
 
-use crate::client::{action, mpd_client, object, string, value};
+#[allow(unused_imports)]
+use crate::client::{
+    action, mpd_client, object, path_want, remove_options, string, try_str_array, value,
+    wait_options,
+};
 use crate::error::mpd_result;
 use crate::ffi::try_str;
 #[allow(unused_imports)]
 use crate::model::{
-    mpd_daemon_state, mpd_map_list, mpd_map_stats_list, mpd_map_status_list, mpd_map_topology,
-    mpd_path_list, mpd_pr_key, mpd_pr_status, mpd_status, mpd_topology,
+    mpd_daemon_state, mpd_health, mpd_map, mpd_map_health, mpd_map_list, mpd_map_stats_list,
+    mpd_map_status_list, mpd_map_topology, mpd_path, mpd_path_list, mpd_pr_key, mpd_pr_status,
+    mpd_removal, mpd_status, mpd_topology,
 };
 
 /// Lists every path (`show paths raw format …` with `Path::FORMAT`).
@@ -653,6 +658,161 @@ pub extern "C" fn mpd_client_shutdown(client: *mut mpd_client) -> mpd_result {
     ffi_boundary! {
         action(client, |c| {
             Ok(c.shutdown()?)
+        })
+    }
+}
+
+/// Every map's health and how many maps are in each state, from one
+/// `show maps json`.
+///
+/// The health goes to `*out`, owned by the caller (free with `mpd_health_free`); NULL on failure.
+#[no_mangle]
+pub extern "C" fn mpd_client_health(
+    client: *mut mpd_client,
+    out: *mut *mut mpd_health,
+) -> mpd_result {
+    ffi_boundary! {
+        object(client, out, |c| {
+            Ok(c.health()?)
+        })
+    }
+}
+
+/// One map's health (healthy, degraded, all paths down, …), from one
+/// `show map M json`.
+///
+/// The map's health goes to `*out`, owned by the caller (free with `mpd_map_health_free`); NULL on failure.
+#[no_mangle]
+pub extern "C" fn mpd_client_map_health(
+    client: *mut mpd_client,
+    map: *const c_char,
+    out: *mut *mut mpd_map_health,
+) -> mpd_result {
+    ffi_boundary! {
+        object(client, out, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.map_health(map)?)
+        })
+    }
+}
+
+/// Waits until the map (name, alias or WWID) exists with at least
+/// `min_active` active paths; returns its row. Polls
+/// `show maps raw format` (one command per poll, backoff from 50 ms to
+/// 1 s); WaitTimeout after the deadline, with the last state seen.
+///
+/// The map's row goes to `*out`, owned by the caller (free with `mpd_map_free`); NULL on failure.
+#[no_mangle]
+pub extern "C" fn mpd_client_wait_for_map(
+    client: *mut mpd_client,
+    map: *const c_char,
+    min_active: u32,
+    timeout_ms: u32,
+    out: *mut *mut mpd_map,
+) -> mpd_result {
+    ffi_boundary! {
+        object(client, out, |c| {
+            let map = try_str(map, "map")?;
+            let wait = wait_options(timeout_ms);
+            Ok(c.wait_for_map(map, min_active, &wait)?)
+        })
+    }
+}
+
+/// Waits until the map (name, alias or WWID) is gone. One command per
+/// poll.
+#[no_mangle]
+pub extern "C" fn mpd_client_wait_map_gone(
+    client: *mut mpd_client,
+    map: *const c_char,
+    timeout_ms: u32,
+) -> mpd_result {
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            let wait = wait_options(timeout_ms);
+            Ok(c.wait_map_gone(map, &wait)?)
+        })
+    }
+}
+
+/// Waits until the path is listed in the states asked for (dm state
+/// and/or checker state; none given: any); returns its row. One command
+/// per poll.
+///
+/// The path's row goes to `*out`, owned by the caller (free with `mpd_path_free`); NULL on failure.
+#[no_mangle]
+pub extern "C" fn mpd_client_wait_for_path(
+    client: *mut mpd_client,
+    path: *const c_char,
+    dm_state: *const c_char,
+    checker_state: *const c_char,
+    timeout_ms: u32,
+    out: *mut *mut mpd_path,
+) -> mpd_result {
+    ffi_boundary! {
+        object(client, out, |c| {
+            let path = try_str(path, "path")?;
+            let want = path_want(dm_state, checker_state)?;
+            let wait = wait_options(timeout_ms);
+            Ok(c.wait_for_path(path, &want, &wait)?)
+        })
+    }
+}
+
+/// Waits until none of the paths is listed any more. One command per
+/// poll.
+#[no_mangle]
+pub extern "C" fn mpd_client_wait_paths_gone(
+    client: *mut mpd_client,
+    paths: *const *const c_char,
+    paths_count: usize,
+    timeout_ms: u32,
+) -> mpd_result {
+    ffi_boundary! {
+        action(client, |c| {
+            let paths = try_str_array(paths, paths_count, "paths")?;
+            let wait = wait_options(timeout_ms);
+            Ok(c.wait_paths_gone(&paths, &wait)?)
+        })
+    }
+}
+
+/// Waits until the daemon is not busy and its topology has been
+/// unchanged for `quiet`. Three commands per poll.
+#[no_mangle]
+pub extern "C" fn mpd_client_wait_settled(
+    client: *mut mpd_client,
+    quiet_ms: u32,
+    timeout_ms: u32,
+) -> mpd_result {
+    ffi_boundary! {
+        action(client, |c| {
+            let wait = wait_options(timeout_ms);
+            Ok(c.wait_settled(std::time::Duration::from_millis(quiet_ms.into()), &wait)?)
+        })
+    }
+}
+
+/// Removes a map so that it is gone when the call returns: disables
+/// queueing first (optional), retries while the map is in use or the
+/// daemon busy, takes "not found" as done, verifies; on the deadline
+/// restores queueing and raises WaitTimeout with what happened.
+///
+/// What was done goes to `*out` (zeroed first). On the deadline the result is `MPD_WAIT_TIMEOUT` and the message says what was done.
+#[no_mangle]
+pub extern "C" fn mpd_client_remove_map_safely(
+    client: *mut mpd_client,
+    map: *const c_char,
+    timeout_ms: u32,
+    disable_queueing: bool,
+    out: *mut mpd_removal,
+) -> mpd_result {
+    ffi_boundary! {
+        value(client, out, |c| {
+            let map = try_str(map, "map")?;
+            let options = remove_options(timeout_ms, disable_queueing);
+            Ok(c.remove_map_safely(map, &options)?)
         })
     }
 }

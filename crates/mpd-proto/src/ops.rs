@@ -84,6 +84,21 @@ pub enum ArgKind {
     /// A persistent-reservation key (`0x123abc`, optionally `:aptpl`): a
     /// string.
     Key,
+    /// A count (jobs): an unsigned 32-bit integer.
+    Count,
+    /// A duration (jobs): seconds in Python, milliseconds in C.
+    Seconds,
+    /// A wait's deadline (jobs: `WaitOptions`): `timeout` seconds in
+    /// Python (default 30), `timeout_ms` in C (0: 30 s).
+    Wait,
+    /// The states a path must reach (jobs: `PathWant`): optional
+    /// `dm_state` and `checker_state` words.
+    PathWant,
+    /// Several path names (jobs): a list of strings.
+    PathList,
+    /// How to remove a map safely (jobs: `RemoveOptions`): a deadline and
+    /// whether to disable queueing first.
+    RemoveOptions,
 }
 
 /// One argument of an operation.
@@ -123,6 +138,27 @@ pub enum OutputKind {
     PrStatus,
     /// `Option<PrKey>`.
     PrKey,
+    /// A daemon-wide health summary (`mpd_proto::health::Health`).
+    Health,
+    /// One map's health (`mpd_proto::health::MapHealth`).
+    MapHealth,
+    /// One map's row ([`Map`]).
+    MapRow,
+    /// One path's row ([`Path`]).
+    PathRow,
+    /// What a safe removal did (`mpd_client::Removal`).
+    Removal,
+}
+
+/// What a table entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpKind {
+    /// One daemon command and its reply ([`OPERATIONS`]).
+    Command,
+    /// A job of the client: several commands with a deadline, written in
+    /// `mpd-client` ([`JOBS`]).
+    Job,
 }
 
 /// The metadata of one operation: what the code generator needs.
@@ -140,12 +176,14 @@ pub struct OpSpec {
     pub output: OutputKind,
     /// Part of the contract every front end must offer.
     pub contract: bool,
+    /// A command or a job.
+    pub kind: OpKind,
 }
 
 impl OpSpec {
-    /// The operation with this name.
+    /// The operation or job with this name.
     pub fn find(name: &str) -> Option<&'static OpSpec> {
-        OPERATIONS.iter().find(|o| o.name == name)
+        OPERATIONS.iter().chain(JOBS).find(|o| o.name == name)
     }
 }
 
@@ -273,6 +311,7 @@ macro_rules! operations {
                 args: &[$(ArgSpec { name: stringify!($arg), kind: ArgKind::$kind }),*],
                 output: OutputKind::$out,
                 contract: operations!(@contract $($contract)?),
+                kind: OpKind::Command,
             },
         )*];
 
@@ -475,6 +514,68 @@ operations! {
     Shutdown shutdown() -> Unit => Command::Shutdown; |a| action(a);
 }
 
+/// The jobs table: metadata only; each job is a method of
+/// `mpd_client::Client` written by hand (in its `jobs` module), and the
+/// code generator binds it in Python and C like an operation.
+macro_rules! jobs {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident ( $($arg:ident : $kind:ident),* ) -> $out:ident ;
+    )*) => {
+        /// Every job, in the table's order.
+        pub const JOBS: &[OpSpec] = &[$(
+            OpSpec {
+                name: stringify!($name),
+                type_name: "",
+                doc: concat!($($doc, "\n"),*),
+                args: &[$(ArgSpec { name: stringify!($arg), kind: ArgKind::$kind }),*],
+                output: OutputKind::$out,
+                contract: false,
+                kind: OpKind::Job,
+            },
+        )*];
+    };
+}
+
+jobs! {
+    /// Every map's health and how many maps are in each state, from one
+    /// `show maps json`.
+    health() -> Health;
+
+    /// One map's health (healthy, degraded, all paths down, …), from one
+    /// `show map M json`.
+    map_health(map: Map) -> MapHealth;
+
+    /// Waits until the map (name, alias or WWID) exists with at least
+    /// `min_active` active paths; returns its row. Polls
+    /// `show maps raw format` (one command per poll, backoff from 50 ms to
+    /// 1 s); WaitTimeout after the deadline, with the last state seen.
+    wait_for_map(map: Map, min_active: Count, wait: Wait) -> MapRow;
+
+    /// Waits until the map (name, alias or WWID) is gone. One command per
+    /// poll.
+    wait_map_gone(map: Map, wait: Wait) -> Unit;
+
+    /// Waits until the path is listed in the states asked for (dm state
+    /// and/or checker state; none given: any); returns its row. One command
+    /// per poll.
+    wait_for_path(path: Path, want: PathWant, wait: Wait) -> PathRow;
+
+    /// Waits until none of the paths is listed any more. One command per
+    /// poll.
+    wait_paths_gone(paths: PathList, wait: Wait) -> Unit;
+
+    /// Waits until the daemon is not busy and its topology has been
+    /// unchanged for `quiet`. Three commands per poll.
+    wait_settled(quiet: Seconds, wait: Wait) -> Unit;
+
+    /// Removes a map so that it is gone when the call returns: disables
+    /// queueing first (optional), retries while the map is in use or the
+    /// daemon busy, takes "not found" as done, verifies; on the deadline
+    /// restores queueing and raises WaitTimeout with what happened.
+    remove_map_safely(map: Map, options: RemoveOptions) -> Removal;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,6 +590,12 @@ mod tests {
         let contract = OPERATIONS.iter().filter(|o| o.contract).count();
         assert_eq!(contract, 18, "the contract's operations");
         assert_eq!(OpSpec::find("resize_map").unwrap().type_name, "ResizeMap");
+        for job in JOBS {
+            assert!(names.insert(job.name), "{} twice", job.name);
+            assert_eq!(job.kind, OpKind::Job);
+            assert!(!job.doc.trim().is_empty(), "{} has no doc", job.name);
+        }
+        assert_eq!(OpSpec::find("wait_for_map").unwrap().kind, OpKind::Job);
     }
 
     #[test]

@@ -191,8 +191,9 @@ impl Client {
         })
     }
 
-    // The operation methods (list_paths, fail_path, …) are generated from
-    // mpd-proto's operation table into ops.rs.
+    // The operation methods (list_paths, fail_path, …) and the jobs
+    // (health, wait_for_map, remove_map_safely, …) are generated from
+    // mpd-proto's OPERATIONS and JOBS tables into ops.rs.
 
     /// The daemon's multipath-tools version, as a DaemonVersion. It is read
     /// from the help text the daemon sends for an incomplete command

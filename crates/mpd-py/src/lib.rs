@@ -9,9 +9,10 @@
 //! - [`client`]: `multipathd.Client`, one method per `mpd_client::Client`
 //!   method.
 //! - [`models`]: `Path`, `Map`, `Topology`, … (a topology converted
-//!   lazily), the state enums (`CheckerState`, …) and `PrStatus`,
-//!   `DaemonVersion`; `ToPython`, the conversion of every operation's
-//!   result.
+//!   lazily), the jobs' `Health`, `MapHealth`, `DownPath`, `Removal`, the
+//!   state enums (`CheckerState`, …, `HealthState`) and `PrStatus`,
+//!   `DaemonVersion`; `ToPython`, the conversion of every operation's and
+//!   job's result.
 //! - [`sim`]: `multipathd.testing.Simulator`, over `mpd_sim`.
 //! - [`errors`]: the error conversion into the exception classes of
 //!   `multipathd/_errors.py` (by `ErrorKind::name()`), and the panic guard
@@ -56,6 +57,10 @@ fn multipathd_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::MapStats>()?;
     m.add_class::<models::PrKey>()?;
     m.add_class::<models::DaemonVersion>()?;
+    m.add_class::<models::Health>()?;
+    m.add_class::<models::MapHealth>()?;
+    m.add_class::<models::DownPath>()?;
+    m.add_class::<models::Removal>()?;
     m.add_class::<sim::Simulator>()?;
     m.add("PrStatus", models::pr_status_class(py)?)?;
     for class in models::state_enum_classes(py)? {

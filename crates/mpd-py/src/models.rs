@@ -16,8 +16,15 @@
 //! made only when Python asks for them, each sharing that `Arc` plus its
 //! indices (no copy of the Rust data).
 //!
+//! The jobs' results (`Health`, `MapHealth`, `DownPath`, `Removal`) follow
+//! the same conventions; the health verdict is the `str` enum
+//! `HealthState`, made from `HealthState::ALL` and `name()`. `Health` (it
+//! holds a mapping) and `Removal` are unhashable (`__hash__` is None), as a
+//! Python class with `__eq__` and no `__hash__`.
+//!
 //! `ToPython` turns every output type of `mpd_client::Client`'s
-//! operations into its Python value.
+//! operations and jobs into its Python value; `path_want` reads
+//! `wait_for_path()`'s states.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
@@ -32,6 +39,7 @@ use pyo3::IntoPyObjectExt;
 use serde::Serialize;
 
 use mpd_client::mpd_proto;
+use mpd_proto::health as rh;
 use mpd_proto::model as rs;
 
 // ----- conversion of the operations' results -----
@@ -69,6 +77,11 @@ macro_rules! to_python_via {
     )*};
 }
 to_python_via!(
+    rs::Path => Path,
+    rs::Map => Map,
+    rh::Health => Health,
+    rh::MapHealth => MapHealth,
+    mpd_client::Removal => Removal,
     rs::Topology => Topology,
     rs::MapTopology => MapTopology,
     rs::DaemonStatus => DaemonStatus,
@@ -95,6 +108,20 @@ to_python_list!(
     rs::MapStatus => MapStatus,
     rs::MapStats => MapStats,
 );
+
+/// The condition of `Client.wait_for_path()`: each state given, a word
+/// read with the Rust enum's `parse` (so an enum member, which is a `str`,
+/// works too). A word the library does not know is kept as the enum's
+/// `Other` and compared as the daemon prints it.
+pub(crate) fn path_want(
+    dm_state: Option<String>,
+    checker_state: Option<String>,
+) -> mpd_client::PathWant {
+    mpd_client::PathWant {
+        dm_state: dm_state.as_deref().map(rs::PathDmState::parse),
+        checker_state: checker_state.as_deref().map(rs::CheckerState::parse),
+    }
+}
 
 /// `pr_status()`: a `PrStatus` member.
 impl ToPython for mpd_client::PrStatus {
@@ -257,9 +284,52 @@ state_enum! {
         truthiness); str() gives the word.";
 }
 
+/// The health verdict: every state of `HealthState::ALL`, spelt by its
+/// `name()` (there is no unknown word).
+impl StateEnum for rh::HealthState {
+    const NAME: &'static str = "HealthState";
+    const DOC: &'static str = "How a map is doing (MapHealth.state, the keys of Health.counts),\n\
+        best first. A str enum whose values are stable snake-case names:\n\
+        HealthState.DEGRADED == \"degraded\"; str() gives the name.";
+    fn known() -> &'static [Self] {
+        &rh::HealthState::ALL
+    }
+    fn word(&self) -> &str {
+        self.name()
+    }
+    fn is_known_word(&self) -> bool {
+        true
+    }
+    fn cell() -> &'static PyOnceLock<EnumClass> {
+        static CELL: PyOnceLock<EnumClass> = PyOnceLock::new();
+        &CELL
+    }
+}
+
+impl Field for rh::HealthState {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.to_member(py)
+    }
+}
+
+/// Reads a `HealthState` from Python: a member or its value (as
+/// `HealthState(x)` does; ValueError otherwise).
+fn health_state(state: &Bound<'_, PyAny>) -> PyResult<rh::HealthState> {
+    let py = state.py();
+    let class = rh::HealthState::class(py)?;
+    let member = class.class.bind(py).call1((state,))?;
+    class
+        .members
+        .iter()
+        .position(|m| m.bind(py).is(&member))
+        .map(|i| rh::HealthState::ALL[i])
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("not a HealthState"))
+}
+
 /// Every state enum class, for the module.
 pub(crate) fn state_enum_classes(py: Python<'_>) -> PyResult<Vec<&Bound<'_, PyType>>> {
     Ok(vec![
+        rh::HealthState::class(py)?.class.bind(py),
         rs::PathDmState::class(py)?.class.bind(py),
         rs::CheckerState::class(py)?.class.bind(py),
         rs::DevState::class(py)?.class.bind(py),
@@ -344,6 +414,21 @@ impl Field for rs::Queueing {
     }
 }
 
+/// A duration (`Removal.elapsed`): float seconds.
+impl Field for std::time::Duration {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.as_secs_f64().into_bound_py_any(py)
+    }
+}
+
+/// A kind of failure (`Removal.last_error_kind`): its name, as the
+/// exceptions' `kind` (`"map_in_use"`).
+impl Field for mpd_client::ErrorKind {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self.name()).into_any())
+    }
+}
+
 impl<T: Field> Field for Option<T> {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
@@ -368,7 +453,7 @@ impl Field for BTreeMap<String, u64> {
 /// A Python model class: the Rust value it shows.
 pub(crate) trait Model {
     /// The Rust model.
-    type Inner: Serialize + Hash + PartialEq;
+    type Inner: Serialize + PartialEq;
     /// The Rust value.
     fn get(&self) -> &Self::Inner;
 }
@@ -382,9 +467,25 @@ fn hash_of(value: &impl Hash) -> u64 {
 
 /// The methods every model class has: one read-only property per scalar
 /// field, `to_dict()`, `__repr__` (the scalar fields, then the `nested`
-/// ones, which the class defines itself) and `__hash__`; and `$extra`.
+/// ones, which the class defines itself) and `__hash__` (none after
+/// `unhashable`, for a Rust type without `Hash`: the class is then
+/// unhashable); and `$extra`.
 macro_rules! model_methods {
+    (unhashable $($rest:tt)*) => {
+        model_methods! { @impl [] $($rest)* }
+    };
+    ($name:ident $($rest:tt)*) => {
+        model_methods! {
+            @impl [
+                fn __hash__(&self) -> u64 {
+                    hash_of(self.get())
+                }
+            ]
+            $name $($rest)*
+        }
+    };
     (
+        @impl [$($hash:tt)*]
         $name:ident {
             $( $(#[$fmeta:meta])* $field:ident ),* $(,)?
         }
@@ -417,9 +518,7 @@ macro_rules! model_methods {
                 Ok(format!("{}({})", stringify!($name), parts.join(", ")))
             }
 
-            fn __hash__(&self) -> u64 {
-                hash_of(self.get())
-            }
+            $($hash)*
 
             $($extra)*
         }
@@ -430,9 +529,21 @@ macro_rules! model_methods {
 macro_rules! model {
     (
         $(#[$meta:meta])*
+        unhashable $name:ident($inner:ty) $fields:tt
+        $($extra:tt)*
+    ) => {
+        model! { @class $(#[$meta])* $name($inner) }
+        model_methods! { unhashable $name $fields nested [] $($extra)* }
+    };
+    (
+        $(#[$meta:meta])*
         $name:ident($inner:ty) $fields:tt
         $($extra:tt)*
     ) => {
+        model! { @class $(#[$meta])* $name($inner) }
+        model_methods! { $name $fields nested [] $($extra)* }
+    };
+    (@class $(#[$meta:meta])* $name:ident($inner:ty)) => {
         $(#[$meta])*
         #[pyclass(module = "multipathd", frozen, eq)]
         #[derive(PartialEq)]
@@ -452,8 +563,6 @@ macro_rules! model {
                 &self.inner
             }
         }
-
-        model_methods! { $name $fields nested [] $($extra)* }
     };
 }
 
@@ -639,7 +748,11 @@ pub(crate) fn serde_json_of(value: &Bound<'_, PyAny>) -> PyResult<String> {
         DaemonState,
         MapStatus,
         MapStats,
-        PrKey
+        PrKey,
+        Health,
+        MapHealth,
+        DownPath,
+        Removal
     );
     Err(pyo3::exceptions::PyTypeError::new_err(
         "not a multipathd model object",
@@ -976,6 +1089,203 @@ model_methods! {
         hcil,
     }
     nested []
+}
+
+// ----- the jobs' results -----
+
+/// The daemon-wide health picture, from Client.health(): every map's
+/// health, and how many maps are in each state.
+///
+/// Not hashable (an unhashable value, like a dict); compares by value.
+#[pyclass(module = "multipathd", frozen, eq)]
+pub struct Health {
+    inner: rh::Health,
+    maps: PyOnceLock<Py<PyTuple>>,
+}
+
+impl From<rh::Health> for Health {
+    fn from(inner: rh::Health) -> Self {
+        Health {
+            inner,
+            maps: PyOnceLock::new(),
+        }
+    }
+}
+
+impl PartialEq for Health {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+}
+
+impl Model for Health {
+    type Inner = rh::Health;
+    fn get(&self) -> &rh::Health {
+        &self.inner
+    }
+}
+
+impl Health {
+    fn maps_tuple<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        cached_tuple(py, &self.maps, self.inner.maps.len(), |i| {
+            MapHealth::from(self.inner.maps[i].clone())
+        })
+    }
+}
+
+model_methods! {
+    unhashable Health {}
+    nested [maps, counts]
+
+    /// Each map's health in the topology's order, a tuple of MapHealth
+    /// (made on first access, then kept).
+    #[getter]
+    fn maps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.maps_tuple(py)
+    }
+
+    /// How many maps are in each state: a dict with every HealthState
+    /// member as a key (0 or more), best first; a new dict on each access.
+    #[getter]
+    fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (state, n) in &self.inner.counts {
+            d.set_item(state.to_member(py)?, n)?;
+        }
+        Ok(d)
+    }
+
+    /// The health of the map with this name (the same object as in
+    /// `maps`), or None.
+    fn map<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.inner.maps.iter().position(|m| m.name == name) {
+            Some(i) => Ok(Some(self.maps_tuple(py)?.get_item(i)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The maps in this state (a HealthState member or its value; another
+    /// value raises ValueError), as a list of the objects of `maps`.
+    fn in_state<'py>(&self, state: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let py = state.py();
+        let state = health_state(state)?;
+        let maps = self.maps_tuple(py)?;
+        let out = PyList::empty(py);
+        for (i, m) in self.inner.maps.iter().enumerate() {
+            if m.state == state {
+                out.append(maps.get_item(i)?)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// True when every map is healthy (also with no map at all).
+    fn all_healthy(&self) -> bool {
+        self.inner.all_healthy()
+    }
+}
+
+/// The health of one map, from Client.map_health() or inside a Health.
+///
+/// A path is up when its checker finds it usable ("ready" or "ghost") and
+/// the kernel has not failed it in the dm table.
+#[pyclass(module = "multipathd", frozen, eq)]
+pub struct MapHealth {
+    inner: rh::MapHealth,
+    down_paths: PyOnceLock<Py<PyTuple>>,
+}
+
+impl From<rh::MapHealth> for MapHealth {
+    fn from(inner: rh::MapHealth) -> Self {
+        MapHealth {
+            inner,
+            down_paths: PyOnceLock::new(),
+        }
+    }
+}
+
+impl PartialEq for MapHealth {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+}
+
+impl Model for MapHealth {
+    type Inner = rh::MapHealth;
+    fn get(&self) -> &rh::MapHealth {
+        &self.inner
+    }
+}
+
+model_methods! {
+    MapHealth {
+        /// Map name.
+        name,
+        /// WWID.
+        uuid,
+        /// The verdict: a HealthState (HEALTHY, DEGRADED, SUSPENDED,
+        /// ALL_PATHS_DOWN_QUEUEING, ALL_PATHS_DOWN_FAILING, NO_PATHS).
+        state,
+        /// Paths that are up (checker usable, not failed in the dm table).
+        up_paths,
+        /// Every path of the map's path groups, whatever its state.
+        total_paths,
+        /// Whether the map queues I/O when no path is left (queueing "on",
+        /// "N chk", "N sec", or queue_if_no_path in its features).
+        queues,
+    }
+    nested [down_paths]
+
+    /// The paths that are not up, a tuple of DownPath (made on first
+    /// access, then kept).
+    #[getter]
+    fn down_paths<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        cached_tuple(py, &self.down_paths, self.inner.down_paths.len(), |i| {
+            DownPath::from(self.inner.down_paths[i].clone())
+        })
+    }
+}
+
+model! {
+    /// A path of a map that is not up (MapHealth.down_paths), and why.
+    DownPath(rh::DownPath) {
+        /// Kernel device name ("sdc").
+        device,
+        /// Its state in the dm table: a PathDmState ("failed"), a plain str
+        /// for a word this library does not know; None if not reported.
+        dm_state,
+        /// The checker's verdict: a CheckerState ("faulty", "i/o pending",
+        /// ...); None when not checked yet.
+        checker_state,
+    }
+}
+
+model! {
+    /// What Client.remove_map_safely() did (also in a WaitTimeout's
+    /// `last["removal"]` when it did not finish, as to_dict() gives it).
+    ///
+    /// Not hashable (an unhashable value, like a dict); compares by value.
+    unhashable Removal(mpd_client::Removal) {
+        /// The map asked for.
+        map,
+        /// `del map` commands sent.
+        attempts,
+        /// The map was not there to begin with (nothing was sent but the
+        /// listing): removing it again is not an error.
+        already_gone,
+        /// Queueing was disabled before the removal.
+        queueing_disabled,
+        /// Queueing was restored because the removal did not finish.
+        queueing_restored,
+        /// The kind of the last refusal, as the exceptions' `kind`
+        /// ("map_in_use", "command_failed", "daemon_timeout", ...), or None.
+        last_error_kind,
+        /// The last refusal, in words, or None.
+        last_error,
+        /// Seconds it took, a float. (to_dict() has serde's form of the
+        /// Rust Duration: {"secs": int, "nanos": int}.)
+        elapsed,
+    }
 }
 
 // ----- DaemonVersion -----

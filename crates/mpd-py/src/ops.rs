@@ -2,9 +2,9 @@
 // crates/mpd-proto/src/ops.rs. Do not edit: change the table and run
 // `MPD_BLESS=1 cargo test -p mpd-codegen`.
 
-//! The operation methods of `multipathd.Client`, one per entry of
-//! `mpd_proto::ops::OPERATIONS`: each runs the Rust client's method with
-//! the GIL released and converts the result.
+//! The operation and job methods of `multipathd.Client`, one per entry
+//! of `mpd_proto::ops::OPERATIONS` and `JOBS`: each runs the Rust
+//! client's method with the GIL released and converts the result.
 
 use pyo3::prelude::*;
 
@@ -266,5 +266,114 @@ impl Client {
     /// `shutdown`: stops the daemon.
     fn shutdown(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.run(py, |c| c.shutdown())?.to_python(py)
+    }
+
+    /// Every map's health and how many maps are in each state, from one
+    /// `show maps json`.
+    fn health(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |c| c.health())?.to_python(py)
+    }
+
+    /// One map's health (healthy, degraded, all paths down, …), from one
+    /// `show map M json`.
+    fn map_health(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.map_health(&map))?.to_python(py)
+    }
+
+    /// Waits until the map (name, alias or WWID) exists with at least
+    /// `min_active` active paths; returns its row. Polls
+    /// `show maps raw format` (one command per poll, backoff from 50 ms to
+    /// 1 s); WaitTimeout after the deadline, with the last state seen.
+    #[pyo3(signature = (map, min_active, timeout = 30.0))]
+    fn wait_for_map(
+        &self,
+        py: Python<'_>,
+        map: String,
+        min_active: u32,
+        timeout: f64,
+    ) -> PyResult<Py<PyAny>> {
+        let wait =
+            mpd_client::WaitOptions::timeout(crate::client::seconds(py, "timeout", timeout)?);
+        self.run(py, move |c| c.wait_for_map(&map, min_active, &wait))?
+            .to_python(py)
+    }
+
+    /// Waits until the map (name, alias or WWID) is gone. One command per
+    /// poll.
+    #[pyo3(signature = (map, timeout = 30.0))]
+    fn wait_map_gone(&self, py: Python<'_>, map: String, timeout: f64) -> PyResult<Py<PyAny>> {
+        let wait =
+            mpd_client::WaitOptions::timeout(crate::client::seconds(py, "timeout", timeout)?);
+        self.run(py, move |c| c.wait_map_gone(&map, &wait))?
+            .to_python(py)
+    }
+
+    /// Waits until the path is listed in the states asked for (dm state
+    /// and/or checker state; none given: any); returns its row. One command
+    /// per poll.
+    #[pyo3(signature = (path, dm_state = None, checker_state = None, timeout = 30.0))]
+    fn wait_for_path(
+        &self,
+        py: Python<'_>,
+        path: String,
+        dm_state: Option<String>,
+        checker_state: Option<String>,
+        timeout: f64,
+    ) -> PyResult<Py<PyAny>> {
+        let want = crate::models::path_want(dm_state, checker_state);
+        let wait =
+            mpd_client::WaitOptions::timeout(crate::client::seconds(py, "timeout", timeout)?);
+        self.run(py, move |c| c.wait_for_path(&path, &want, &wait))?
+            .to_python(py)
+    }
+
+    /// Waits until none of the paths is listed any more. One command per
+    /// poll.
+    #[pyo3(signature = (paths, timeout = 30.0))]
+    fn wait_paths_gone(
+        &self,
+        py: Python<'_>,
+        paths: Vec<String>,
+        timeout: f64,
+    ) -> PyResult<Py<PyAny>> {
+        let wait =
+            mpd_client::WaitOptions::timeout(crate::client::seconds(py, "timeout", timeout)?);
+        self.run(py, move |c| {
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            c.wait_paths_gone(&paths, &wait)
+        })?
+        .to_python(py)
+    }
+
+    /// Waits until the daemon is not busy and its topology has been
+    /// unchanged for `quiet`. Three commands per poll.
+    #[pyo3(signature = (quiet, timeout = 30.0))]
+    fn wait_settled(&self, py: Python<'_>, quiet: f64, timeout: f64) -> PyResult<Py<PyAny>> {
+        let quiet = crate::client::seconds(py, "quiet", quiet)?;
+        let wait =
+            mpd_client::WaitOptions::timeout(crate::client::seconds(py, "timeout", timeout)?);
+        self.run(py, move |c| c.wait_settled(quiet, &wait))?
+            .to_python(py)
+    }
+
+    /// Removes a map so that it is gone when the call returns: disables
+    /// queueing first (optional), retries while the map is in use or the
+    /// daemon busy, takes "not found" as done, verifies; on the deadline
+    /// restores queueing and raises WaitTimeout with what happened.
+    #[pyo3(signature = (map, timeout = 30.0, disable_queueing = true))]
+    fn remove_map_safely(
+        &self,
+        py: Python<'_>,
+        map: String,
+        timeout: f64,
+        disable_queueing: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let options = mpd_client::RemoveOptions {
+            timeout: crate::client::seconds(py, "timeout", timeout)?,
+            disable_queueing,
+            ..Default::default()
+        };
+        self.run(py, move |c| c.remove_map_safely(&map, &options))?
+            .to_python(py)
     }
 }
