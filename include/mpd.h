@@ -420,7 +420,10 @@ typedef struct mpd_removal {
    */
   bool queueing_disabled;
   /**
-   * Queueing was restored because the removal did not finish.
+   * Queueing was restored because the removal did not finish. Always
+   * false here, as the Rust field is only set on the way to
+   * `MPD_WAIT_TIMEOUT`, when this struct stays zeroed: the message
+   * says `queueing disabled, then restored` instead.
    */
   bool queueing_restored;
   /**

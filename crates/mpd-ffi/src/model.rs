@@ -1642,7 +1642,10 @@ pub struct mpd_removal {
     pub already_gone: bool,
     /// Queueing was disabled on the map before the removal.
     pub queueing_disabled: bool,
-    /// Queueing was restored because the removal did not finish.
+    /// Queueing was restored because the removal did not finish. Always
+    /// false here, as the Rust field is only set on the way to
+    /// `MPD_WAIT_TIMEOUT`, when this struct stays zeroed: the message
+    /// says `queueing disabled, then restored` instead.
     pub queueing_restored: bool,
     /// The code of the last refusal before the map went (e.g.
     /// `MPD_MAP_IN_USE` after a retry); `MPD_OK` if there was none.
