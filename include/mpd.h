@@ -16,6 +16,10 @@
  *  - Strings are NUL-terminated UTF-8. A NULL string argument where one is
  *    required is MPD_NULL_ARGUMENT; one that is not UTF-8 is
  *    MPD_INVALID_UTF8. Accessors given NULL return NULL, 0 or -1.
+ *  - An array argument is a pointer and a count (paths, paths_count): NULL
+ *    with a count of 0 is an empty list; NULL with a count above 0, or a
+ *    NULL element where strings are required, is MPD_NULL_ARGUMENT. The
+ *    elements must stay valid and unchanged for the duration of the call.
  *  - Optional numbers are int64_t, -1 when unknown; optional flags are
  *    int: 1 yes, 0 no, -1 unknown; optional strings are NULL.
  *  - Objects may move between threads but must not be used by two
@@ -168,6 +172,44 @@ typedef uint32_t mpd_result;
 #endif // __cplusplus
 
 /**
+ * How a map is doing (`mpd_map_health_state`), worst last. The values
+ * are those of the Rust `HealthState`, in its order;
+ * `mpd_health_state_str` gives each one's name.
+ */
+typedef enum mpd_health_state {
+  /**
+   * Not a state: what `mpd_map_health_state` returns for NULL (and for
+   * a state this version of libmpd does not know).
+   */
+  MPD_HEALTH_UNKNOWN = -1,
+  /**
+   * Every path is up.
+   */
+  MPD_HEALTH_HEALTHY = 0,
+  /**
+   * Some paths are up, some are not: I/O flows, redundancy is lost.
+   */
+  MPD_HEALTH_DEGRADED = 1,
+  /**
+   * The map is suspended: I/O is held until `resume map`.
+   */
+  MPD_HEALTH_SUSPENDED = 2,
+  /**
+   * No path is up and the map queues I/O: I/O hangs until a path
+   * returns (or the queueing time runs out).
+   */
+  MPD_HEALTH_ALL_PATHS_DOWN_QUEUEING = 3,
+  /**
+   * No path is up and the map does not queue: I/O fails.
+   */
+  MPD_HEALTH_ALL_PATHS_DOWN_FAILING = 4,
+  /**
+   * The map has no path at all.
+   */
+  MPD_HEALTH_NO_PATHS = 5,
+} mpd_health_state;
+
+/**
  * Whether the daemon has registered a reservation key for a map, from
  * `mpd_client_pr_status`.
  */
@@ -206,10 +248,32 @@ typedef struct mpd_client mpd_client;
 typedef struct mpd_daemon_state mpd_daemon_state;
 
 /**
- * One multipath map, from `mpd_client_list_maps`. Borrowed from its
- * `mpd_map_list`.
+ * A path of a map that is not up, and why. Borrowed from its
+ * `mpd_map_health`.
+ */
+typedef struct mpd_down_path mpd_down_path;
+
+/**
+ * Every map's health and how many maps are in each state, from
+ * `mpd_client_health`. Owned by the caller; free with `mpd_health_free`.
+ */
+typedef struct mpd_health mpd_health;
+
+/**
+ * One multipath map: borrowed from an `mpd_map_list`
+ * (`mpd_client_list_maps`), or owned by the caller when it comes from
+ * `mpd_client_wait_for_map` (then free it with `mpd_map_free`). A map
+ * from a wait has the fields the wait reads: name, WWID and active
+ * paths; the other accessors return NULL.
  */
 typedef struct mpd_map mpd_map;
+
+/**
+ * One map's health: borrowed from an `mpd_health`, or owned by the caller
+ * when it comes from `mpd_client_map_health` (then free it with
+ * `mpd_map_health_free`).
+ */
+typedef struct mpd_map_health mpd_map_health;
 
 /**
  * The maps returned by `mpd_client_list_maps`. Owned by the caller; free
@@ -249,8 +313,12 @@ typedef struct mpd_map_status_list mpd_map_status_list;
 typedef struct mpd_map_topology mpd_map_topology;
 
 /**
- * One path (a SCSI or NVMe device under a map), from
- * `mpd_client_list_paths`. Borrowed from its `mpd_path_list`.
+ * One path (a SCSI or NVMe device under a map): borrowed from an
+ * `mpd_path_list` (`mpd_client_list_paths`), or owned by the caller when
+ * it comes from `mpd_client_wait_for_path` (then free it with
+ * `mpd_path_free`). A path from a wait has the fields the wait reads:
+ * device, major and minor, dm state, checker state and map; the other
+ * accessors return NULL or -1.
  */
 typedef struct mpd_path mpd_path;
 
@@ -328,6 +396,46 @@ typedef struct mpd_pr_key {
    */
   bool aptpl;
 } mpd_pr_key;
+
+/**
+ * What `mpd_client_remove_map_safely` did, written to a struct the caller
+ * provides. It is zeroed first and filled in only on success: after a
+ * failure, `MPD_WAIT_TIMEOUT` included, it stays zeroed and the message
+ * (`mpd_client_last_error`) says what was done — the attempts, the last
+ * refusal with its code (`[last refusal: MPD_MAP_IN_USE; …]`) and
+ * whether queueing was restored.
+ */
+typedef struct mpd_removal {
+  /**
+   * `del map` commands sent (0 when the map was already gone).
+   */
+  uint32_t attempts;
+  /**
+   * The map was not there to begin with: nothing was removed, which is
+   * not an error.
+   */
+  bool already_gone;
+  /**
+   * Queueing was disabled on the map before the removal.
+   */
+  bool queueing_disabled;
+  /**
+   * Queueing was restored because the removal did not finish. Always
+   * false here, as the Rust field is only set on the way to
+   * `MPD_WAIT_TIMEOUT`, when this struct stays zeroed: the message
+   * says `queueing disabled, then restored` instead.
+   */
+  bool queueing_restored;
+  /**
+   * The code of the last refusal before the map went (e.g.
+   * `MPD_MAP_IN_USE` after a retry); `MPD_OK` if there was none.
+   */
+  mpd_result last_error;
+  /**
+   * How long it took, in milliseconds.
+   */
+  uint64_t elapsed_ms;
+} mpd_removal;
 
 #ifdef __cplusplus
 extern "C" {
@@ -465,6 +573,12 @@ const struct mpd_path *mpd_path_list_find(const struct mpd_path_list *list, cons
 void mpd_path_list_free(struct mpd_path_list *list);
 
 /**
+ * Frees a path returned by `mpd_client_wait_for_path`. Never pass a path
+ * borrowed from an `mpd_path_list`. NULL is a no-op.
+ */
+void mpd_path_free(struct mpd_path *path);
+
+/**
  * The kernel device name (`"sda"`); never NULL for a non-NULL `path`.
  */
 const char *mpd_path_device(const struct mpd_path *path);
@@ -571,6 +685,12 @@ const struct mpd_map *mpd_map_list_find(const struct mpd_map_list *list, const c
  * no-op.
  */
 void mpd_map_list_free(struct mpd_map_list *list);
+
+/**
+ * Frees a map returned by `mpd_client_wait_for_map`. Never pass a map
+ * borrowed from an `mpd_map_list`. NULL is a no-op.
+ */
+void mpd_map_free(struct mpd_map *map);
 
 /**
  * The map name (alias or WWID); never NULL for a non-NULL `map`.
@@ -983,6 +1103,119 @@ const char *mpd_daemon_state_state(const struct mpd_daemon_state *state);
 void mpd_daemon_state_free(struct mpd_daemon_state *state);
 
 /**
+ * The name of a health state, as the Rust library and the Python
+ * binding spell it: `"healthy"`, `"degraded"`, `"suspended"`,
+ * `"all_paths_down_queueing"`, `"all_paths_down_failing"`,
+ * `"no_paths"`. A static string; NULL for `MPD_HEALTH_UNKNOWN` and any
+ * value that is no state.
+ */
+const char *mpd_health_state_str(int state);
+
+/**
+ * The number of maps in `health`; 0 for NULL.
+ */
+size_t mpd_health_map_count(const struct mpd_health *health);
+
+/**
+ * The health of the map at `index` (from 0, in the daemon's order),
+ * borrowed from `health`; NULL if `health` is NULL or `index` is out of
+ * range.
+ */
+const struct mpd_map_health *mpd_health_map(const struct mpd_health *health, size_t index);
+
+/**
+ * The health of the map called `name`, borrowed from `health`; NULL if
+ * there is none (or an argument is NULL or not UTF-8).
+ */
+const struct mpd_map_health *mpd_health_find_map(const struct mpd_health *health, const char *name);
+
+/**
+ * How many maps are in `state` (an `mpd_health_state`); 0 for NULL, and
+ * for a value that is no state.
+ */
+size_t mpd_health_count(const struct mpd_health *health, int state);
+
+/**
+ * Whether every map is healthy (also when there is no map); false for
+ * NULL.
+ */
+bool mpd_health_all_healthy(const struct mpd_health *health);
+
+/**
+ * Frees a health and every map health, down path and string borrowed
+ * from it. NULL is a no-op.
+ */
+void mpd_health_free(struct mpd_health *health);
+
+/**
+ * The map name; never NULL for a non-NULL `map`.
+ */
+const char *mpd_map_health_name(const struct mpd_map_health *map);
+
+/**
+ * The WWID of the LUN, or NULL.
+ */
+const char *mpd_map_health_uuid(const struct mpd_map_health *map);
+
+/**
+ * The verdict; `MPD_HEALTH_UNKNOWN` for NULL.
+ */
+enum mpd_health_state mpd_map_health_state(const struct mpd_map_health *map);
+
+/**
+ * The paths that are up: the checker finds them usable (ready or ghost)
+ * and the kernel has not failed them. -1 for NULL.
+ */
+int64_t mpd_map_health_up_paths(const struct mpd_map_health *map);
+
+/**
+ * Every path of the map's path groups, whatever its state (the same
+ * count as `mpd_map_topology_total_paths`). -1 for NULL.
+ */
+int64_t mpd_map_health_total_paths(const struct mpd_map_health *map);
+
+/**
+ * Whether the map queues I/O when no path is left (queueing `on`,
+ * `N chk`, `N sec`, or `queue_if_no_path` in its features); false for
+ * NULL.
+ */
+bool mpd_map_health_queues(const struct mpd_map_health *map);
+
+/**
+ * The number of paths that are not up; 0 for NULL.
+ */
+size_t mpd_map_health_down_path_count(const struct mpd_map_health *map);
+
+/**
+ * The path at `index` (from 0) of those that are not up, borrowed from
+ * `map`; NULL if `map` is NULL or `index` is out of range.
+ */
+const struct mpd_down_path *mpd_map_health_down_path(const struct mpd_map_health *map,
+                                                     size_t index);
+
+/**
+ * Frees a map health returned by `mpd_client_map_health`. Never pass one
+ * borrowed from an `mpd_health`. NULL is a no-op.
+ */
+void mpd_map_health_free(struct mpd_map_health *map);
+
+/**
+ * The kernel device name (`"sdc"`); never NULL for a non-NULL `path`.
+ */
+const char *mpd_down_path_device(const struct mpd_down_path *path);
+
+/**
+ * The path's state in the dm table (`"failed"`, `"active"`), or NULL.
+ */
+const char *mpd_down_path_dm_state(const struct mpd_down_path *path);
+
+/**
+ * The checker's verdict (`"faulty"`, `"shaky"`, …), or NULL (never
+ * checked).
+ */
+const char *mpd_down_path_checker_state(const struct mpd_down_path *path);
+
+/**
  * The number of rows in `list`; 0 for NULL.
  */
 size_t mpd_map_status_list_len(const struct mpd_map_status_list *list);
@@ -1386,6 +1619,91 @@ mpd_result mpd_client_remove_maps(struct mpd_client *client);
  * `shutdown`: stops the daemon.
  */
 mpd_result mpd_client_shutdown(struct mpd_client *client);
+
+/**
+ * Every map's health and how many maps are in each state, from one
+ * `show maps json`.
+ *
+ * The health goes to `*out`, owned by the caller (free with `mpd_health_free`); NULL on failure.
+ */
+mpd_result mpd_client_health(struct mpd_client *client, struct mpd_health **out);
+
+/**
+ * One map's health (healthy, degraded, all paths down, …), from one
+ * `show map M json`.
+ *
+ * The map's health goes to `*out`, owned by the caller (free with `mpd_map_health_free`); NULL on failure.
+ */
+mpd_result mpd_client_map_health(struct mpd_client *client,
+                                 const char *map,
+                                 struct mpd_map_health **out);
+
+/**
+ * Waits until the map (name, alias or WWID) exists with at least
+ * `min_active` active paths; returns its row. Polls
+ * `show maps raw format` (one command per poll, backoff from 50 ms to
+ * 1 s); WaitTimeout after the deadline, with the last state seen.
+ *
+ * The map's row goes to `*out`, owned by the caller (free with `mpd_map_free`); NULL on failure.
+ */
+mpd_result mpd_client_wait_for_map(struct mpd_client *client,
+                                   const char *map,
+                                   uint32_t min_active,
+                                   uint32_t timeout_ms,
+                                   struct mpd_map **out);
+
+/**
+ * Waits until the map (name, alias or WWID) is gone. One command per
+ * poll.
+ */
+mpd_result mpd_client_wait_map_gone(struct mpd_client *client,
+                                    const char *map,
+                                    uint32_t timeout_ms);
+
+/**
+ * Waits until the path is listed in the states asked for (dm state
+ * and/or checker state; none given: any); returns its row. One command
+ * per poll.
+ *
+ * The path's row goes to `*out`, owned by the caller (free with `mpd_path_free`); NULL on failure.
+ */
+mpd_result mpd_client_wait_for_path(struct mpd_client *client,
+                                    const char *path,
+                                    const char *dm_state,
+                                    const char *checker_state,
+                                    uint32_t timeout_ms,
+                                    struct mpd_path **out);
+
+/**
+ * Waits until none of the paths is listed any more. One command per
+ * poll.
+ */
+mpd_result mpd_client_wait_paths_gone(struct mpd_client *client,
+                                      const char *const *paths,
+                                      size_t paths_count,
+                                      uint32_t timeout_ms);
+
+/**
+ * Waits until the daemon is not busy and its topology has been
+ * unchanged for `quiet`. Three commands per poll.
+ */
+mpd_result mpd_client_wait_settled(struct mpd_client *client,
+                                   uint32_t quiet_ms,
+                                   uint32_t timeout_ms);
+
+/**
+ * Removes a map so that it is gone when the call returns: disables
+ * queueing first (optional), retries while the map is in use or the
+ * daemon busy, takes "not found" as done, verifies; on the deadline
+ * restores queueing and raises WaitTimeout with what happened.
+ *
+ * What was done goes to `*out` (zeroed first). On the deadline the result is `MPD_WAIT_TIMEOUT` and the message says what was done.
+ */
+mpd_result mpd_client_remove_map_safely(struct mpd_client *client,
+                                        const char *map,
+                                        uint32_t timeout_ms,
+                                        bool disable_queueing,
+                                        struct mpd_removal *out);
 
 #if defined(MPD_SIM)
 /**

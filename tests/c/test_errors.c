@@ -1,11 +1,14 @@
 /*
  * Every result code of libmpd from a real cause, against simulated
  * daemons (and, for MPD_CONNECT, against nothing; for MPD_MAP_IN_USE, a
- * 0.11.1 simulator with a map marked open), plus the last-error
+ * 0.11.1 simulator with a map marked open; for MPD_WAIT_TIMEOUT, waits
+ * that cannot be met and a safe removal of a map that stays open), plus
+ * the last-error
  * rules: the client's message, the thread's message, out-pointers reset
  * to NULL.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -63,6 +66,7 @@ static void test_result_names(void)
     CHECK_DESCRIBED(MPD_PANIC);
     CHECK_DESCRIBED(MPD_NOT_FOUND);
     CHECK_DESCRIBED(MPD_DAEMON_TIMEOUT);
+    CHECK_DESCRIBED(MPD_WAIT_TIMEOUT);
     CHECK_STR(mpd_result_str(MPD_TIMEOUT),
               "MPD_TIMEOUT: no complete reply within the client's timeout: the command may "
               "have run (an action is not sent again by the library)");
@@ -203,6 +207,19 @@ static void test_permission_denied(void)
     CHECK_OK(mpd_sim_set_force_nonroot(sim, false));
     CHECK_OK(mpd_sim_set_force_nonroot(sim, true));
     CHECK_RESULT(mpd_client_remove_path(c, "sda"), MPD_PERMISSION_DENIED);
+    /* Waits and health only read: allowed. A safe removal is refused at
+     * once, not retried until its deadline. */
+    mpd_map *m = NULL;
+    CHECK_OK(mpd_client_wait_for_map(c, "mpatha", 1, 500, &m));
+    mpd_map_free(m);
+    mpd_health *h = NULL;
+    CHECK_OK(mpd_client_health(c, &h));
+    CHECK(mpd_health_all_healthy(h));
+    mpd_health_free(h);
+    mpd_removal r = {0};
+    CHECK_RESULT(mpd_client_remove_map_safely(c, "mpatha", 0, true, &r), MPD_PERMISSION_DENIED);
+    check_error(c, "permission denied");
+    CHECK_INT(r.attempts, 0);
     mpd_client_free(c);
     mpd_sim_free(sim);
 }
@@ -356,6 +373,135 @@ static void test_path_health(void)
     mpd_sim_free(sim);
 }
 
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* How far past its deadline a wait may return: one poll of a simulator
+ * under valgrind. */
+#define MARGIN_MS 1500
+
+/* A wait that cannot be met: MPD_WAIT_TIMEOUT after its deadline (not
+ * much later), the message saying what was waited for and what was seen
+ * last, the out-pointer NULL. */
+static void test_wait_timeout(void)
+{
+    mpd_sim *sim = start_sim("0.11.1", MPD_SIM_NO_CHECKER);
+    mpd_client *c = connect_to(sim, 0);
+
+    mpd_map *m = SENTINEL;
+    long long start = now_ms();
+    CHECK_RESULT(mpd_client_wait_for_map(c, "mpathx", 1, 200, &m), MPD_WAIT_TIMEOUT);
+    long long took = now_ms() - start;
+    CHECK(m == NULL);
+    CHECK(took >= 200);
+    CHECK(took < 200 + MARGIN_MS);
+    check_error(c, "map \"mpathx\" with 1 active paths: not reached within 200ms");
+    check_error(c, "(last seen: no such map)");
+
+    /* There, but not with enough paths. */
+    CHECK_RESULT(mpd_client_wait_for_map(c, "mpatha", 3, 200, &m), MPD_WAIT_TIMEOUT);
+    check_error(c, "(last seen: map mpatha with 2 active paths)");
+
+    mpd_path *p = SENTINEL;
+    start = now_ms();
+    CHECK_RESULT(mpd_client_wait_for_path(c, "sda", "failed", NULL, 300, &p), MPD_WAIT_TIMEOUT);
+    took = now_ms() - start;
+    CHECK(p == NULL);
+    CHECK(took >= 300 && took < 300 + MARGIN_MS);
+    check_error(c, "(last seen: path sda dm active checker ready)");
+
+    const char *paths[] = {"sda", "sdb"};
+    CHECK_RESULT(mpd_client_wait_paths_gone(c, paths, 2, 200), MPD_WAIT_TIMEOUT);
+    check_error(c, "paths still there: sda, sdb");
+
+    CHECK_RESULT(mpd_client_wait_map_gone(c, "mpatha", 200), MPD_WAIT_TIMEOUT);
+    check_error(c, "map \"mpatha\" gone: not reached within 200ms");
+
+    /* Quiet for 10 s cannot happen within 300 ms. */
+    start = now_ms();
+    CHECK_RESULT(mpd_client_wait_settled(c, 10000, 300), MPD_WAIT_TIMEOUT);
+    took = now_ms() - start;
+    CHECK(took >= 300 && took < 300 + MARGIN_MS);
+    check_error(c, "busy: false, unchanged for");
+
+    /* A daemon that does not answer does not end a wait: it times out
+     * with what it saw last, no answer. */
+    mpd_client *quick = connect_to(sim, 100);
+    CHECK_OK(mpd_sim_set_fault(sim, "hang"));
+    CHECK_RESULT(mpd_client_wait_for_map(quick, "mpatha", 1, 400, &m), MPD_WAIT_TIMEOUT);
+    CHECK(m == NULL);
+    check_error(quick, "(last seen: no answer (");
+    /* Other failures end it at once, with their own code. */
+    CHECK_OK(mpd_sim_set_fault(sim, "bad-length=0"));
+    start = now_ms();
+    CHECK_RESULT(mpd_client_wait_for_map(quick, "mpatha", 1, 5000, &m), MPD_PROTOCOL);
+    CHECK(now_ms() - start < 5000);
+    CHECK_OK(mpd_sim_set_fault(sim, "none"));
+    CHECK_OK(mpd_client_wait_for_map(quick, "mpatha", 1, 5000, &m));
+    mpd_map_free(m);
+    mpd_client_free(quick);
+
+    /* Bad arguments are refused before anything is sent. */
+    CHECK_RESULT(mpd_client_wait_for_path(c, "sda", "\xff", NULL, 200, &p), MPD_INVALID_UTF8);
+    check_error(c, "dm_state is not valid UTF-8");
+    const char *holey[] = {"sda", NULL};
+    CHECK_RESULT(mpd_client_wait_paths_gone(c, holey, 2, 200), MPD_NULL_ARGUMENT);
+    check_error(c, "paths[1] is NULL");
+
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+}
+
+/* remove_map_safely of a map that stays in use: it retries until its
+ * deadline, restores queueing, and fails with MPD_WAIT_TIMEOUT; *out
+ * stays zeroed and the message says what was done, with the code of the
+ * last refusal (0.11.1: MPD_MAP_IN_USE; older releases answer a bare
+ * "fail": MPD_COMMAND_FAILED). */
+static void test_remove_map_in_use_times_out(void)
+{
+    const char *versions[] = {"0.8.5", "0.9.4", "0.11.1"};
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        bool says_so = strcmp(versions[i], "0.11.1") == 0;
+        mpd_sim *sim = start_sim(versions[i], MPD_SIM_NO_CHECKER);
+        mpd_client *c = connect_to(sim, 0);
+        CHECK_OK(mpd_sim_set_map_in_use(sim, "mpatha", true));
+
+        mpd_removal r = {7, true, true, true, MPD_PANIC, 7};
+        long long start = now_ms();
+        CHECK_RESULT(mpd_client_remove_map_safely(c, "mpatha", 1000, true, &r), MPD_WAIT_TIMEOUT);
+        long long took = now_ms() - start;
+        CHECK(took < 1000 + MARGIN_MS);
+        CHECK(r.attempts == 0 && !r.already_gone && !r.queueing_disabled &&
+              !r.queueing_restored && r.last_error == MPD_OK && r.elapsed_ms == 0);
+        check_error(c, "remove map \"mpatha\": not reached within 1s (last seen: ");
+        check_error(c, " attempts, last: ");
+        if (says_so) {
+            check_error(c, "map or partition in use");
+            check_error(c, "[last refusal: MPD_MAP_IN_USE; queueing disabled, then restored]");
+        } else {
+            check_error(c, "[last refusal: MPD_COMMAND_FAILED; queueing disabled, then restored]");
+        }
+        /* The map is still there, queueing as before. */
+        mpd_map_list *maps = NULL;
+        CHECK_OK(mpd_client_list_maps(c, &maps));
+        const mpd_map *a = mpd_map_list_find(maps, "mpatha");
+        CHECK(a != NULL);
+        CHECK(mpd_map_queueing(a) == NULL);
+        mpd_map_list_free(maps);
+
+        /* Closed, it goes. */
+        CHECK_OK(mpd_sim_set_map_in_use(sim, "mpatha", false));
+        CHECK_OK(mpd_client_remove_map_safely(c, "mpatha", 0, true, &r));
+        CHECK(r.attempts >= 1 && r.last_error == MPD_OK);
+        mpd_client_free(c);
+        mpd_sim_free(sim);
+    }
+}
+
 int main(void)
 {
     CHECK_STR(mpd_last_error(), "");
@@ -378,5 +524,7 @@ int main(void)
     test_sim_errors();
     test_path_health();
     test_map_in_use();
+    test_wait_timeout();
+    test_remove_map_in_use_times_out();
     return checks_done("test_errors");
 }

@@ -130,6 +130,23 @@ static void test_accessors(void)
     CHECK_INT(mpd_map_stats_map_loads(NULL), -1);
     CHECK_INT(mpd_map_stats_total_q_time(NULL), -1);
     CHECK_INT(mpd_map_stats_q_timeouts(NULL), -1);
+    CHECK_INT(mpd_health_map_count(NULL), 0);
+    CHECK(mpd_health_map(NULL, 0) == NULL);
+    CHECK(mpd_health_find_map(NULL, "x") == NULL);
+    CHECK_INT(mpd_health_count(NULL, MPD_HEALTH_HEALTHY), 0);
+    CHECK(!mpd_health_all_healthy(NULL));
+    CHECK(mpd_map_health_name(NULL) == NULL);
+    CHECK(mpd_map_health_uuid(NULL) == NULL);
+    CHECK_INT(mpd_map_health_state(NULL), MPD_HEALTH_UNKNOWN);
+    CHECK(mpd_health_state_str(mpd_map_health_state(NULL)) == NULL);
+    CHECK_INT(mpd_map_health_up_paths(NULL), -1);
+    CHECK_INT(mpd_map_health_total_paths(NULL), -1);
+    CHECK(!mpd_map_health_queues(NULL));
+    CHECK_INT(mpd_map_health_down_path_count(NULL), 0);
+    CHECK(mpd_map_health_down_path(NULL, 0) == NULL);
+    CHECK(mpd_down_path_device(NULL) == NULL);
+    CHECK(mpd_down_path_dm_state(NULL) == NULL);
+    CHECK(mpd_down_path_checker_state(NULL) == NULL);
 }
 
 static void test_frees(void)
@@ -145,6 +162,10 @@ static void test_frees(void)
     mpd_map_stats_list_free(NULL);
     mpd_string_free(NULL);
     mpd_sim_free(NULL);
+    mpd_map_free(NULL);
+    mpd_path_free(NULL);
+    mpd_health_free(NULL);
+    mpd_map_health_free(NULL);
 }
 
 static void test_calls(mpd_client *c, mpd_sim *sim)
@@ -272,6 +293,58 @@ static void test_calls(mpd_client *c, mpd_sim *sim)
     CHECK_RESULT(mpd_client_restore_queuing_daemon(NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_remove_maps(NULL), MPD_NULL_ARGUMENT);
 
+    /* The jobs: NULL client, NULL name or list, NULL out; a NULL state
+     * for wait_for_path means any state, an empty list is NULL and 0. */
+    mpd_health *health_out = SENTINEL;
+    mpd_map_health *map_health_out = SENTINEL;
+    mpd_map *map_row_out = SENTINEL;
+    mpd_path *path_row_out = SENTINEL;
+    mpd_removal removal_out = {1, true, true, true, MPD_PANIC, 1};
+    const char *one_path[] = {"x"};
+    const char *holey[] = {"x", NULL};
+    CHECK_RESULT(mpd_client_health(NULL, &health_out), MPD_NULL_ARGUMENT);
+    CHECK(health_out == NULL);
+    CHECK_RESULT(mpd_client_health(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_map_health(NULL, "x", &map_health_out), MPD_NULL_ARGUMENT);
+    CHECK(map_health_out == NULL);
+    CHECK_RESULT(mpd_client_map_health(c, NULL, &map_health_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_map_health(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wait_for_map(NULL, "x", 0, 1, &map_row_out), MPD_NULL_ARGUMENT);
+    CHECK(map_row_out == NULL);
+    CHECK_RESULT(mpd_client_wait_for_map(c, NULL, 0, 1, &map_row_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wait_for_map(c, "x", 0, 1, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wait_map_gone(NULL, "x", 1), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wait_map_gone(c, NULL, 1), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wait_for_path(NULL, "x", "failed", "faulty", 1, &path_row_out),
+                 MPD_NULL_ARGUMENT);
+    CHECK(path_row_out == NULL);
+    CHECK_RESULT(mpd_client_wait_for_path(c, NULL, "failed", "faulty", 1, &path_row_out),
+                 MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wait_for_path(c, "x", "failed", "faulty", 1, NULL), MPD_NULL_ARGUMENT);
+    /* NULL states: sda (the simulator's one path) in any state. */
+    CHECK_OK(mpd_client_wait_for_path(c, "sda", NULL, "ready", 0, &path_row_out));
+    mpd_path_free(path_row_out);
+    CHECK_OK(mpd_client_wait_for_path(c, "sda", "active", NULL, 0, &path_row_out));
+    mpd_path_free(path_row_out);
+    CHECK_OK(mpd_client_wait_for_path(c, "sda", NULL, NULL, 0, &path_row_out));
+    CHECK_STR(mpd_path_device(path_row_out), "sda");
+    mpd_path_free(path_row_out);
+    CHECK_RESULT(mpd_client_wait_paths_gone(NULL, one_path, 1, 1), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_wait_paths_gone(c, NULL, 1, 1), MPD_NULL_ARGUMENT);
+    CHECK_STR(mpd_client_last_error(c), "paths is NULL");
+    CHECK_RESULT(mpd_client_wait_paths_gone(c, holey, 2, 1), MPD_NULL_ARGUMENT);
+    CHECK_STR(mpd_client_last_error(c), "paths[1] is NULL");
+    CHECK_OK(mpd_client_wait_paths_gone(c, NULL, 0, 1)); /* nothing to wait for */
+    CHECK_RESULT(mpd_client_wait_settled(NULL, 0, 1), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_remove_map_safely(NULL, "x", 1, true, &removal_out),
+                 MPD_NULL_ARGUMENT);
+    CHECK(removal_out.attempts == 0 && !removal_out.already_gone &&
+          !removal_out.queueing_disabled && !removal_out.queueing_restored &&
+          removal_out.last_error == MPD_OK && removal_out.elapsed_ms == 0);
+    CHECK_RESULT(mpd_client_remove_map_safely(c, "x", 1, true, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_remove_map_safely(c, NULL, 1, true, &removal_out),
+                 MPD_NULL_ARGUMENT);
+
     CHECK_RESULT(mpd_sim_start("x", 0, 0, 0, NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_sim_set_fault(NULL, "x"), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_sim_set_fault(sim, NULL), MPD_NULL_ARGUMENT);
@@ -294,6 +367,9 @@ static void test_calls(mpd_client *c, mpd_sim *sim)
     CHECK(state_out == NULL);
     CHECK(version_out.major == 0 && version_out.minor == 0 && version_out.patch == 0);
     CHECK(string_out == NULL);
+    CHECK(health_out == NULL);
+    CHECK(map_health_out == NULL);
+    CHECK(map_row_out == NULL);
 }
 
 /* NULL string arguments to accessors of real objects. */
@@ -319,6 +395,13 @@ static void test_lookups(mpd_client *c)
     CHECK_OK(mpd_client_status(c, &status));
     CHECK_INT(mpd_status_paths_in_state(status, NULL), 0);
     mpd_status_free(status);
+
+    mpd_health *health = NULL;
+    CHECK_OK(mpd_client_health(c, &health));
+    CHECK(mpd_health_find_map(health, NULL) == NULL);
+    CHECK(mpd_health_find_map(health, "\xff") == NULL);
+    CHECK(mpd_health_find_map(health, "mpatha") != NULL);
+    mpd_health_free(health);
 }
 
 int main(void)
@@ -332,7 +415,7 @@ int main(void)
     CHECK_OK(mpd_client_connect(mpd_sim_address(sim), 0, &c));
 
     test_calls(c, sim);
-    /* The last call on the client was mpd_client_unset_map_marginal. */
+    /* The last call on the client was mpd_client_remove_map_safely(c, NULL, ...). */
     CHECK_STR(mpd_client_last_error(c), "map is NULL");
     CHECK_STR(mpd_last_error(), "sim is NULL"); /* mpd_sim_checker_pass */
 

@@ -10,6 +10,7 @@
  * and added paths at once, so every state below is deterministic.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -497,6 +498,266 @@ static void test_raw_command(mpd_client *c)
     mpd_string_free(out);
 }
 
+/* ----- the jobs ----- */
+
+static void test_health_states(void)
+{
+    CHECK_STR(mpd_health_state_str(MPD_HEALTH_HEALTHY), "healthy");
+    CHECK_STR(mpd_health_state_str(MPD_HEALTH_DEGRADED), "degraded");
+    CHECK_STR(mpd_health_state_str(MPD_HEALTH_SUSPENDED), "suspended");
+    CHECK_STR(mpd_health_state_str(MPD_HEALTH_ALL_PATHS_DOWN_QUEUEING), "all_paths_down_queueing");
+    CHECK_STR(mpd_health_state_str(MPD_HEALTH_ALL_PATHS_DOWN_FAILING), "all_paths_down_failing");
+    CHECK_STR(mpd_health_state_str(MPD_HEALTH_NO_PATHS), "no_paths");
+    CHECK(mpd_health_state_str(MPD_HEALTH_UNKNOWN) == NULL);
+    CHECK(mpd_health_state_str(MPD_HEALTH_NO_PATHS + 1) == NULL);
+    /* Static strings: the same pointer every time. */
+    CHECK(mpd_health_state_str(MPD_HEALTH_DEGRADED) == mpd_health_state_str(MPD_HEALTH_DEGRADED));
+}
+
+/* Health follows the paths: degraded after one fail, all paths down
+ * after both, suspended while suspended; the total stays. */
+static void test_health(mpd_client *c)
+{
+    mpd_health *h = NULL;
+    CHECK_OK(mpd_client_health(c, &h));
+    CHECK_INT(mpd_health_map_count(h), 2);
+    CHECK(mpd_health_all_healthy(h));
+    CHECK_INT(mpd_health_count(h, MPD_HEALTH_HEALTHY), 2);
+    CHECK_INT(mpd_health_count(h, MPD_HEALTH_DEGRADED), 0);
+    mpd_health_free(h);
+
+    CHECK_OK(mpd_client_fail_path(c, "sda"));
+    CHECK_OK(mpd_client_health(c, &h));
+    CHECK(!mpd_health_all_healthy(h));
+    CHECK_INT(mpd_health_count(h, MPD_HEALTH_HEALTHY), 1);
+    CHECK_INT(mpd_health_count(h, MPD_HEALTH_DEGRADED), 1);
+    CHECK_INT(mpd_health_count(h, MPD_HEALTH_NO_PATHS), 0);
+    CHECK_INT(mpd_health_count(h, MPD_HEALTH_UNKNOWN), 0);
+    const mpd_map_health *a = mpd_health_find_map(h, "mpatha");
+    CHECK(a != NULL && a == mpd_health_map(h, 0));
+    CHECK(mpd_health_map(h, 2) == NULL);
+    CHECK(mpd_health_find_map(h, "mpathx") == NULL);
+    CHECK_STR(mpd_map_health_name(a), "mpatha");
+    CHECK_STR(mpd_map_health_uuid(a), "1Linux_scsi_debug_2000");
+    CHECK_INT(mpd_map_health_state(a), MPD_HEALTH_DEGRADED);
+    CHECK_STR(mpd_health_state_str(mpd_map_health_state(a)), "degraded");
+    CHECK_INT(mpd_map_health_up_paths(a), 1);
+    CHECK_INT(mpd_map_health_total_paths(a), 2);
+    CHECK(!mpd_map_health_queues(a)); /* features "0", no no_path_retry */
+    CHECK_INT(mpd_map_health_down_path_count(a), 1);
+    const mpd_down_path *d = mpd_map_health_down_path(a, 0);
+    CHECK_STR(mpd_down_path_device(d), "sda");
+    CHECK_STR(mpd_down_path_dm_state(d), "failed");
+    CHECK_STR(mpd_down_path_checker_state(d), "faulty");
+    CHECK(mpd_map_health_down_path(a, 1) == NULL);
+    const mpd_map_health *b = mpd_health_find_map(h, "mpathb");
+    CHECK_INT(mpd_map_health_state(b), MPD_HEALTH_HEALTHY);
+    CHECK_INT(mpd_map_health_down_path_count(b), 0);
+    mpd_health_free(h);
+
+    /* One map alone, owned by the caller. */
+    mpd_map_health *m = NULL;
+    CHECK_OK(mpd_client_fail_path(c, "sdc"));
+    CHECK_OK(mpd_client_map_health(c, "mpatha", &m));
+    CHECK_STR(mpd_map_health_name(m), "mpatha");
+    CHECK_INT(mpd_map_health_up_paths(m), 0);
+    CHECK_INT(mpd_map_health_total_paths(m), 2); /* the total stays */
+    CHECK_INT(mpd_map_health_down_path_count(m), 2);
+    CHECK_INT(mpd_map_health_state(m), MPD_HEALTH_ALL_PATHS_DOWN_FAILING);
+    mpd_map_health_free(m);
+
+    CHECK_OK(mpd_client_reinstate_path(c, "sda"));
+    CHECK_OK(mpd_client_reinstate_path(c, "sdc"));
+    CHECK_OK(mpd_client_suspend_map(c, "mpathb"));
+    CHECK_OK(mpd_client_health(c, &h));
+    CHECK_INT(mpd_map_health_state(mpd_health_find_map(h, "mpatha")), MPD_HEALTH_HEALTHY);
+    CHECK_INT(mpd_map_health_state(mpd_health_find_map(h, "mpathb")), MPD_HEALTH_SUSPENDED);
+    CHECK_INT(mpd_health_count(h, MPD_HEALTH_SUSPENDED), 1);
+    mpd_health_free(h);
+    CHECK_OK(mpd_client_resume_map(c, "mpathb"));
+    CHECK_OK(mpd_client_map_health(c, "mpathb", &m));
+    CHECK_INT(mpd_map_health_state(m), MPD_HEALTH_HEALTHY);
+    mpd_map_health_free(m);
+}
+
+/* The waits, each met at once (the simulator applies commands at once):
+ * what they return and that they see the state a command left. */
+static void test_waits(mpd_client *c)
+{
+    /* By name, then by WWID: the map's row (name, WWID, active paths). */
+    mpd_map *m = NULL;
+    CHECK_OK(mpd_client_wait_for_map(c, "mpatha", 2, 5000, &m));
+    CHECK_STR(mpd_map_name(m), "mpatha");
+    CHECK_STR(mpd_map_uuid(m), "1Linux_scsi_debug_2000");
+    CHECK_INT(mpd_map_active_paths(m), 2);
+    mpd_map_free(m);
+    m = NULL;
+    CHECK_OK(mpd_client_wait_for_map(c, "1Linux_scsi_debug_2000", 1, 0, &m));
+    CHECK_STR(mpd_map_name(m), "mpatha");
+    mpd_map_free(m);
+
+    /* A path failed, then up again (dm "active" and checker "ready"). */
+    mpd_path *p = NULL;
+    CHECK_OK(mpd_client_fail_path(c, "sdb"));
+    CHECK_OK(mpd_client_wait_for_path(c, "sdb", "failed", NULL, 5000, &p));
+    CHECK_STR(mpd_path_device(p), "sdb");
+    CHECK_STR(mpd_path_dm_state(p), "failed");
+    CHECK_STR(mpd_path_checker_state(p), "faulty");
+    CHECK_STR(mpd_path_map(p), "mpathb");
+    CHECK_INT(mpd_path_major(p), 8);
+    CHECK_INT(mpd_path_minor(p), 16);
+    mpd_path_free(p);
+    CHECK_OK(mpd_client_reinstate_path(c, "sdb"));
+    CHECK_OK(mpd_client_wait_for_path(c, "sdb", "active", "ready", 5000, &p));
+    CHECK_STR(mpd_path_dm_state(p), "active");
+    mpd_path_free(p);
+    /* Neither state given: the path in any state. */
+    CHECK_OK(mpd_client_wait_for_path(c, "sdc", NULL, NULL, 0, &p));
+    CHECK_STR(mpd_path_device(p), "sdc");
+    mpd_path_free(p);
+
+    /* Paths gone after `del path`; an empty list is met at once. */
+    const char *gone[] = {"sdd", "sdx"};
+    CHECK_OK(mpd_client_remove_path(c, "sdd"));
+    CHECK_OK(mpd_client_wait_paths_gone(c, gone, 2, 5000));
+    CHECK_OK(mpd_client_wait_paths_gone(c, NULL, 0, 0));
+    CHECK_OK(mpd_client_add_path(c, "sdd"));
+    CHECK_OK(mpd_client_wait_for_path(c, "sdd", "active", "ready", 5000, &p));
+    CHECK_STR(mpd_path_map(p), "mpathb");
+    mpd_path_free(p);
+
+    /* A map gone after `del map`, by name. */
+    CHECK_OK(mpd_client_remove_map(c, "mpathb"));
+    CHECK_OK(mpd_client_wait_map_gone(c, "mpathb", 5000));
+    if (is_0_8)
+        CHECK_OK(mpd_client_reconfigure(c));
+    else
+        CHECK_OK(mpd_client_add_map(c, "mpathb"));
+    CHECK_OK(mpd_client_wait_for_map(c, "mpathb", 2, 5000, &m));
+    mpd_map_free(m);
+
+    /* Nothing changes: settled once quiet for 200 ms. */
+    CHECK_OK(mpd_client_wait_settled(c, 200, 10000));
+}
+
+/* remove_map_safely on a map nothing holds, then on a map that is gone. */
+static void test_remove_map_safely(mpd_client *c)
+{
+    mpd_removal r = {99, true, true, true, MPD_PANIC, 99};
+    CHECK_OK(mpd_client_remove_map_safely(c, "mpathb", 0, true, &r));
+    CHECK(r.attempts >= 1);
+    CHECK(!r.already_gone);
+    CHECK(r.queueing_disabled);
+    CHECK(!r.queueing_restored);
+    CHECK_INT(r.last_error, MPD_OK);
+    CHECK(r.elapsed_ms < 30000);
+    mpd_map_list *list = maps(c);
+    CHECK(mpd_map_list_find(list, "mpathb") == NULL);
+    mpd_map_list_free(list);
+
+    /* Gone already: success, nothing sent but the listing. */
+    CHECK_OK(mpd_client_remove_map_safely(c, "mpathb", 0, true, &r));
+    CHECK(r.already_gone);
+    CHECK_INT(r.attempts, 0);
+    CHECK(!r.queueing_disabled);
+    CHECK_INT(r.last_error, MPD_OK);
+
+    if (is_0_8)
+        CHECK_OK(mpd_client_reconfigure(c));
+    else
+        CHECK_OK(mpd_client_add_map(c, "mpathb"));
+
+    /* Without disabling queueing first. */
+    CHECK_OK(mpd_client_remove_map_safely(c, "mpathb", 5000, false, &r));
+    CHECK(!r.queueing_disabled && r.attempts >= 1 && !r.already_gone);
+    if (is_0_8)
+        CHECK_OK(mpd_client_reconfigure(c));
+    else
+        CHECK_OK(mpd_client_add_map(c, "mpathb"));
+    list = maps(c);
+    CHECK_INT(mpd_map_list_len(list), 2);
+    mpd_map_list_free(list);
+}
+
+/* Another thread closes the map after a while (its result is checked
+ * after the join: the check counter is not shared between threads). */
+struct release {
+    mpd_sim *sim;
+    const char *map;
+    long after_ms;
+    mpd_result result;
+};
+
+static void *release_later(void *arg)
+{
+    struct release *rel = arg;
+    struct timespec pause = {rel->after_ms / 1000, (rel->after_ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
+    rel->result = mpd_sim_set_map_in_use(rel->sim, rel->map, false);
+    return NULL;
+}
+
+/* A map in use while the removal starts: it retries until the map is
+ * closed, and reports the last refusal (0.11.1 says "in use"; older
+ * releases a bare "fail"). */
+static void test_remove_map_safely_retries(mpd_client *c, mpd_sim *sim)
+{
+    CHECK_OK(mpd_sim_set_map_in_use(sim, "mpathb", true));
+    struct release rel = {sim, "mpathb", 400, MPD_PANIC};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, release_later, &rel) == 0);
+    mpd_removal r = {0};
+    mpd_result removed = mpd_client_remove_map_safely(c, "mpathb", 10000, true, &r);
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK_OK(rel.result);
+    CHECK_OK(removed);
+    CHECK(r.attempts >= 2);
+    CHECK(r.queueing_disabled && !r.queueing_restored && !r.already_gone);
+    CHECK_INT(r.last_error, strcmp(version, "0.11.1") == 0 ? MPD_MAP_IN_USE : MPD_COMMAND_FAILED);
+    CHECK(r.elapsed_ms >= 400);
+    mpd_map_list *list = maps(c);
+    CHECK(mpd_map_list_find(list, "mpathb") == NULL);
+    mpd_map_list_free(list);
+    if (is_0_8)
+        CHECK_OK(mpd_client_reconfigure(c));
+    else
+        CHECK_OK(mpd_client_add_map(c, "mpathb"));
+}
+
+/* Waits that do wait: a simulator with its background checker (a run
+ * every second) fails a path whose disk stopped answering, and brings it
+ * back when the disk answers again. */
+static void test_waits_with_checker(void)
+{
+    mpd_sim *sim = NULL;
+    CHECK_OK(mpd_sim_start(version, 2, 2, 0, &sim));
+    mpd_client *c = NULL;
+    CHECK_OK(mpd_client_connect(mpd_sim_address(sim), 0, &c));
+
+    mpd_path *p = NULL;
+    CHECK_OK(mpd_sim_set_path_health(sim, "sdb", false));
+    CHECK_OK(mpd_client_wait_for_path(c, "sdb", "failed", "faulty", 10000, &p));
+    CHECK_STR(mpd_path_map(p), "mpathb");
+    mpd_path_free(p);
+
+    mpd_map_health *m = NULL;
+    CHECK_OK(mpd_client_map_health(c, "mpathb", &m));
+    CHECK_INT(mpd_map_health_state(m), MPD_HEALTH_DEGRADED);
+    CHECK_STR(mpd_down_path_device(mpd_map_health_down_path(m, 0)), "sdb");
+    mpd_map_health_free(m);
+
+    CHECK_OK(mpd_sim_set_path_health(sim, "sdb", true));
+    CHECK_OK(mpd_client_wait_for_path(c, "sdb", "active", "ready", 10000, &p));
+    mpd_path_free(p);
+    mpd_map *map = NULL;
+    CHECK_OK(mpd_client_wait_for_map(c, "mpathb", 2, 10000, &map));
+    CHECK_INT(mpd_map_active_paths(map), 2);
+    mpd_map_free(map);
+
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+}
+
 static void test_connection(mpd_client *c, mpd_sim *sim)
 {
     CHECK_STR(mpd_client_address(c), mpd_sim_address(sim));
@@ -560,12 +821,19 @@ int main(int argc, char **argv)
     test_queueing(c);
     test_marginal(c);
     test_reconfigure(c);
+    test_health_states();
+    test_health(c);
+    test_waits(c);
+    test_remove_map_safely(c);
+    test_remove_map_safely_retries(c, sim);
     test_remove_maps(c);
     test_raw_command(c);
     test_shutdown(c);
 
     mpd_client_free(c);
     mpd_sim_free(sim);
+
+    test_waits_with_checker();
 
     char name[64];
     snprintf(name, sizeof name, "test_ops %s", version);

@@ -4,12 +4,15 @@
 use std::ffi::{c_char, c_int, CString};
 use std::time::Duration;
 
-use ::mpd_client::{Client, Command, DEFAULT_TIMEOUT};
+use ::mpd_client::{
+    CheckerState, Client, Command, PathDmState, PathWant, RemoveOptions, WaitOptions,
+    DEFAULT_TIMEOUT,
+};
 use mpd_proto::ReplyShape;
 
 use crate::cstr::cstring;
 use crate::error::{self, mpd_result, Failure};
-use crate::ffi::{try_mut, try_opt_str, try_str, with_ref, Out, OutString, OutValue};
+use crate::ffi::{try_mut, try_opt_str, try_slice, try_str, with_ref, Out, OutString, OutValue};
 use crate::model::mpd_daemon_version;
 use crate::panic::ClientCall;
 
@@ -119,6 +122,65 @@ fn timeout(ms: u32) -> Duration {
     } else {
         Duration::from_millis(ms.into())
     }
+}
+
+// ----- the jobs' arguments (used by the generated ops.rs) -----
+
+/// A job's deadline: `timeout_ms`, or for 0 the Rust default (30 s, polls
+/// from 50 ms doubling to 1 s apart).
+pub(crate) fn wait_options(timeout_ms: u32) -> WaitOptions {
+    if timeout_ms == 0 {
+        WaitOptions::default()
+    } else {
+        WaitOptions::timeout(Duration::from_millis(timeout_ms.into()))
+    }
+}
+
+/// The states `mpd_client_wait_for_path` waits for: each NULL means any,
+/// each word is read with the Rust state enum's `parse` (a word the
+/// library does not know is compared as the daemon prints it, as a newer
+/// daemon's state would be).
+pub(crate) fn path_want(
+    dm_state: *const c_char,
+    checker_state: *const c_char,
+) -> Result<PathWant, Failure> {
+    Ok(PathWant {
+        dm_state: try_opt_str(dm_state, "dm_state")?.map(PathDmState::parse),
+        checker_state: try_opt_str(checker_state, "checker_state")?.map(CheckerState::parse),
+    })
+}
+
+/// How `mpd_client_remove_map_safely` goes about it: `timeout_ms` (0: the
+/// Rust default, 30 s) and whether to disable queueing first; the pause
+/// between attempts is the Rust default.
+pub(crate) fn remove_options(timeout_ms: u32, disable_queueing: bool) -> RemoveOptions {
+    let default = RemoveOptions::default();
+    RemoveOptions {
+        timeout: if timeout_ms == 0 {
+            default.timeout
+        } else {
+            Duration::from_millis(timeout_ms.into())
+        },
+        disable_queueing,
+        ..default
+    }
+}
+
+/// A list of strings passed as an array and a count (`paths`,
+/// `paths_count`): NULL with a count of 0 is an empty list; NULL with a
+/// count above 0, or a NULL element, is `MPD_NULL_ARGUMENT` (naming
+/// `what[i]` for an element); an element that is not UTF-8 is
+/// `MPD_INVALID_UTF8`.
+pub(crate) fn try_str_array<'a>(
+    ptr: *const *const c_char,
+    count: usize,
+    what: &str,
+) -> Result<Vec<&'a str>, Failure> {
+    try_slice(ptr, count, what)?
+        .iter()
+        .enumerate()
+        .map(|(i, s)| try_str(*s, &format!("{what}[{i}]")))
+        .collect()
 }
 
 // ----- life cycle -----
@@ -291,6 +353,65 @@ mod tests {
         // SAFETY: the library's strings are NUL-terminated and live long
         // enough for this copy.
         unsafe { CStr::from_ptr(s) }.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn job_arguments() {
+        assert_eq!(wait_options(0), WaitOptions::default());
+        assert_eq!(wait_options(200).timeout, Duration::from_millis(200));
+        assert_eq!(remove_options(0, true), RemoveOptions::default());
+        let r = remove_options(1500, false);
+        assert_eq!(r.timeout, Duration::from_millis(1500));
+        assert!(!r.disable_queueing);
+        assert_eq!(r.interval, RemoveOptions::default().interval);
+
+        let want = path_want(c"failed".as_ptr(), std::ptr::null()).unwrap();
+        assert_eq!(want, PathWant::failed());
+        let want = path_want(c"active".as_ptr(), c"ready".as_ptr()).unwrap();
+        assert_eq!(want, PathWant::up());
+        assert_eq!(
+            path_want(std::ptr::null(), std::ptr::null()).unwrap(),
+            PathWant::default()
+        );
+        // A word the library does not know is kept (a newer daemon's).
+        let want = path_want(std::ptr::null(), c"frobbed".as_ptr()).unwrap();
+        assert_eq!(
+            want.checker_state,
+            Some(CheckerState::Other("frobbed".into()))
+        );
+        let bad = [0xffu8, 0];
+        let e = path_want(std::ptr::null(), bad.as_ptr().cast()).unwrap_err();
+        assert_eq!(e.code, mpd_result::MPD_INVALID_UTF8);
+        assert_eq!(
+            e.message,
+            "checker_state is not valid UTF-8 (invalid utf-8 sequence of 1 bytes from index 0)"
+        );
+    }
+
+    #[test]
+    fn string_arrays() {
+        let items = [c"sda".as_ptr(), c"sdb".as_ptr()];
+        assert_eq!(
+            try_str_array(items.as_ptr(), 2, "paths").unwrap(),
+            ["sda", "sdb"]
+        );
+        assert!(try_str_array(std::ptr::null(), 0, "paths")
+            .unwrap()
+            .is_empty());
+        let e = try_str_array(std::ptr::null(), 1, "paths").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (mpd_result::MPD_NULL_ARGUMENT, "paths is NULL")
+        );
+        let holey = [c"sda".as_ptr(), std::ptr::null()];
+        let e = try_str_array(holey.as_ptr(), 2, "paths").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (mpd_result::MPD_NULL_ARGUMENT, "paths[1] is NULL")
+        );
+        let bad = [0xffu8, 0];
+        let e = try_str_array([bad.as_ptr().cast()].as_ptr(), 1, "paths").unwrap_err();
+        assert_eq!(e.code, mpd_result::MPD_INVALID_UTF8);
     }
 
     /// A panic inside an operation is caught once, by the entry point's

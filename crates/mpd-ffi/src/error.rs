@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
 use std::sync::OnceLock;
 
-use mpd_client::PerKind;
+use mpd_client::{ErrorKind, LastSeen, PerKind};
 use strum::{EnumMessage, IntoStaticStr, VariantArray};
 
 use crate::cstr::cstring;
@@ -94,7 +94,12 @@ impl mpd_result {
 
     /// The code for a Rust client error: the code of its kind.
     pub(crate) fn of(e: &mpd_client::Error) -> mpd_result {
-        *e.kind().pick(&BY_KIND)
+        mpd_result::of_kind(e.kind())
+    }
+
+    /// The code of a client error kind.
+    pub(crate) fn of_kind(kind: ErrorKind) -> mpd_result {
+        *kind.pick(&BY_KIND)
     }
 }
 
@@ -146,8 +151,30 @@ impl Failure {
 
 impl From<mpd_client::Error> for Failure {
     fn from(e: mpd_client::Error) -> Failure {
-        Failure::new(mpd_result::of(&e), e.to_string())
+        let mut message = e.to_string();
+        if let mpd_client::Error::WaitTimeout { last, .. } = &e {
+            if let LastSeen::Removal { removal } = &**last {
+                message.push_str(&removal_note(removal));
+            }
+        }
+        Failure::new(mpd_result::of(&e), message)
     }
+}
+
+/// What a C caller cannot otherwise learn about a safe removal that
+/// timed out (`*out` stays zeroed on failure): the code of the last
+/// refusal and what became of queueing, appended to the message, e.g.
+/// `" [last refusal: MPD_MAP_IN_USE; queueing disabled, then restored]"`.
+fn removal_note(r: &mpd_client::Removal) -> String {
+    let refusal: &str = r
+        .last_error_kind
+        .map_or("none", |k| mpd_result::of_kind(k).into());
+    let queueing = match (r.queueing_disabled, r.queueing_restored) {
+        (false, _) => "queueing left as it was",
+        (true, true) => "queueing disabled, then restored",
+        (true, false) => "queueing disabled, not restored",
+    };
+    format!(" [last refusal: {refusal}; {queueing}]")
 }
 
 thread_local! {
@@ -304,6 +331,36 @@ mod tests {
             let f = Failure::from(e);
             assert_eq!(f.code, code, "{}", f.message);
         }
+        let removal = mpd_client::Removal {
+            map: "mpatha".into(),
+            attempts: 3,
+            already_gone: false,
+            queueing_disabled: true,
+            queueing_restored: true,
+            last_error_kind: Some(ErrorKind::MapInUse),
+            last_error: Some("\"del map \\\"mpatha\\\"\": map or partition in use".into()),
+            elapsed: std::time::Duration::from_millis(900),
+        };
+        let f = Failure::from(mpd_client::Error::WaitTimeout {
+            what: "remove map \"mpatha\"".into(),
+            after: std::time::Duration::from_secs(1),
+            last: Box::new(LastSeen::Removal { removal }),
+        });
+        assert_eq!(f.code, mpd_result::MPD_WAIT_TIMEOUT);
+        assert!(
+            f.message.ends_with(
+                "map or partition in use) [last refusal: MPD_MAP_IN_USE; queueing disabled, then restored]"
+            ),
+            "{}",
+            f.message
+        );
+        let f = Failure::from(mpd_client::Error::WaitTimeout {
+            what: "map \"x\"".into(),
+            after: std::time::Duration::from_secs(1),
+            last: Box::new(LastSeen::Map { map: None }),
+        });
+        assert!(!f.message.contains("last refusal"), "{}", f.message);
+
         let not_found = mpd_client::Error::NotFound {
             command: "fail path \"x\"".into(),
             reply: "fail\ndevice not found\n".into(),

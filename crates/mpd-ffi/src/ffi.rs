@@ -12,6 +12,9 @@
 //!    stays valid and unchanged for the duration of the call.
 //! 3. An out-pointer is NULL or points to writable storage for one pointer.
 //! 4. An object is not used by two threads at the same time.
+//! 5. An array argument (a pointer and a count, e.g. `paths` and
+//!    `paths_count`) is NULL with a count of 0, or points to `count`
+//!    elements that stay valid and unchanged for the duration of the call.
 
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
@@ -75,6 +78,35 @@ pub(crate) fn try_opt_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&
             format!("{what} is not valid UTF-8 ({e})"),
         )
     })
+}
+
+/// The elements of an array argument (`ptr`, `count`): NULL with a count
+/// of 0 is empty; NULL with a count above 0 is `MPD_NULL_ARGUMENT` naming
+/// `what`.
+pub(crate) fn try_slice<'a, T>(
+    ptr: *const T,
+    count: usize,
+    what: &str,
+) -> Result<&'a [T], Failure> {
+    if ptr.is_null() {
+        return if count == 0 {
+            Ok(&[])
+        } else {
+            Err(Failure::null(what))
+        };
+    }
+    // `slice::from_raw_parts` allows at most isize::MAX bytes; no real
+    // array is that large, so such a count is the caller's mistake.
+    if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(Failure::invalid(format!(
+            "{what}: count {count} is too large"
+        )));
+    }
+    // SAFETY: rule 5: a non-NULL array pointer points to `count`
+    // initialized elements, valid and unchanged for the duration of this
+    // call, which is as long as the borrow is used; `ptr` is non-NULL and,
+    // coming from C as a `T *`, aligned; the size fits in isize (above).
+    Ok(unsafe { std::slice::from_raw_parts(ptr, count) })
 }
 
 /// An out-pointer slot. `new` sets `*out = NULL` at once (when `out` is
@@ -213,5 +245,19 @@ mod tests {
         let e = try_str(bad.as_ptr().cast(), "path").unwrap_err();
         assert_eq!(e.code, crate::error::mpd_result::MPD_INVALID_UTF8);
         assert_eq!(try_opt_str(ptr::null(), "x").unwrap(), None);
+    }
+
+    #[test]
+    fn arrays_are_checked() {
+        let empty: &[*const c_char] = try_slice(ptr::null(), 0, "paths").unwrap();
+        assert!(empty.is_empty());
+        let e = try_slice::<*const c_char>(ptr::null(), 2, "paths").unwrap_err();
+        assert_eq!(e.code, crate::error::mpd_result::MPD_NULL_ARGUMENT);
+        assert_eq!(e.message, "paths is NULL");
+        let items = [c"sda".as_ptr(), c"sdb".as_ptr()];
+        assert_eq!(try_slice(items.as_ptr(), 2, "paths").unwrap(), &items);
+        assert_eq!(try_slice(items.as_ptr(), 0, "paths").unwrap().len(), 0);
+        let e = try_slice(items.as_ptr(), usize::MAX, "paths").unwrap_err();
+        assert_eq!(e.code, crate::error::mpd_result::MPD_INVALID_ARGUMENT);
     }
 }

@@ -8,16 +8,21 @@
 //! - Optional numbers are `int64_t`, -1 when unknown.
 //! - Optional flags are `int`: 1 yes, 0 no, -1 unknown.
 
+use std::collections::BTreeMap;
 use std::ffi::{c_char, c_int, CString};
 use std::ptr;
+use std::sync::OnceLock;
 
 use mpd_client::{
-    DaemonState, DaemonStatus, DaemonVersion, Map, MapStats, MapStatus, MapTopology, Path,
-    PathGroup, PrKey, PrStatus, Topology, TopologyPath,
+    DaemonState, DaemonStatus, DaemonVersion, DownPath, Health, HealthState, Map, MapHealth,
+    MapStats, MapStatus, MapTopology, Path, PathGroup, PrKey, PrStatus, Removal, Topology,
+    TopologyPath,
 };
 
 use crate::cstr::{cstring, opt_cstring, opt_ptr};
+use crate::error::mpd_result;
 use crate::ffi::{free_box, free_string, opt_count, opt_flag, opt_i64, try_str, with_ref};
+use crate::panic::Fallback;
 
 type OptStr = Option<CString>;
 
@@ -45,8 +50,12 @@ fn find<T>(items: &[T], wanted: *const c_char, key: impl Fn(&T) -> &CString) -> 
 
 // ----- paths -----
 
-/// One path (a SCSI or NVMe device under a map), from
-/// `mpd_client_list_paths`. Borrowed from its `mpd_path_list`.
+/// One path (a SCSI or NVMe device under a map): borrowed from an
+/// `mpd_path_list` (`mpd_client_list_paths`), or owned by the caller when
+/// it comes from `mpd_client_wait_for_path` (then free it with
+/// `mpd_path_free`). A path from a wait has the fields the wait reads:
+/// device, major and minor, dm state, checker state and map; the other
+/// accessors return NULL or -1.
 pub struct mpd_path {
     device: CString,
     major: u32,
@@ -134,6 +143,13 @@ pub extern "C" fn mpd_path_list_find(
 #[no_mangle]
 pub extern "C" fn mpd_path_list_free(list: *mut mpd_path_list) {
     ffi_boundary! { free_box(list) }
+}
+
+/// Frees a path returned by `mpd_client_wait_for_path`. Never pass a path
+/// borrowed from an `mpd_path_list`. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_path_free(path: *mut mpd_path) {
+    ffi_boundary! { free_box(path) }
 }
 
 /// The kernel device name (`"sda"`); never NULL for a non-NULL `path`.
@@ -239,8 +255,11 @@ pub extern "C" fn mpd_path_checker(path: *const mpd_path) -> *const c_char {
 
 // ----- maps -----
 
-/// One multipath map, from `mpd_client_list_maps`. Borrowed from its
-/// `mpd_map_list`.
+/// One multipath map: borrowed from an `mpd_map_list`
+/// (`mpd_client_list_maps`), or owned by the caller when it comes from
+/// `mpd_client_wait_for_map` (then free it with `mpd_map_free`). A map
+/// from a wait has the fields the wait reads: name, WWID and active
+/// paths; the other accessors return NULL.
 pub struct mpd_map {
     name: CString,
     uuid: OptStr,
@@ -323,6 +342,13 @@ pub extern "C" fn mpd_map_list_find(
 #[no_mangle]
 pub extern "C" fn mpd_map_list_free(list: *mut mpd_map_list) {
     ffi_boundary! { free_box(list) }
+}
+
+/// Frees a map returned by `mpd_client_wait_for_map`. Never pass a map
+/// borrowed from an `mpd_map_list`. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_map_free(map: *mut mpd_map) {
+    ffi_boundary! { free_box(map) }
 }
 
 /// The map name (alias or WWID); never NULL for a non-NULL `map`.
@@ -1028,6 +1054,287 @@ pub extern "C" fn mpd_daemon_state_free(state: *mut mpd_daemon_state) {
     ffi_boundary! { free_box(state) }
 }
 
+// ----- health -----
+
+/// How a map is doing (`mpd_map_health_state`), worst last. The values
+/// are those of the Rust `HealthState`, in its order;
+/// `mpd_health_state_str` gives each one's name.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
+pub enum mpd_health_state {
+    /// Not a state: what `mpd_map_health_state` returns for NULL (and for
+    /// a state this version of libmpd does not know).
+    MPD_HEALTH_UNKNOWN = -1,
+    /// Every path is up.
+    MPD_HEALTH_HEALTHY = 0,
+    /// Some paths are up, some are not: I/O flows, redundancy is lost.
+    MPD_HEALTH_DEGRADED = 1,
+    /// The map is suspended: I/O is held until `resume map`.
+    MPD_HEALTH_SUSPENDED = 2,
+    /// No path is up and the map queues I/O: I/O hangs until a path
+    /// returns (or the queueing time runs out).
+    MPD_HEALTH_ALL_PATHS_DOWN_QUEUEING = 3,
+    /// No path is up and the map does not queue: I/O fails.
+    MPD_HEALTH_ALL_PATHS_DOWN_FAILING = 4,
+    /// The map has no path at all.
+    MPD_HEALTH_NO_PATHS = 5,
+}
+
+impl From<HealthState> for mpd_health_state {
+    fn from(s: HealthState) -> mpd_health_state {
+        // Every state is named: `HealthState` is `#[non_exhaustive]`, so
+        // Rust wants the last arm for a state added to mpd-proto later;
+        // the test `every_health_state_has_its_own_value` fails until it
+        // has its own value here.
+        match s {
+            HealthState::Healthy => mpd_health_state::MPD_HEALTH_HEALTHY,
+            HealthState::Degraded => mpd_health_state::MPD_HEALTH_DEGRADED,
+            HealthState::Suspended => mpd_health_state::MPD_HEALTH_SUSPENDED,
+            HealthState::AllPathsDownQueueing => {
+                mpd_health_state::MPD_HEALTH_ALL_PATHS_DOWN_QUEUEING
+            }
+            HealthState::AllPathsDownFailing => mpd_health_state::MPD_HEALTH_ALL_PATHS_DOWN_FAILING,
+            HealthState::NoPaths => mpd_health_state::MPD_HEALTH_NO_PATHS,
+            _ => mpd_health_state::MPD_HEALTH_UNKNOWN,
+        }
+    }
+}
+
+impl Fallback for mpd_health_state {
+    fn fallback() -> Self {
+        mpd_health_state::MPD_HEALTH_UNKNOWN
+    }
+}
+
+/// The Rust state whose C value is `state`, if there is one (not for
+/// `MPD_HEALTH_UNKNOWN` or a value that is no state).
+fn health_state(state: c_int) -> Option<HealthState> {
+    HealthState::ALL
+        .into_iter()
+        .find(|s| mpd_health_state::from(*s) as c_int == state)
+}
+
+/// Every map's health and how many maps are in each state, from
+/// `mpd_client_health`. Owned by the caller; free with `mpd_health_free`.
+pub struct mpd_health {
+    maps: Vec<mpd_map_health>,
+    counts: BTreeMap<HealthState, u32>,
+}
+
+/// One map's health: borrowed from an `mpd_health`, or owned by the caller
+/// when it comes from `mpd_client_map_health` (then free it with
+/// `mpd_map_health_free`).
+pub struct mpd_map_health {
+    name: CString,
+    uuid: OptStr,
+    state: mpd_health_state,
+    up_paths: u32,
+    total_paths: u32,
+    down_paths: Vec<mpd_down_path>,
+    queues: bool,
+}
+
+/// A path of a map that is not up, and why. Borrowed from its
+/// `mpd_map_health`.
+pub struct mpd_down_path {
+    device: CString,
+    dm_state: OptStr,
+    checker_state: OptStr,
+}
+
+impl From<Health> for mpd_health {
+    fn from(h: Health) -> mpd_health {
+        mpd_health {
+            maps: h.maps.into_iter().map(mpd_map_health::from).collect(),
+            counts: h.counts,
+        }
+    }
+}
+
+impl From<MapHealth> for mpd_map_health {
+    fn from(m: MapHealth) -> mpd_map_health {
+        mpd_map_health {
+            name: cstring(m.name),
+            uuid: opt_cstring(m.uuid),
+            state: m.state.into(),
+            up_paths: m.up_paths,
+            total_paths: m.total_paths,
+            down_paths: m.down_paths.into_iter().map(mpd_down_path::from).collect(),
+            queues: m.queues,
+        }
+    }
+}
+
+impl From<DownPath> for mpd_down_path {
+    fn from(p: DownPath) -> mpd_down_path {
+        mpd_down_path {
+            device: cstring(p.device),
+            dm_state: opt_word(p.dm_state),
+            checker_state: opt_word(p.checker_state),
+        }
+    }
+}
+
+/// The name of a health state, as the Rust library and the Python
+/// binding spell it: `"healthy"`, `"degraded"`, `"suspended"`,
+/// `"all_paths_down_queueing"`, `"all_paths_down_failing"`,
+/// `"no_paths"`. A static string; NULL for `MPD_HEALTH_UNKNOWN` and any
+/// value that is no state.
+#[no_mangle]
+pub extern "C" fn mpd_health_state_str(state: c_int) -> *const c_char {
+    ffi_boundary! {
+        static NAMES: OnceLock<Vec<(HealthState, CString)>> = OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            HealthState::ALL
+                .into_iter()
+                .map(|s| (s, cstring(s.name())))
+                .collect()
+        });
+        health_state(state)
+            .and_then(|s| names.iter().find(|(n, _)| *n == s))
+            .map_or(ptr::null(), |(_, name)| name.as_ptr())
+    }
+}
+
+/// The number of maps in `health`; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_health_map_count(health: *const mpd_health) -> usize {
+    ffi_boundary! { with_ref(health, |h| h.maps.len()) }
+}
+
+/// The health of the map at `index` (from 0, in the daemon's order),
+/// borrowed from `health`; NULL if `health` is NULL or `index` is out of
+/// range.
+#[no_mangle]
+pub extern "C" fn mpd_health_map(health: *const mpd_health, index: usize) -> *const mpd_map_health {
+    ffi_boundary! { with_ref(health, |h| element(&h.maps, index)) }
+}
+
+/// The health of the map called `name`, borrowed from `health`; NULL if
+/// there is none (or an argument is NULL or not UTF-8).
+#[no_mangle]
+pub extern "C" fn mpd_health_find_map(
+    health: *const mpd_health,
+    name: *const c_char,
+) -> *const mpd_map_health {
+    ffi_boundary! { with_ref(health, |h| find(&h.maps, name, |m| &m.name)) }
+}
+
+/// How many maps are in `state` (an `mpd_health_state`); 0 for NULL, and
+/// for a value that is no state.
+#[no_mangle]
+pub extern "C" fn mpd_health_count(health: *const mpd_health, state: c_int) -> usize {
+    ffi_boundary! {
+        with_ref(health, |h| {
+            health_state(state)
+                .and_then(|s| h.counts.get(&s))
+                .map_or(0, |n| *n as usize)
+        })
+    }
+}
+
+/// Whether every map is healthy (also when there is no map); false for
+/// NULL.
+#[no_mangle]
+pub extern "C" fn mpd_health_all_healthy(health: *const mpd_health) -> bool {
+    ffi_boundary! {
+        with_ref(health, |h| {
+            h.maps
+                .iter()
+                .all(|m| m.state == mpd_health_state::MPD_HEALTH_HEALTHY)
+        })
+    }
+}
+
+/// Frees a health and every map health, down path and string borrowed
+/// from it. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_health_free(health: *mut mpd_health) {
+    ffi_boundary! { free_box(health) }
+}
+
+/// The map name; never NULL for a non-NULL `map`.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_name(map: *const mpd_map_health) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| m.name.as_ptr()) }
+}
+
+/// The WWID of the LUN, or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_uuid(map: *const mpd_map_health) -> *const c_char {
+    ffi_boundary! { with_ref(map, |m| opt_ptr(&m.uuid)) }
+}
+
+/// The verdict; `MPD_HEALTH_UNKNOWN` for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_state(map: *const mpd_map_health) -> mpd_health_state {
+    ffi_boundary! { with_ref(map, |m| m.state) }
+}
+
+/// The paths that are up: the checker finds them usable (ready or ghost)
+/// and the kernel has not failed them. -1 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_up_paths(map: *const mpd_map_health) -> i64 {
+    ffi_boundary! { with_ref(map, |m| i64::from(m.up_paths)) }
+}
+
+/// Every path of the map's path groups, whatever its state (the same
+/// count as `mpd_map_topology_total_paths`). -1 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_total_paths(map: *const mpd_map_health) -> i64 {
+    ffi_boundary! { with_ref(map, |m| i64::from(m.total_paths)) }
+}
+
+/// Whether the map queues I/O when no path is left (queueing `on`,
+/// `N chk`, `N sec`, or `queue_if_no_path` in its features); false for
+/// NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_queues(map: *const mpd_map_health) -> bool {
+    ffi_boundary! { with_ref(map, |m| m.queues) }
+}
+
+/// The number of paths that are not up; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_down_path_count(map: *const mpd_map_health) -> usize {
+    ffi_boundary! { with_ref(map, |m| m.down_paths.len()) }
+}
+
+/// The path at `index` (from 0) of those that are not up, borrowed from
+/// `map`; NULL if `map` is NULL or `index` is out of range.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_down_path(
+    map: *const mpd_map_health,
+    index: usize,
+) -> *const mpd_down_path {
+    ffi_boundary! { with_ref(map, |m| element(&m.down_paths, index)) }
+}
+
+/// Frees a map health returned by `mpd_client_map_health`. Never pass one
+/// borrowed from an `mpd_health`. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpd_map_health_free(map: *mut mpd_map_health) {
+    ffi_boundary! { free_box(map) }
+}
+
+/// The kernel device name (`"sdc"`); never NULL for a non-NULL `path`.
+#[no_mangle]
+pub extern "C" fn mpd_down_path_device(path: *const mpd_down_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| p.device.as_ptr()) }
+}
+
+/// The path's state in the dm table (`"failed"`, `"active"`), or NULL.
+#[no_mangle]
+pub extern "C" fn mpd_down_path_dm_state(path: *const mpd_down_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.dm_state)) }
+}
+
+/// The checker's verdict (`"faulty"`, `"shaky"`, …), or NULL (never
+/// checked).
+#[no_mangle]
+pub extern "C" fn mpd_down_path_checker_state(path: *const mpd_down_path) -> *const c_char {
+    ffi_boundary! { with_ref(path, |p| opt_ptr(&p.checker_state)) }
+}
+
 // ----- map status and stats -----
 
 /// One row of `show maps status`, from `mpd_client_map_status`. Borrowed
@@ -1319,10 +1626,134 @@ impl From<Option<PrKey>> for mpd_pr_key {
     }
 }
 
+/// What `mpd_client_remove_map_safely` did, written to a struct the caller
+/// provides. It is zeroed first and filled in only on success: after a
+/// failure, `MPD_WAIT_TIMEOUT` included, it stays zeroed and the message
+/// (`mpd_client_last_error`) says what was done — the attempts, the last
+/// refusal with its code (`[last refusal: MPD_MAP_IN_USE; …]`) and
+/// whether queueing was restored.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct mpd_removal {
+    /// `del map` commands sent (0 when the map was already gone).
+    pub attempts: u32,
+    /// The map was not there to begin with: nothing was removed, which is
+    /// not an error.
+    pub already_gone: bool,
+    /// Queueing was disabled on the map before the removal.
+    pub queueing_disabled: bool,
+    /// Queueing was restored because the removal did not finish. Always
+    /// false here, as the Rust field is only set on the way to
+    /// `MPD_WAIT_TIMEOUT`, when this struct stays zeroed: the message
+    /// says `queueing disabled, then restored` instead.
+    pub queueing_restored: bool,
+    /// The code of the last refusal before the map went (e.g.
+    /// `MPD_MAP_IN_USE` after a retry); `MPD_OK` if there was none.
+    pub last_error: mpd_result,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+impl Default for mpd_removal {
+    /// All zero: no attempt, no flag, `MPD_OK`, 0 ms.
+    fn default() -> Self {
+        mpd_removal {
+            attempts: 0,
+            already_gone: false,
+            queueing_disabled: false,
+            queueing_restored: false,
+            last_error: mpd_result::MPD_OK,
+            elapsed_ms: 0,
+        }
+    }
+}
+
+impl From<Removal> for mpd_removal {
+    fn from(r: Removal) -> mpd_removal {
+        mpd_removal {
+            attempts: r.attempts,
+            already_gone: r.already_gone,
+            queueing_disabled: r.queueing_disabled,
+            queueing_restored: r.queueing_restored,
+            last_error: r
+                .last_error_kind
+                .map_or(mpd_result::MPD_OK, mpd_result::of_kind),
+            elapsed_ms: u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
 /// Frees a string the library handed over with ownership (from
 /// `mpd_client_command`, `mpd_client_path_state`, `mpd_client_config`).
 /// NULL is a no-op. Never pass a string borrowed from an object.
 #[no_mangle]
 pub extern "C" fn mpd_string_free(string: *mut c_char) {
     ffi_boundary! { free_string(string) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+    use std::time::Duration;
+    use strum::VariantArray;
+
+    /// Every Rust health state has its own C value, named after it
+    /// (`AllPathsDownQueueing` -> `MPD_HEALTH_ALL_PATHS_DOWN_QUEUEING`), in
+    /// the Rust order, and the C enum has no other value but
+    /// `MPD_HEALTH_UNKNOWN`.
+    #[test]
+    fn every_health_state_has_its_own_value() {
+        assert_eq!(mpd_health_state::VARIANTS.len(), HealthState::ALL.len() + 1);
+        for (i, s) in HealthState::ALL.into_iter().enumerate() {
+            let c = mpd_health_state::from(s);
+            assert_ne!(c, mpd_health_state::MPD_HEALTH_UNKNOWN, "{s:?}");
+            assert_eq!(c as c_int, i as c_int, "{s:?}");
+            assert_eq!(
+                format!("{c:?}"),
+                format!("MPD_HEALTH_{}", s.name().to_ascii_uppercase())
+            );
+            assert_eq!(health_state(c as c_int), Some(s));
+            // SAFETY: a non-NULL result is a static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(mpd_health_state_str(c as c_int)) };
+            assert_eq!(name.to_str().unwrap(), s.name());
+        }
+        for not_a_state in [-1, 6, 1000, c_int::MIN] {
+            assert_eq!(health_state(not_a_state), None);
+            assert!(mpd_health_state_str(not_a_state).is_null());
+        }
+        assert_eq!(
+            mpd_health_state::fallback(),
+            mpd_health_state::MPD_HEALTH_UNKNOWN
+        );
+    }
+
+    #[test]
+    fn a_removal_for_c() {
+        assert_eq!(
+            mpd_removal::default(),
+            mpd_removal {
+                attempts: 0,
+                already_gone: false,
+                queueing_disabled: false,
+                queueing_restored: false,
+                last_error: mpd_result::MPD_OK,
+                elapsed_ms: 0,
+            }
+        );
+        let r = mpd_removal::from(Removal {
+            map: "mpatha".into(),
+            attempts: 2,
+            already_gone: false,
+            queueing_disabled: true,
+            queueing_restored: false,
+            last_error_kind: Some(mpd_client::ErrorKind::MapInUse),
+            last_error: Some("in use".into()),
+            elapsed: Duration::from_micros(1_250_900),
+        });
+        assert_eq!(r.attempts, 2);
+        assert!(r.queueing_disabled && !r.queueing_restored && !r.already_gone);
+        assert_eq!(r.last_error, mpd_result::MPD_MAP_IN_USE);
+        assert_eq!(r.elapsed_ms, 1250);
+    }
 }
