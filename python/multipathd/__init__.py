@@ -10,6 +10,9 @@ its Python face.
     ...     for path in client.list_paths():
     ...         print(path.device, path.dm_state, path.checker_state)
 
+``multipathd.Watch`` (and the generator ``multipathd.watch_events``) polls
+the daemon and yields an ``Event`` for every change.
+
 ``multipathd.testing.Simulator`` runs a simulated daemon for tests. The
 exceptions are defined in ``multipathd._errors``, the rest in the compiled
 module ``multipathd._multipathd``; import everything from here.
@@ -43,6 +46,7 @@ from multipathd._multipathd import (
     DaemonStatus,
     DaemonVersion,
     DevState,
+    Event,
     GroupState,
     Map,
     MapDmState,
@@ -57,8 +61,10 @@ from multipathd._multipathd import (
     PrStatus,
     Topology,
     TopologyPath,
+    Watch,
     __version__,
 )
+from multipathd._watch import watch_events
 
 __all__ = [
     "DEFAULT_ABSTRACT_NAME",
@@ -76,6 +82,7 @@ __all__ = [
     "DaemonVersion",
     "DevState",
     "Error",
+    "Event",
     "GroupState",
     "InvalidArgument",
     "IoError",
@@ -100,5 +107,7 @@ __all__ = [
     "Topology",
     "TopologyPath",
     "UnknownCommand",
+    "Watch",
+    "watch_events",
     "__version__",
 ]

@@ -13,6 +13,8 @@
 //!   `DaemonVersion`; `ToPython`, the conversion of every operation's
 //!   result.
 //! - [`sim`]: `multipathd.testing.Simulator`, over `mpd_sim`.
+//! - [`watch`]: `multipathd.Watch` and `multipathd.Event`, over
+//!   `mpd_client::watch`.
 //! - [`errors`]: the error conversion into the exception classes of
 //!   `multipathd/_errors.py` (by `ErrorKind::name()`), and the panic guard
 //!   (a Rust panic reaches Python as `multipathd.Error`, never as pyo3's
@@ -26,6 +28,7 @@ pub mod errors;
 pub mod models;
 mod ops;
 pub mod sim;
+pub mod watch;
 
 use pyo3::prelude::*;
 
@@ -57,6 +60,8 @@ fn multipathd_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::PrKey>()?;
     m.add_class::<models::DaemonVersion>()?;
     m.add_class::<sim::Simulator>()?;
+    m.add_class::<watch::Watch>()?;
+    m.add_class::<watch::Event>()?;
     m.add("PrStatus", models::pr_status_class(py)?)?;
     for class in models::state_enum_classes(py)? {
         m.add(class.name()?, class)?;
