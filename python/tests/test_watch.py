@@ -5,6 +5,7 @@ changes (within the timeout), the GIL released while waiting."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from typing import Any, Dict, Iterator, List, Optional
@@ -408,3 +409,28 @@ def test_other_errors_are_raised_and_the_watch_goes_on(sim: Simulator) -> None:
         sim.execute("fail path sdb")
         events = take(watch, 3)
         assert events[0].to_dict() == path_changed("sdb", "mpathb", UP, DOWN)
+
+
+def test_a_signal_interrupts_a_blocking_wait(sim: Simulator) -> None:
+    """The wait runs in slices with signal checks between them, so a
+    signal handler's exception (KeyboardInterrupt for Ctrl-C) ends it."""
+
+    class Interrupted(Exception):
+        pass
+
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted()
+
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        with multipathd.Watch(sim.address, interval=INTERVAL) as watch:
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            start = time.monotonic()
+            with pytest.raises(Interrupted):
+                next(watch)
+            assert time.monotonic() - start <= 0.3 + MARGIN
+            # The watch is still usable.
+            assert watch.next_event(0) is None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

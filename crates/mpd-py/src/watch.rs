@@ -2,7 +2,7 @@
 //! with its own connection, and its events as frozen Python objects.
 //!
 //! The watch lives behind a mutex. A wait runs in slices of at most
-//! [`SLICE`] with the GIL released, and checks for signals between two
+//! 100 ms with the GIL released, and checks for signals between two
 //! slices, so that Ctrl-C interrupts a blocking `next(watch)`; the Rust
 //! watch keeps its own schedule across the slices (a poll falls due when
 //! it falls due, whichever slice is running). The counters are mirrored
