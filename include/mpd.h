@@ -66,6 +66,15 @@
 #endif
 
 /**
+ * `mpd_watch_new` flag: on Linux, also listen to the kernel's uevents and
+ * poll at once (no sooner than a quarter interval after the poll before)
+ * when device-mapper reports a path failed or reinstated. If the uevent
+ * socket cannot be opened the watch polls only (see
+ * `mpd_watch_uevents_active`).
+ */
+#define MPD_WATCH_UEVENTS 1
+
+/**
  * What a fallible `mpd_` function returns. `MPD_OK` is 0; every other
  * value is a failure, whose message is then available from
  * `mpd_client_last_error` (for functions taking a client) and
@@ -230,6 +239,70 @@ typedef enum mpd_pr_status {
 } mpd_pr_status;
 
 /**
+ * What an `mpd_event` reports, from `mpd_event_kind` (the type cannot be
+ * called `mpd_event_kind` too: C has one namespace for both). New kinds
+ * may be added at the end: treat unknown values as events to ignore.
+ */
+enum mpd_event_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not an event: what `mpd_event_kind(NULL)` returns.
+   */
+  MPD_EVENT_UNKNOWN = 0,
+  /**
+   * A map appeared (`mpd_event_map`, `mpd_event_wwid`).
+   */
+  MPD_EVENT_MAP_ADDED = 1,
+  /**
+   * A map went away (its paths' `MPD_EVENT_PATH_REMOVED` come first).
+   */
+  MPD_EVENT_MAP_REMOVED = 2,
+  /**
+   * A path joined a map (`mpd_event_device`, `mpd_event_map`).
+   */
+  MPD_EVENT_PATH_ADDED = 3,
+  /**
+   * A path left a map (or went away with it).
+   */
+  MPD_EVENT_PATH_REMOVED = 4,
+  /**
+   * A path's dm state, its checker state, or both changed
+   * (`mpd_event_old_dm_state`, …).
+   */
+  MPD_EVENT_PATH_STATE_CHANGED = 5,
+  /**
+   * A map's count of active paths changed
+   * (`mpd_event_old_active_paths`, `mpd_event_new_active_paths`,
+   * `mpd_event_total_paths`).
+   */
+  MPD_EVENT_ACTIVE_PATHS_CHANGED = 6,
+  /**
+   * A map's health changed (`mpd_event_old_health`,
+   * `mpd_event_new_health`).
+   */
+  MPD_EVENT_MAP_HEALTH_CHANGED = 7,
+  /**
+   * The daemon stopped answering (`mpd_event_error`); once per outage.
+   */
+  MPD_EVENT_DAEMON_UNREACHABLE = 8,
+  /**
+   * The daemon answers again (`mpd_event_version`); the changes made
+   * meanwhile follow.
+   */
+  MPD_EVENT_DAEMON_BACK = 9,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mpd_event_type mpd_event_type;
+#else
+typedef uint32_t mpd_event_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A connection to multipathd that runs one command at a time (the Rust
  * `mpd_client::Client`). Create it with `mpd_client_connect`, free it
  * with `mpd_client_free`.
@@ -252,6 +325,13 @@ typedef struct mpd_daemon_state mpd_daemon_state;
  * `mpd_map_health`.
  */
 typedef struct mpd_down_path mpd_down_path;
+
+/**
+ * One change the watch saw, or a change of the daemon's reachability,
+ * from `mpd_watch_next`. Owned by the caller; free with
+ * `mpd_event_free`. Its strings are borrowed from it.
+ */
+typedef struct mpd_event mpd_event;
 
 /**
  * Every map's health and how many maps are in each state, from
@@ -358,6 +438,26 @@ typedef struct mpd_topology mpd_topology;
  * One path inside a path group. Borrowed from its group.
  */
 typedef struct mpd_topology_path mpd_topology_path;
+
+/**
+ * Watches multipathd and yields an `mpd_event` for every change (the
+ * Rust `mpd_client::watch::Watch`, with its own connection). Create it
+ * with `mpd_watch_new`, free it with `mpd_watch_free`.
+ *
+ * multipathd cannot push changes, so the watch polls it: once per
+ * interval it sends one `show maps json` and reports what changed since
+ * the listing before. The first listing (at the first `mpd_watch_next`)
+ * is the baseline and yields nothing. When the daemon cannot be reached
+ * (connection refused or closed, no reply within the timeout, the
+ * daemon's own `timeout` answer), the watch yields one
+ * `MPD_EVENT_DAEMON_UNREACHABLE` and retries, after 250 ms and then at
+ * doubling delays up to 5 s; when the daemon answers again, one
+ * `MPD_EVENT_DAEMON_BACK`, then the changes made meanwhile.
+ *
+ * A watch may move between threads but must not be used by two threads
+ * at the same time.
+ */
+typedef struct mpd_watch mpd_watch;
 
 /**
  * A multipath-tools release number (`0.9.4`), filled in by
@@ -1814,6 +1914,221 @@ mpd_result mpd_sim_checker_pass(struct mpd_sim *sim);
  */
 void mpd_sim_free(struct mpd_sim *sim);
 #endif
+
+/**
+ * What the event reports; `MPD_EVENT_UNKNOWN` for NULL.
+ */
+mpd_event_type mpd_event_kind(const struct mpd_event *event);
+
+/**
+ * The name of an event kind, as the JSON's `"event"` field spells it
+ * (`"path_state_changed"`); a static string. NULL for a value that is no
+ * kind (`MPD_EVENT_UNKNOWN` included).
+ */
+const char *mpd_event_kind_str(uint32_t kind);
+
+/**
+ * The map the event is about (its name); NULL for the daemon events.
+ */
+const char *mpd_event_map(const struct mpd_event *event);
+
+/**
+ * The path the event is about (`"sda"`): the path events only, else
+ * NULL.
+ */
+const char *mpd_event_device(const struct mpd_event *event);
+
+/**
+ * The map's WWID: `MPD_EVENT_MAP_ADDED`, `MPD_EVENT_MAP_REMOVED` and
+ * `MPD_EVENT_MAP_HEALTH_CHANGED` (when the daemon printed one); else
+ * NULL.
+ */
+const char *mpd_event_wwid(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_PATH_STATE_CHANGED`: the path's dm state before
+ * (`"active"`, `"failed"`); NULL when the daemon printed `undef`, and
+ * for the other kinds.
+ */
+const char *mpd_event_old_dm_state(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_PATH_STATE_CHANGED`: the dm state now (NULL as for
+ * `mpd_event_old_dm_state`).
+ */
+const char *mpd_event_new_dm_state(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_PATH_STATE_CHANGED`: the checker state before (`"ready"`,
+ * `"faulty"`, …); NULL when the daemon printed `undef`, and for the other
+ * kinds.
+ */
+const char *mpd_event_old_checker_state(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_PATH_STATE_CHANGED`: the checker state now (NULL as for
+ * `mpd_event_old_checker_state`).
+ */
+const char *mpd_event_new_checker_state(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_ACTIVE_PATHS_CHANGED`: the map's active paths before; -1
+ * when not reported, for the other kinds, or for NULL.
+ */
+int64_t mpd_event_old_active_paths(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_ACTIVE_PATHS_CHANGED`: the map's active paths now (-1 as
+ * for `mpd_event_old_active_paths`).
+ */
+int64_t mpd_event_new_active_paths(const struct mpd_event *event);
+
+/**
+ * Every path of the map now, whatever its state:
+ * `MPD_EVENT_ACTIVE_PATHS_CHANGED` and `MPD_EVENT_MAP_HEALTH_CHANGED`;
+ * -1 for the other kinds (or NULL).
+ */
+int64_t mpd_event_total_paths(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_MAP_HEALTH_CHANGED`: the map's health before, a string
+ * owned by the event: `"healthy"`, `"degraded"`, `"suspended"`,
+ * `"all_paths_down_queueing"`, `"all_paths_down_failing"`, `"no_paths"`
+ * (names may be added). NULL for the other kinds.
+ */
+const char *mpd_event_old_health(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_MAP_HEALTH_CHANGED`: the map's health now (see
+ * `mpd_event_old_health`). NULL for the other kinds.
+ */
+const char *mpd_event_new_health(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_DAEMON_UNREACHABLE`: what went wrong, in words (the
+ * client's error message, naming the address). NULL for the other kinds.
+ */
+const char *mpd_event_error(const struct mpd_event *event);
+
+/**
+ * `MPD_EVENT_DAEMON_BACK`: writes the daemon's multipath-tools version
+ * (read afresh: a daemon upgraded during the outage reports its new
+ * release) to `*out` and returns true. Returns false, with `*out` zeroed,
+ * for the other kinds and when the version could not be read; false for
+ * a NULL argument.
+ */
+bool mpd_event_version(const struct mpd_event *event, struct mpd_daemon_version *out);
+
+/**
+ * The event as one line of text, as the Rust library prints it
+ * (`"path sda (mpatha): active ready -> failed faulty"`); owned by the
+ * event. NULL for NULL.
+ */
+const char *mpd_event_text(const struct mpd_event *event);
+
+/**
+ * The event as a JSON object, its kind under `"event"` and every field
+ * of the kind (`{"event":"path_added","device":"sda","map":"mpatha"}`),
+ * as the Rust and Python libraries serialize it; owned by the event.
+ * NULL for NULL.
+ */
+const char *mpd_event_json(const struct mpd_event *event);
+
+/**
+ * Frees an event and every string borrowed from it. NULL is a no-op.
+ */
+void mpd_event_free(struct mpd_event *event);
+
+/**
+ * Connects to multipathd and writes a new watch to `*out`.
+ *
+ * - `address`: as for `mpd_client_connect` (NULL: find the daemon as
+ *   the official client does; `"@name"`: an abstract socket).
+ * - `interval_ms`: the time between two polls, from start to start; 0
+ *   means the default, 1000 ms.
+ * - `flags`: `MPD_WATCH_UEVENTS`, or 0. Unknown bits are
+ *   `MPD_INVALID_ARGUMENT`.
+ * - `timeout_ms`: how long to wait for the connection and for each
+ *   reply (a daemon that hangs is unreachable after it); 0 means the
+ *   default, 4000 ms.
+ * - `out`: receives the watch (owned by the caller: free it with
+ *   `mpd_watch_free`), or NULL on failure.
+ *
+ * Nothing is polled yet. Fails with `MPD_CONNECT` when nothing answers;
+ * the reason is then in `mpd_last_error()`.
+ */
+mpd_result mpd_watch_new(const char *address,
+                         uint32_t interval_ms,
+                         uint32_t flags,
+                         uint32_t timeout_ms,
+                         struct mpd_watch **out);
+
+/**
+ * Waits up to `timeout_ms` milliseconds for the next event.
+ *
+ * - `MPD_OK` and `*out` a new event (owned by the caller: free it with
+ *   `mpd_event_free`) when one came: a queued one at once, else the
+ *   changes seen by the polls that fall due meanwhile.
+ * - `MPD_OK` and `*out` NULL when no event came within the timeout.
+ * - A failure code (`*out` NULL) for an error that is not about reaching
+ *   the daemon (`MPD_PERMISSION_DENIED`, `MPD_PROTOCOL`, …): the watch
+ *   stays usable and polls again at the next interval.
+ *
+ * With 0 it never sleeps: it polls if a poll is due and returns what
+ * that gave. A poll under way when the timeout passes runs to its end,
+ * which the watch's `timeout_ms` bounds.
+ */
+mpd_result mpd_watch_next(struct mpd_watch *watch, uint32_t timeout_ms, struct mpd_event **out);
+
+/**
+ * Closes the watch's connection and frees it. NULL is a no-op.
+ */
+void mpd_watch_free(struct mpd_watch *watch);
+
+/**
+ * The message of the last failed call on `watch`, `""` if the last call
+ * succeeded; NULL if `watch` is NULL. Owned by the watch, valid until the
+ * next call on it.
+ */
+const char *mpd_watch_last_error(const struct mpd_watch *watch);
+
+/**
+ * The address the watch polls (`"@name"` for an abstract socket), owned
+ * by the watch; NULL if `watch` is NULL.
+ */
+const char *mpd_watch_address(const struct mpd_watch *watch);
+
+/**
+ * Every command the watch has sent (or tried to): one `show maps json`
+ * per poll, plus one version query per `MPD_EVENT_DAEMON_BACK`. 0 for
+ * NULL.
+ */
+uint64_t mpd_watch_commands_sent(const struct mpd_watch *watch);
+
+/**
+ * The `show maps json` listings the watch has sent (or tried to): one
+ * per poll. 0 for NULL.
+ */
+uint64_t mpd_watch_listings_sent(const struct mpd_watch *watch);
+
+/**
+ * 0 from an `MPD_EVENT_DAEMON_UNREACHABLE` until the daemon answers
+ * again, 1 otherwise; -1 for NULL.
+ */
+int mpd_watch_daemon_reachable(const struct mpd_watch *watch);
+
+/**
+ * 1 when kernel uevents can wake the watch early (`MPD_WATCH_UEVENTS`
+ * and the socket opened), 0 otherwise; -1 for NULL.
+ */
+int mpd_watch_uevents_active(const struct mpd_watch *watch);
+
+/**
+ * Why `MPD_WATCH_UEVENTS` was asked for but the watch polls only (the
+ * socket could not be opened, or stopped working); NULL otherwise (and
+ * for NULL). Owned by the watch, valid until the next call on it.
+ */
+const char *mpd_watch_uevent_error(const struct mpd_watch *watch);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,6 +15,9 @@ write by hand: ``health()``, waits (``wait_for_map()``, ``wait_paths_gone()``,
 ...) that raise :class:`WaitTimeout` with the last state seen, and
 ``remove_map_safely()``.
 
+``multipathd.Watch`` (and the generator ``multipathd.watch_events``) polls
+the daemon and yields an ``Event`` for every change.
+
 ``multipathd.testing.Simulator`` runs a simulated daemon for tests. The
 exceptions are defined in ``multipathd._errors``, the rest in the compiled
 module ``multipathd._multipathd``; import everything from here.
@@ -49,6 +52,7 @@ from multipathd._multipathd import (
     DaemonVersion,
     DevState,
     DownPath,
+    Event,
     GroupState,
     Health,
     HealthState,
@@ -67,8 +71,10 @@ from multipathd._multipathd import (
     Removal,
     Topology,
     TopologyPath,
+    Watch,
     __version__,
 )
+from multipathd._watch import watch_events
 
 __all__ = [
     "DEFAULT_ABSTRACT_NAME",
@@ -87,6 +93,7 @@ __all__ = [
     "DevState",
     "DownPath",
     "Error",
+    "Event",
     "GroupState",
     "Health",
     "HealthState",
@@ -115,5 +122,7 @@ __all__ = [
     "Topology",
     "TopologyPath",
     "UnknownCommand",
+    "Watch",
+    "watch_events",
     "__version__",
 ]

@@ -33,6 +33,8 @@ __all__ = [
     "DownPath",
     "Removal",
     "Simulator",
+    "Watch",
+    "Event",
     "PrStatus",
     "PathDmState",
     "CheckerState",
@@ -756,6 +758,67 @@ class Client:
         """
     # ----- end of the generated operations -----
     def daemon_version(self) -> DaemonVersion: ...
+
+# ----- the watch -----
+
+@final
+class Event:
+    """One change the watch saw, or a change of the daemon's reachability.
+    repr() shows the kind and str()."""
+
+    @property
+    def kind(self) -> str:
+        """"map_added", "map_removed", "path_added", "path_removed",
+        "path_state_changed", "active_paths_changed", "map_health_changed",
+        "daemon_unreachable" or "daemon_back"."""
+    @property
+    def map(self) -> Optional[str]: ...
+    @property
+    def device(self) -> Optional[str]: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def __hash__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Watch:
+    """Polls multipathd and yields an Event for every change."""
+
+    def __new__(
+        cls,
+        socket: Optional[_Socket] = None,
+        *,
+        interval: float = 1.0,
+        uevents: bool = False,
+        timeout: float = 4.0,
+    ) -> Watch: ...
+    def next_event(self, timeout: float) -> Optional[Event]: ...
+    def __iter__(self) -> Watch: ...
+    def __next__(self) -> Event: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Watch: ...
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> bool: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def interval(self) -> float: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def commands_sent(self) -> int: ...
+    @property
+    def listings_sent(self) -> int: ...
+    @property
+    def daemon_reachable(self) -> bool: ...
+    @property
+    def uevents_active(self) -> bool: ...
+    @property
+    def uevent_error(self) -> Optional[str]: ...
 
 # ----- the simulator (multipathd.testing) -----
 

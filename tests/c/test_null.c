@@ -404,6 +404,61 @@ static void test_lookups(mpd_client *c)
     mpd_health_free(health);
 }
 
+/* The watch and its events (tests/c/test_watch.c tests them for real). */
+static void test_watch_nulls(mpd_sim *sim)
+{
+    CHECK_INT(mpd_event_kind(NULL), MPD_EVENT_UNKNOWN);
+    CHECK(mpd_event_kind_str(mpd_event_kind(NULL)) == NULL);
+    CHECK(mpd_event_map(NULL) == NULL);
+    CHECK(mpd_event_device(NULL) == NULL);
+    CHECK(mpd_event_wwid(NULL) == NULL);
+    CHECK(mpd_event_old_dm_state(NULL) == NULL);
+    CHECK(mpd_event_new_dm_state(NULL) == NULL);
+    CHECK(mpd_event_old_checker_state(NULL) == NULL);
+    CHECK(mpd_event_new_checker_state(NULL) == NULL);
+    CHECK_INT(mpd_event_old_active_paths(NULL), -1);
+    CHECK_INT(mpd_event_new_active_paths(NULL), -1);
+    CHECK_INT(mpd_event_total_paths(NULL), -1);
+    CHECK(mpd_event_old_health(NULL) == NULL);
+    CHECK(mpd_event_new_health(NULL) == NULL);
+    CHECK(mpd_event_error(NULL) == NULL);
+    mpd_daemon_version v = {1, 2, 3};
+    CHECK(!mpd_event_version(NULL, &v));
+    CHECK_INT(v.major + v.minor + v.patch, 0);
+    CHECK(!mpd_event_version(NULL, NULL));
+    CHECK(mpd_event_text(NULL) == NULL);
+    CHECK(mpd_event_json(NULL) == NULL);
+    mpd_event_free(NULL);
+
+    CHECK(mpd_watch_last_error(NULL) == NULL);
+    CHECK(mpd_watch_address(NULL) == NULL);
+    CHECK_INT(mpd_watch_commands_sent(NULL), 0);
+    CHECK_INT(mpd_watch_listings_sent(NULL), 0);
+    CHECK_INT(mpd_watch_daemon_reachable(NULL), -1);
+    CHECK_INT(mpd_watch_uevents_active(NULL), -1);
+    CHECK(mpd_watch_uevent_error(NULL) == NULL);
+    mpd_watch_free(NULL);
+
+    CHECK_RESULT(mpd_watch_new(mpd_sim_address(sim), 0, 0, 0, NULL), MPD_NULL_ARGUMENT);
+    CHECK_STR(mpd_last_error(), "out is NULL");
+    mpd_event *e = SENTINEL;
+    CHECK_RESULT(mpd_watch_next(NULL, 0, &e), MPD_NULL_ARGUMENT);
+    CHECK(e == NULL);
+    CHECK_STR(mpd_last_error(), "watch is NULL");
+    /* A NULL address finds the daemon as the official client does: here
+     * there is none at the default addresses (or, on a host with
+     * multipathd, there is; either way nothing crashes). */
+    mpd_watch *w = SENTINEL;
+    mpd_result r = mpd_watch_new(NULL, 0, 0, 200, &w);
+    CHECK(r == MPD_OK || r == MPD_CONNECT);
+    mpd_watch_free(w);
+    CHECK_OK(mpd_watch_new(mpd_sim_address(sim), 0, 0, 0, &w));
+    CHECK_RESULT(mpd_watch_next(w, 0, NULL), MPD_NULL_ARGUMENT);
+    CHECK_STR(mpd_watch_last_error(w), "out is NULL");
+    CHECK_INT(mpd_watch_commands_sent(w), 0); /* nothing was sent */
+    mpd_watch_free(w);
+}
+
 int main(void)
 {
     test_accessors();
@@ -422,6 +477,7 @@ int main(void)
     /* The client still works after all that. */
     test_lookups(c);
     CHECK_STR(mpd_client_last_error(c), "");
+    test_watch_nulls(sim);
 
     /* The functions without pointer arguments never fail. */
     CHECK(mpd_version() != NULL);

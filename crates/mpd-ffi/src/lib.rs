@@ -42,8 +42,8 @@
 //   panic   the panic boundary, `ffi_boundary!` (hence `#[macro_use]`,
 //           before every module that uses it)
 //   ffi     the casts between C pointers and Rust values
-//   client, model, sim   the exported functions of each object (sim only
-//           with the `sim` feature)
+//   client, model, sim, watch   the exported functions of each object
+//           (sim only with the `sim` feature)
 mod cstr;
 mod error;
 #[macro_use]
@@ -55,6 +55,7 @@ mod model;
 mod ops;
 #[cfg(feature = "sim")]
 mod sim;
+mod watch;
 
 pub use client::*;
 pub use error::mpd_result;
@@ -62,6 +63,7 @@ pub use model::*;
 pub use ops::*;
 #[cfg(feature = "sim")]
 pub use sim::*;
+pub use watch::*;
 
 use std::ffi::c_char;
 

@@ -366,10 +366,10 @@ fn every_function_is_called_with_null() {
 }
 
 /// Every function is also used for real (not only with NULL) by
-/// test_ops.c or test_errors.c.
+/// test_ops.c, test_watch.c or test_errors.c.
 #[test]
 fn every_function_is_exercised() {
-    let calls = calls_in(&["test_ops.c", "test_errors.c"]);
+    let calls = calls_in(&["test_ops.c", "test_watch.c", "test_errors.c"]);
     let missing: Vec<_> = header_functions()
         .into_iter()
         .filter(|f| !calls.contains(&format!("{f}(")))

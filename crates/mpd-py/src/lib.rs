@@ -14,6 +14,8 @@
 //!   `DaemonVersion`; `ToPython`, the conversion of every operation's and
 //!   job's result.
 //! - [`sim`]: `multipathd.testing.Simulator`, over `mpd_sim`.
+//! - [`watch`]: `multipathd.Watch` and `multipathd.Event`, over
+//!   `mpd_client::watch`.
 //! - [`errors`]: the error conversion into the exception classes of
 //!   `multipathd/_errors.py` (by `ErrorKind::name()`), and the panic guard
 //!   (a Rust panic reaches Python as `multipathd.Error`, never as pyo3's
@@ -27,6 +29,7 @@ pub mod errors;
 pub mod models;
 mod ops;
 pub mod sim;
+pub mod watch;
 
 use pyo3::prelude::*;
 
@@ -62,6 +65,8 @@ fn multipathd_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::DownPath>()?;
     m.add_class::<models::Removal>()?;
     m.add_class::<sim::Simulator>()?;
+    m.add_class::<watch::Watch>()?;
+    m.add_class::<watch::Event>()?;
     m.add("PrStatus", models::pr_status_class(py)?)?;
     for class in models::state_enum_classes(py)? {
         m.add(class.name()?, class)?;
