@@ -516,3 +516,81 @@ fn every_error_kind_has_its_c_code() {
         );
     }
 }
+
+/// The watch's public methods and their names in Python (`multipathd.Watch`)
+/// and C (`mpd_watch_*`); `Err` is a deliberate gap, with the reason.
+fn watch_method_map() -> BTreeMap<&'static str, (Mapped, Mapped)> {
+    const RUST_OBJECTS: &str = "hands out Rust objects (the client, the options, the snapshot); \
+         the bindings own their watch's client";
+    BTreeMap::from([
+        ("new", (Ok("__new__"), Ok("mpd_watch_new"))),
+        ("next_event", (Ok("next_event"), Ok("mpd_watch_next"))),
+        (
+            "commands_sent",
+            (Ok("commands_sent"), Ok("mpd_watch_commands_sent")),
+        ),
+        (
+            "listings_sent",
+            (Ok("listings_sent"), Ok("mpd_watch_listings_sent")),
+        ),
+        (
+            "is_daemon_reachable",
+            (Ok("daemon_reachable"), Ok("mpd_watch_daemon_reachable")),
+        ),
+        (
+            "uevents_active",
+            (Ok("uevents_active"), Ok("mpd_watch_uevents_active")),
+        ),
+        (
+            "uevent_error",
+            (Ok("uevent_error"), Ok("mpd_watch_uevent_error")),
+        ),
+        (
+            "pending_events",
+            (
+                Err("events already read but not returned: an internal queue"),
+                Err("events already read but not returned: an internal queue"),
+            ),
+        ),
+        ("snapshot", (Err(RUST_OBJECTS), Err(RUST_OBJECTS))),
+        ("options", (Err(RUST_OBJECTS), Err(RUST_OBJECTS))),
+        ("client", (Err(RUST_OBJECTS), Err(RUST_OBJECTS))),
+        ("client_mut", (Err(RUST_OBJECTS), Err(RUST_OBJECTS))),
+        ("into_client", (Err(RUST_OBJECTS), Err(RUST_OBJECTS))),
+    ])
+}
+
+#[test]
+fn every_watch_method_is_in_python_and_c() {
+    let src = read("crates/mpd-client/src/watch/mod.rs");
+    let start = src.find("\nimpl Watch {").expect("impl Watch");
+    let block = &src[start + 1..];
+    let block = &block[..block.find("\n}\n").unwrap()];
+    let rust: BTreeSet<String> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix("    pub fn "))
+        .map(|l| l.split(['(', '<']).next().unwrap().to_owned())
+        .collect();
+    let map = watch_method_map();
+    let keys: BTreeSet<String> = map.keys().map(|k| k.to_string()).collect();
+    assert_eq!(rust, keys, "Rust Watch methods vs the mapping here");
+    let py = pyi_members(&read("python/multipathd/_multipathd.pyi"), "Watch");
+    let c = c_functions(&read("include/mpd.h"));
+    for (method, (p, cn)) in map {
+        if let Ok(p) = p {
+            assert!(py.contains(p), "Watch::{method}: Python Watch.{p} missing");
+        }
+        if let Ok(cn) = cn {
+            assert!(c.contains(cn), "Watch::{method}: C {cn} missing");
+        }
+    }
+    // Every kind of event has its C value, named after the kind; its
+    // fields reach Python through to_dict() and C through the accessors and
+    // mpd_event_json.
+    let header = read("include/mpd.h");
+    for kind in mpd_proto::Event::KINDS {
+        let value = format!("MPD_EVENT_{}", kind.to_ascii_uppercase());
+        assert!(header.contains(&value), "mpd.h has no {value}");
+    }
+    assert!(c.contains("mpd_event_json"));
+}
