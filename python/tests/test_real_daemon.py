@@ -203,3 +203,41 @@ def test_missing_map_or_path_is_a_typed_failure(client: multipathd.Client) -> No
     assert e.value.not_found is False
     with pytest.raises(multipathd.Blacklisted):
         client.add_path("nosuchpath")
+
+
+def test_jobs_and_watch(client: multipathd.Client) -> None:
+    """Health, waits and the watch through the binding: a failed path shows
+    as a failure event and a degraded map, and its reinstatement as the
+    reverse."""
+    name, device = map_and_path(client)
+    limit = checker_interval(client)
+    assert client.health().all_healthy()
+    assert client.wait_for_map(name, 1, timeout=limit).name == name
+    with multipathd.Watch(env("MPD_REAL_SOCKET"), interval=0.5, timeout=20.0) as w:
+        assert w.next_event(0.2) is None  # the first listing is the baseline
+        client.fail_path(device)
+        try:
+            p = client.wait_for_path(device, dm_state="failed", timeout=limit)
+            assert p.dm_state == multipathd.PathDmState.FAILED
+            h = client.map_health(name)
+            assert h.state == multipathd.HealthState.DEGRADED, h
+            assert device in [d.device for d in h.down_paths]
+            seen: "list[multipathd.Event]" = []
+            start = time.monotonic()
+            while not any(
+                e.kind == "path_state_changed" and e.device == device for e in seen
+            ):
+                assert time.monotonic() - start < limit, seen
+                e = w.next_event(limit)
+                if e is not None:
+                    print(f"event: {e}")
+                    seen.append(e)
+        finally:
+            client.reinstate_path(device)
+        client.wait_for_path(device, dm_state="active", checker_state="ready", timeout=2 * limit)
+        eventually(
+            f"{name} healthy",
+            limit,
+            lambda: client.map_health(name).state == multipathd.HealthState.HEALTHY,
+        )
+        assert w.listings_sent >= 2

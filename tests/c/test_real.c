@@ -215,6 +215,54 @@ static void test_fail_and_reinstate(mpd_client *c, const char *dev)
     wait_path(c, dev, "active", 1, limit);
 }
 
+/* Health, waits and the watch: a failed path is a failure event and a
+ * degraded map; its reinstatement the reverse. */
+static void test_jobs_and_watch(mpd_client *c, const char *map, const char *dev)
+{
+    double limit = checker_interval(c);
+    uint32_t limit_ms = (uint32_t)(limit * 1000);
+    mpd_health *h = NULL;
+    CHECK_OK(mpd_client_health(c, &h));
+    CHECK(mpd_health_all_healthy(h));
+    mpd_health_free(h);
+
+    mpd_watch *w = NULL;
+    CHECK_OK(mpd_watch_new(getenv("MPD_REAL_SOCKET"), 500, 0, 20000, &w));
+    mpd_event *e = NULL;
+    CHECK_OK(mpd_watch_next(w, 200, &e)); /* the baseline: no event */
+    CHECK(e == NULL);
+
+    CHECK_OK(mpd_client_fail_path(c, dev));
+    mpd_path *p = NULL;
+    CHECK_OK(mpd_client_wait_for_path(c, dev, "failed", NULL, limit_ms, &p));
+    CHECK_STR(mpd_path_dm_state(p), "failed");
+    mpd_path_free(p);
+    mpd_map_health *mh = NULL;
+    CHECK_OK(mpd_client_map_health(c, map, &mh));
+    CHECK_INT(mpd_map_health_state(mh), MPD_HEALTH_DEGRADED);
+    mpd_map_health_free(mh);
+    int seen = 0;
+    double start = now();
+    while (!seen && now() - start < limit) {
+        CHECK_OK(mpd_watch_next(w, limit_ms, &e));
+        if (e) {
+            printf("event: %s\n", mpd_event_text(e));
+            seen = mpd_event_kind(e) == MPD_EVENT_PATH_STATE_CHANGED &&
+                   strcmp(mpd_event_device(e), dev) == 0;
+            mpd_event_free(e);
+        }
+    }
+    CHECK(seen);
+    CHECK_OK(mpd_client_reinstate_path(c, dev));
+    CHECK_OK(mpd_client_wait_for_path(c, dev, "active", "ready", 2 * limit_ms, &p));
+    mpd_path_free(p);
+    mpd_watch_free(w);
+    mpd_map *m = NULL;
+    CHECK_OK(mpd_client_wait_for_map(c, map, 1, limit_ms, &m));
+    CHECK_STR(mpd_map_name(m), map);
+    mpd_map_free(m);
+}
+
 static void test_nonroot(size_t luns, const char *map, const char *dev)
 {
     mpd_client *u = connect_to("MPD_REAL_NONROOT_SOCKET");
@@ -290,6 +338,7 @@ int main(void)
 
     test_lists_agree(c, luns, per_map);
     test_fail_and_reinstate(c, dev);
+    test_jobs_and_watch(c, map, dev);
     test_nonroot(luns, map, dev);
     test_missing(c, &v);
 
