@@ -460,6 +460,29 @@ typedef struct mpd_topology_path mpd_topology_path;
 typedef struct mpd_watch mpd_watch;
 
 /**
+ * When a client sends a command again by itself (`mpd_client_set_retry_policy`).
+ */
+typedef struct mpd_retry_policy {
+  /**
+   * Attempts in all, the first one included; 1 (or 0) never retries.
+   */
+  uint32_t attempts;
+  /**
+   * Milliseconds before the first retry; doubled after each one.
+   */
+  uint32_t backoff_ms;
+  /**
+   * The longest pause, in milliseconds.
+   */
+  uint32_t max_backoff_ms;
+  /**
+   * No retry starts later than this many milliseconds after the first
+   * attempt; 0 for no limit but `attempts`.
+   */
+  uint32_t deadline_ms;
+} mpd_retry_policy;
+
+/**
  * A multipath-tools release number (`0.9.4`), filled in by
  * `mpd_client_daemon_version`.
  */
@@ -616,6 +639,35 @@ uint32_t mpd_client_timeout(const struct mpd_client *client);
  * opens one), -1 if `client` is NULL.
  */
 int mpd_client_is_connected(const struct mpd_client *client);
+
+/**
+ * Sets when the client sends a command again by itself, where that is
+ * safe: a read (`show …`) that failed transiently (no daemon listening, a
+ * broken connection, the client's timeout, the daemon busy), and any
+ * command the daemon answered `timeout` to (it did not run it). An action
+ * that may have reached the daemon is never sent twice. The default is
+ * never (`attempts` 1). `backoff_ms` and `max_backoff_ms` of 0 mean 50 and
+ * 1000.
+ */
+mpd_result mpd_client_set_retry_policy(struct mpd_client *client, struct mpd_retry_policy policy);
+
+/**
+ * The client's retry policy, written to `*out` (zeroed first; also when
+ * `client` is NULL).
+ */
+mpd_result mpd_client_retry_policy(const struct mpd_client *client, struct mpd_retry_policy *out);
+
+/**
+ * How many times the client has sent a command again under its retry
+ * policy; 0 if `client` is NULL.
+ */
+uint64_t mpd_client_retries(const struct mpd_client *client);
+
+/**
+ * How many commands the client has sent (each attempt counts); 0 if
+ * `client` is NULL.
+ */
+uint64_t mpd_client_commands_sent(const struct mpd_client *client);
 
 /**
  * Changes the reply timeout for the following calls (0: the default,

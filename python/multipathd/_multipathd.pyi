@@ -601,6 +601,26 @@ class Client:
     def timeout(self, timeout: float) -> None: ...
     @property
     def connected(self) -> bool: ...
+    def set_retry_policy(
+        self,
+        attempts: int,
+        backoff: float = 0.05,
+        max_backoff: float = 1.0,
+        deadline: Optional[float] = None,
+    ) -> None:
+        """Sends commands again by themselves where that is safe: a read that
+        failed transiently, and any command the daemon answered "timeout"
+        to. An action that may have reached the daemon is never sent twice.
+        attempts counts the first one (1: never retry, the default)."""
+    @property
+    def retry_policy(self) -> Dict[str, Any]:
+        """attempts, backoff, max_backoff (seconds), deadline (seconds or None)."""
+    @property
+    def retries(self) -> int:
+        """How many times a command was sent again under the retry policy."""
+    @property
+    def commands_sent(self) -> int:
+        """How many commands the client has sent (each attempt counts)."""
     def close(self) -> None: ...
     def __enter__(self) -> Client: ...
     def __exit__(

@@ -397,3 +397,35 @@ def test_one_client_many_threads(client: Client) -> None:
         results = list(pool.map(lambda _: len(client.list_paths()), range(200)))
     assert results == [4] * 200
 
+
+
+def test_retry_policy(sim: Simulator) -> None:
+    """The daemon's "timeout" (not run) is asked again, for reads and actions;
+    a connection closed after an action was sent is not (it may have run)."""
+    with Client(sim.address) as c:
+        assert c.retry_policy == {
+            "attempts": 1,
+            "backoff": 0.05,
+            "max_backoff": 1.0,
+            "deadline": None,
+        }
+        c.set_retry_policy(3, backoff=0.01, max_backoff=0.02)
+        assert c.retry_policy["attempts"] == 3
+        sent = c.commands_sent
+        sim.set_fault("timeout")
+        with pytest.raises(multipathd.DaemonTimeout):
+            c.list_maps()
+        assert (c.retries, c.commands_sent - sent) == (2, 3)
+        with pytest.raises(multipathd.DaemonTimeout):
+            c.reload_map("mpatha")
+        assert c.retries == 4
+        sim.set_fault("close")
+        with pytest.raises(multipathd.ConnectionClosed):
+            c.reload_map("mpatha")
+        assert c.retries == 4  # an action that may have run: not again
+        sim.clear_fault()
+        assert len(c.list_maps()) == 2
+        with pytest.raises(multipathd.InvalidArgument):
+            c.set_retry_policy(2, backoff=-1.0)
+        c.set_retry_policy(2, deadline=0.5)
+        assert c.retry_policy["deadline"] == 0.5

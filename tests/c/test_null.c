@@ -112,6 +112,8 @@ static void test_accessors(void)
     CHECK_INT(mpd_topology_minor_version(NULL), -1);
     CHECK_INT(mpd_client_timeout(NULL), 0);
     CHECK_INT(mpd_client_is_connected(NULL), -1);
+    CHECK_INT(mpd_client_retries(NULL), 0);
+    CHECK_INT(mpd_client_commands_sent(NULL), 0);
     CHECK_INT(mpd_map_status_list_len(NULL), 0);
     CHECK(mpd_map_status_list_get(NULL, 0) == NULL);
     CHECK(mpd_map_status_list_find(NULL, "x") == NULL);
@@ -292,6 +294,11 @@ static void test_calls(mpd_client *c, mpd_sim *sim)
     CHECK_RESULT(mpd_client_force_queuing_daemon(NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_restore_queuing_daemon(NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_remove_maps(NULL), MPD_NULL_ARGUMENT);
+    mpd_retry_policy policy = {5, 5, 5, 5};
+    CHECK_RESULT(mpd_client_set_retry_policy(NULL, policy), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_retry_policy(NULL, &policy), MPD_NULL_ARGUMENT);
+    CHECK(policy.attempts == 0 && policy.backoff_ms == 0); /* zeroed first */
+    CHECK_RESULT(mpd_client_retry_policy(c, NULL), MPD_NULL_ARGUMENT);
 
     /* The jobs: NULL client, NULL name or list, NULL out; a NULL state
      * for wait_for_path means any state, an empty list is NULL and 0. */

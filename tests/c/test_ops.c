@@ -775,6 +775,41 @@ static void test_connection(mpd_client *c, mpd_sim *sim)
     CHECK_OK(mpd_client_set_timeout(c, 0));
 }
 
+/* The retry policy: the daemon's "timeout" (not run) is asked again for
+ * reads and actions; a connection closed after an action was sent is not
+ * (it may have run). */
+static void test_retry_policy(mpd_client *c, mpd_sim *sim)
+{
+    mpd_retry_policy p = {9, 9, 9, 9};
+    CHECK_OK(mpd_client_retry_policy(c, &p));
+    CHECK_INT(p.attempts, 1); /* the default: never */
+    mpd_retry_policy three = {3, 10, 20, 0};
+    CHECK_OK(mpd_client_set_retry_policy(c, three));
+    CHECK_OK(mpd_client_retry_policy(c, &p));
+    CHECK(p.attempts == 3 && p.backoff_ms == 10 && p.max_backoff_ms == 20 && p.deadline_ms == 0);
+
+    uint64_t retries = mpd_client_retries(c), sent = mpd_client_commands_sent(c);
+    CHECK_OK(mpd_sim_set_fault(sim, "timeout"));
+    mpd_path_list *list = NULL;
+    CHECK_RESULT(mpd_client_list_paths(c, &list), MPD_DAEMON_TIMEOUT);
+    CHECK_INT(mpd_client_retries(c) - retries, 2);
+    CHECK_INT(mpd_client_commands_sent(c) - sent, 3);
+    CHECK_RESULT(mpd_client_reload_map(c, "mpatha"), MPD_DAEMON_TIMEOUT);
+    CHECK_INT(mpd_client_retries(c) - retries, 4);
+
+    CHECK_OK(mpd_sim_set_fault(sim, "close"));
+    CHECK_RESULT(mpd_client_reload_map(c, "mpatha"), MPD_CONNECTION_CLOSED);
+    CHECK_INT(mpd_client_retries(c) - retries, 4); /* an action: not again */
+    CHECK_RESULT(mpd_client_list_paths(c, &list), MPD_CONNECTION_CLOSED);
+    CHECK_INT(mpd_client_retries(c) - retries, 6); /* a read: again */
+
+    CHECK_OK(mpd_sim_set_fault(sim, "none"));
+    mpd_retry_policy never = {1, 0, 0, 0};
+    CHECK_OK(mpd_client_set_retry_policy(c, never));
+    list = paths(c);
+    mpd_path_list_free(list);
+}
+
 static void test_shutdown(mpd_client *c)
 {
     CHECK_OK(mpd_client_shutdown(c));
@@ -828,6 +863,7 @@ int main(int argc, char **argv)
     test_remove_map_safely_retries(c, sim);
     test_remove_maps(c);
     test_raw_command(c);
+    test_retry_policy(c, sim);
     test_shutdown(c);
 
     mpd_client_free(c);

@@ -195,10 +195,6 @@ fn every_operation_is_in_rust_python_and_c() {
 /// A name in Python or C, or the reason there is none.
 type Mapped = Result<&'static str, &'static str>;
 
-/// The reason for the gaps issue 12 closes.
-const SETTINGS_PENDING: &str =
-    "issue 12: the retry policy and command counter are not bound in Python and C yet";
-
 /// The hand-written methods of the Rust `Client` and their names in Python
 /// and C; `Err` is a deliberate gap, with the reason.
 fn client_method_map() -> BTreeMap<&'static str, (Mapped, Mapped)> {
@@ -237,21 +233,18 @@ fn client_method_map() -> BTreeMap<&'static str, (Mapped, Mapped)> {
             "daemon_version",
             (Ok("daemon_version"), Ok("mpd_client_daemon_version")),
         ),
-        // The retry policy and the command counter are the client's
-        // settings in Rust; Python and C have no equivalent yet (issue 12
-        // adds them with the watch's bindings).
         (
             "retry_policy",
-            (Err(SETTINGS_PENDING), Err(SETTINGS_PENDING)),
+            (Ok("retry_policy"), Ok("mpd_client_retry_policy")),
         ),
         (
             "set_retry_policy",
-            (Err(SETTINGS_PENDING), Err(SETTINGS_PENDING)),
+            (Ok("set_retry_policy"), Ok("mpd_client_set_retry_policy")),
         ),
-        ("retries", (Err(SETTINGS_PENDING), Err(SETTINGS_PENDING))),
+        ("retries", (Ok("retries"), Ok("mpd_client_retries"))),
         (
             "commands_sent",
-            (Err(SETTINGS_PENDING), Err(SETTINGS_PENDING)),
+            (Ok("commands_sent"), Ok("mpd_client_commands_sent")),
         ),
         // The jobs: generated from mpd_proto::ops::JOBS.
         ("health", (Ok("health"), Ok("mpd_client_health"))),

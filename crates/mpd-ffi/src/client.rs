@@ -12,7 +12,9 @@ use mpd_proto::ReplyShape;
 
 use crate::cstr::cstring;
 use crate::error::{self, mpd_result, Failure};
-use crate::ffi::{try_mut, try_opt_str, try_slice, try_str, with_ref, Out, OutString, OutValue};
+use crate::ffi::{
+    try_mut, try_opt_str, try_ref, try_slice, try_str, with_ref, Out, OutString, OutValue,
+};
 use crate::model::mpd_daemon_version;
 use crate::panic::ClientCall;
 
@@ -269,6 +271,94 @@ pub extern "C" fn mpd_client_timeout(client: *const mpd_client) -> u32 {
 #[no_mangle]
 pub extern "C" fn mpd_client_is_connected(client: *const mpd_client) -> c_int {
     ffi_boundary! { with_ref(client, |c| c_int::from(c.inner.is_connected())) }
+}
+
+/// When a client sends a command again by itself (`mpd_client_set_retry_policy`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct mpd_retry_policy {
+    /// Attempts in all, the first one included; 1 (or 0) never retries.
+    pub attempts: u32,
+    /// Milliseconds before the first retry; doubled after each one.
+    pub backoff_ms: u32,
+    /// The longest pause, in milliseconds.
+    pub max_backoff_ms: u32,
+    /// No retry starts later than this many milliseconds after the first
+    /// attempt; 0 for no limit but `attempts`.
+    pub deadline_ms: u32,
+}
+
+fn millis(d: Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
+}
+
+/// Sets when the client sends a command again by itself, where that is
+/// safe: a read (`show …`) that failed transiently (no daemon listening, a
+/// broken connection, the client's timeout, the daemon busy), and any
+/// command the daemon answered `timeout` to (it did not run it). An action
+/// that may have reached the daemon is never sent twice. The default is
+/// never (`attempts` 1). `backoff_ms` and `max_backoff_ms` of 0 mean 50 and
+/// 1000.
+#[no_mangle]
+pub extern "C" fn mpd_client_set_retry_policy(
+    client: *mut mpd_client,
+    policy: mpd_retry_policy,
+) -> mpd_result {
+    ffi_boundary! {
+        with_client(client, |c| {
+            let or = |ms: u32, default: u64| {
+                Duration::from_millis(if ms == 0 { default } else { ms.into() })
+            };
+            let mut p = ::mpd_client::RetryPolicy::attempts(policy.attempts)
+                .backoff(or(policy.backoff_ms, 50))
+                .max_backoff(or(policy.max_backoff_ms, 1000));
+            if policy.deadline_ms > 0 {
+                p = p.deadline(Duration::from_millis(policy.deadline_ms.into()));
+            }
+            c.set_retry_policy(p);
+            Ok(())
+        })
+    }
+}
+
+/// The client's retry policy, written to `*out` (zeroed first; also when
+/// `client` is NULL).
+#[no_mangle]
+pub extern "C" fn mpd_client_retry_policy(
+    client: *const mpd_client,
+    out: *mut mpd_retry_policy,
+) -> mpd_result {
+    ffi_boundary! {
+        let out = OutValue::new(out);
+        error::record(|| {
+            out.check("out")?;
+            let c = try_ref(client, "client")?;
+            let p = c.inner.retry_policy();
+            out.put(
+                mpd_retry_policy {
+                    attempts: p.attempts,
+                    backoff_ms: millis(p.backoff),
+                    max_backoff_ms: millis(p.max_backoff),
+                    deadline_ms: p.deadline.map_or(0, millis),
+                },
+                "out",
+            )
+        })
+    }
+}
+
+/// How many times the client has sent a command again under its retry
+/// policy; 0 if `client` is NULL.
+#[no_mangle]
+pub extern "C" fn mpd_client_retries(client: *const mpd_client) -> u64 {
+    ffi_boundary! { with_ref(client, |c| c.inner.retries()) }
+}
+
+/// How many commands the client has sent (each attempt counts); 0 if
+/// `client` is NULL.
+#[no_mangle]
+pub extern "C" fn mpd_client_commands_sent(client: *const mpd_client) -> u64 {
+    ffi_boundary! { with_ref(client, |c| c.inner.commands_sent()) }
 }
 
 /// Changes the reply timeout for the following calls (0: the default,

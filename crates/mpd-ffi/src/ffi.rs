@@ -51,6 +51,13 @@ pub(crate) fn with_ref<T, R: Fallback>(ptr: *const T, f: impl FnOnce(&T) -> R) -
     }
 }
 
+/// The object behind `ptr`, or `MPD_NULL_ARGUMENT` naming `what`.
+pub(crate) fn try_ref<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, Failure> {
+    // SAFETY: rule 1: a live `T` that no other thread is mutating; the
+    // reference does not outlive the call that received the pointer.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::null(what))
+}
+
 /// The object behind `ptr`, mutably, or `MPD_NULL_ARGUMENT` naming `what`.
 pub(crate) fn try_mut<'a, T>(ptr: *mut T, what: &str) -> Result<&'a mut T, Failure> {
     // SAFETY: rules 1 and 4: a live `T` used by this thread only; the

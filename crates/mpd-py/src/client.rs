@@ -132,6 +132,63 @@ impl Client {
         self.run(py, |c| Ok(c.is_connected()))
     }
 
+    /// Sends commands again by themselves where that is safe: a read
+    /// (`show ...`) that failed transiently (no daemon listening, a broken
+    /// connection, the client's timeout, the daemon busy), and any command
+    /// the daemon answered "timeout" to (it did not run it). An action that
+    /// may have reached the daemon is never sent twice.
+    ///
+    /// attempts: attempts in all, the first included (1: never retry, the
+    /// default); backoff: seconds before the first retry, doubled after each
+    /// up to max_backoff; deadline: no retry starts later than this many
+    /// seconds after the first attempt (None: no limit but attempts).
+    #[pyo3(signature = (attempts, backoff = 0.05, max_backoff = 1.0, deadline = None))]
+    fn set_retry_policy(
+        &self,
+        py: Python<'_>,
+        attempts: u32,
+        backoff: f64,
+        max_backoff: f64,
+        deadline: Option<f64>,
+    ) -> PyResult<()> {
+        let mut policy = mpd_client::RetryPolicy::attempts(attempts)
+            .backoff(seconds(py, "backoff", backoff)?)
+            .max_backoff(seconds(py, "max_backoff", max_backoff)?);
+        if let Some(d) = deadline {
+            policy = policy.deadline(seconds(py, "deadline", d)?);
+        }
+        self.run(py, move |c| {
+            c.set_retry_policy(policy);
+            Ok(())
+        })
+    }
+
+    /// The retry policy, as a dict with the keys attempts, backoff,
+    /// max_backoff (seconds) and deadline (seconds or None).
+    #[getter]
+    fn retry_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let p = self.run(py, |c| Ok(c.retry_policy()))?;
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("attempts", p.attempts)?;
+        d.set_item("backoff", p.backoff.as_secs_f64())?;
+        d.set_item("max_backoff", p.max_backoff.as_secs_f64())?;
+        d.set_item("deadline", p.deadline.map(|d| d.as_secs_f64()))?;
+        Ok(d)
+    }
+
+    /// How many times the client has sent a command again under its retry
+    /// policy.
+    #[getter]
+    fn retries(&self, py: Python<'_>) -> PyResult<u64> {
+        self.run(py, |c| Ok(c.retries()))
+    }
+
+    /// How many commands the client has sent (each attempt counts).
+    #[getter]
+    fn commands_sent(&self, py: Python<'_>) -> PyResult<u64> {
+        self.run(py, |c| Ok(c.commands_sent()))
+    }
+
     /// Closes the connection now. The client stays usable: the next call
     /// opens a new connection (as the Rust client does). Closing twice is
     /// harmless.
