@@ -7,6 +7,8 @@
 //!
 //! - `MPD_REAL_SOCKET`: a unix socket relayed to the daemon as root;
 //! - `MPD_REAL_NONROOT_SOCKET`: the same daemon, seen from a non-root peer;
+//! - `MPD_REAL_GUEST_SOCKET`: a shell inside the guest, as root (to hold a
+//!   map open; see tests/real/guest);
 //! - `MPD_REAL_VERSION`: the multipath-tools version in the guest;
 //! - `MPD_REAL_LUNS`, `MPD_REAL_PATHS`: maps, and paths per map;
 //! - `MPD_REAL_SPACE_ALIAS` (optional): the alias, containing a space, of
@@ -77,6 +79,31 @@ fn client(var: &str) -> Client {
         .timeout(Duration::from_secs(20))
         .connect()
         .unwrap_or_else(|e| panic!("{var}: {e}"))
+}
+
+/// Runs a shell command inside the guest, as root, through its shell
+/// socket (`MPD_REAL_GUEST_SOCKET`, see tests/real/guest); its exit status
+/// and output.
+fn guest(command: &str) -> (i32, String) {
+    use std::io::Read;
+    let mut s = std::os::unix::net::UnixStream::connect(env("MPD_REAL_GUEST_SOCKET"))
+        .expect("the guest's shell socket");
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(s, "{command}\necho \"MPD-GUEST-STATUS $?\"\nexit\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("the guest's output");
+    let status = out
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("MPD-GUEST-STATUS "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no status from the guest for {command:?}: {out:?}"));
+    let text = out
+        .lines()
+        .filter(|l| !l.starts_with("MPD-GUEST-STATUS "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (status, text)
 }
 
 /// One test's view of the daemon.
@@ -718,6 +745,79 @@ fn watch_reports_a_failure_and_the_reinstatement() {
         state_of(seen, PathDmState::Active) && health_of(seen, HealthState::Healthy)
     });
     assert!(w.listings_sent() >= 2);
+    d.settled();
+}
+
+#[test]
+#[ignore = "needs a real multipathd: run tests/real/conformance (boots QEMU VMs)"]
+fn a_map_held_open_in_the_guest_is_in_use_until_released() {
+    let mut d = daemon("remove_map of a map held open in the guest");
+    let (map, _) = d.map_and_path();
+    let dm =
+        d.c.list_maps()
+            .unwrap()
+            .into_iter()
+            .find(|m| m.name == map)
+            .unwrap();
+    let dm = dm.device.expect("the map's dm device");
+    let (status, out) = guest(&format!(
+        "setsid sh -c 'exec 3</dev/{dm}; echo $$ >/run/mpd-holder.pid; exec sleep 600' \
+         >/dev/null 2>&1 </dev/null & sleep 1; cat /run/mpd-holder.pid"
+    ));
+    assert_eq!(status, 0, "holding /dev/{dm} open: {out}");
+    eprintln!("  /dev/{dm} ({map}) held open by pid {}", out.trim());
+    let v = d.version;
+    let held = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // 0.10+ say why; earlier releases answer a bare "fail".
+        match d.c.remove_map(&map) {
+            Err(Error::MapInUse { .. }) if v >= V0_10 => {}
+            Err(Error::CommandFailed { message: None, .. }) if v < V0_10 => {}
+            other => panic!("remove_map of an open map on {v}: {other:?}"),
+        }
+        assert!(d.c.list_maps().unwrap().iter().any(|m| m.name == map));
+        let opts = RemoveOptions {
+            timeout: Duration::from_secs(3),
+            interval: Duration::from_millis(250),
+            ..RemoveOptions::default()
+        };
+        match d.c.remove_map_safely(&map, &opts) {
+            Err(Error::WaitTimeout { last, .. }) => match *last {
+                mpd_client::LastSeen::Removal { removal } => {
+                    eprintln!("  safe removal while held: {removal:?}");
+                    assert!(removal.attempts >= 2, "{removal:?}");
+                    assert!(removal.queueing_disabled && removal.queueing_restored);
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("remove_map_safely of an open map on {v}: {other:?}"),
+        }
+        assert!(d.c.list_maps().unwrap().iter().any(|m| m.name == map));
+    }));
+    let (status, out) = guest("kill $(cat /run/mpd-holder.pid) && rm /run/mpd-holder.pid");
+    if let Err(e) = held {
+        std::panic::resume_unwind(e);
+    }
+    assert_eq!(status, 0, "releasing /dev/{dm}: {out}");
+
+    // Released: the safe removal succeeds; then the map comes back.
+    let r =
+        d.c.remove_map_safely(
+            &map,
+            &RemoveOptions {
+                timeout: SLOW,
+                ..RemoveOptions::default()
+            },
+        )
+        .unwrap();
+    eprintln!("  removed once released: {r:?}");
+    assert!(d.c.list_maps().unwrap().iter().all(|m| m.name != map));
+    if v >= V0_9 {
+        d.c.add_map(&map).unwrap();
+    } else {
+        d.c.reconfigure().unwrap();
+    }
+    d.c.wait_for_map(&map, d.paths as u32, &WaitOptions::timeout(SLOW))
+        .unwrap();
     d.settled();
 }
 
