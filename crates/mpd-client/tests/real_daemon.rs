@@ -8,7 +8,9 @@
 //! - `MPD_REAL_SOCKET`: a unix socket relayed to the daemon as root;
 //! - `MPD_REAL_NONROOT_SOCKET`: the same daemon, seen from a non-root peer;
 //! - `MPD_REAL_GUEST_SOCKET`: a shell inside the guest, as root (to hold a
-//!   map open; see tests/real/guest);
+//!   map open, to run the uevent probe; see tests/real/guest);
+//! - `MPD_REAL_UEVENT_PROBE`: examples/uevent_probe built statically, run
+//!   inside the guest;
 //! - `MPD_REAL_VERSION`: the multipath-tools version in the guest;
 //! - `MPD_REAL_LUNS`, `MPD_REAL_PATHS`: maps, and paths per map;
 //! - `MPD_REAL_SPACE_ALIAS` (optional): the alias, containing a space, of
@@ -818,6 +820,31 @@ fn a_map_held_open_in_the_guest_is_in_use_until_released() {
     }
     d.c.wait_for_map(&map, d.paths as u32, &WaitOptions::timeout(SLOW))
         .unwrap();
+    d.settled();
+}
+
+#[test]
+#[ignore = "needs a real multipathd: run tests/real/conformance (boots QEMU VMs)"]
+fn uevents_wake_the_watch_inside_the_guest() {
+    let mut d = daemon("the watch's uevent wake-up, inside the guest");
+    let (_, dev) = d.map_and_path();
+    // examples/uevent_probe, built statically by tests/real/conformance,
+    // copied in through the guest's shell.
+    let probe = env("MPD_REAL_UEVENT_PROBE");
+    let b64 = std::process::Command::new("base64")
+        .arg(&probe)
+        .output()
+        .expect("base64 runs");
+    assert!(b64.status.success(), "base64 {probe}");
+    let b64 = String::from_utf8(b64.stdout).unwrap();
+    let (status, out) = guest(&format!(
+        "base64 -d >/tmp/uevent_probe <<'MPD_EOF'\n{b64}MPD_EOF\n\
+         chmod +x /tmp/uevent_probe && \
+         /tmp/uevent_probe @/org/kernel/linux/storage/multipathd {dev}"
+    ));
+    eprintln!("{}", out.trim_end());
+    assert_eq!(status, 0, "uevent_probe in the guest: {out}");
+    assert!(out.contains("uevents_active=true"), "{out}");
     d.settled();
 }
 

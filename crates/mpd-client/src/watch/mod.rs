@@ -72,10 +72,12 @@
 //! uevents (a `NETLINK_KOBJECT_UEVENT` socket) and polls at once, instead
 //! of at the next interval, when device-mapper reports a path failed or
 //! reinstated (`DM_ACTION=PATH_FAILED` / `PATH_REINSTATED`) — "at once"
-//! meaning no sooner than a quarter interval after the poll before, so a
-//! storm of such events costs at most four listings per interval (the
-//! one-listing-per-interval rule holds without uevents only). The events
-//! queued behind the first are read and dropped: one poll sees them all.
+//! meaning no sooner than 50 ms after the poll before (a burst of events is
+//! seen by one poll), and for at most four early polls per interval (a
+//! storm of events costs at most four listings per interval beyond the
+//! regular one; the one-listing-per-interval rule holds without uevents
+//! only). The events queued behind the first are read and dropped: one poll
+//! sees them all.
 //! Polling on the interval continues as before, from the early poll on.
 //! If the socket cannot be opened (not permitted, not Linux), the watch
 //! polls only, and [`Watch::uevents_active`] is false with the reason in
@@ -181,6 +183,8 @@ pub struct Watch {
     next_poll: Option<Instant>,
     /// When the last poll started.
     last_poll: Option<Instant>,
+    /// When the early polls of the last interval were due (uevents).
+    early_polls: Vec<Instant>,
     /// The current retry delay while down.
     backoff: Duration,
     commands: u64,
@@ -227,6 +231,7 @@ impl Watch {
             down: false,
             next_poll: None,
             last_poll: None,
+            early_polls: Vec::new(),
             commands: 0,
             listings: 0,
             uevents,
@@ -423,19 +428,40 @@ impl Watch {
     }
 }
 
+/// The least time between a poll and an early one a uevent brings: a
+/// burst of path events (a cable pull fails every path of an HBA) is seen
+/// by one poll.
+const EARLY_POLL_GAP: Duration = Duration::from_millis(50);
+
+/// At most this many early polls per interval.
+const EARLY_POLLS_PER_INTERVAL: usize = 4;
+
 impl Watch {
-    /// A dm path event arrived: poll at once, but not closer than a
-    /// quarter interval to the poll before (a storm of path events costs
-    /// at most four listings per interval).
+    /// A dm path event arrived: poll at once, but no sooner than
+    /// [`EARLY_POLL_GAP`] after the poll before, and for at most
+    /// [`EARLY_POLLS_PER_INTERVAL`] early polls per interval (then the
+    /// regular poll stays as it is). Never later than the poll already due.
     fn on_path_uevent(&mut self) {
-        let gap = self.interval() / 4;
-        let soonest = self.last_poll.map(|t| t + gap);
-        let early = soonest.filter(|t| *t > Instant::now());
-        // Never later than the poll already due.
-        self.next_poll = match (early, self.next_poll) {
-            (Some(e), Some(n)) => Some(e.min(n)),
-            _ => None,
-        };
+        let now = Instant::now();
+        let target = self
+            .last_poll
+            .map(|t| t + EARLY_POLL_GAP)
+            .filter(|t| *t > now)
+            .unwrap_or(now);
+        match self.next_poll {
+            // Already due at once, or no later than this early poll.
+            None => return,
+            Some(n) if n <= target => return,
+            Some(_) => {}
+        }
+        let window = self.interval();
+        self.early_polls
+            .retain(|t| now.saturating_duration_since(*t) < window);
+        if self.early_polls.len() >= EARLY_POLLS_PER_INTERVAL {
+            return;
+        }
+        self.early_polls.push(target);
+        self.next_poll = (target > now).then_some(target);
     }
 }
 
@@ -471,26 +497,49 @@ mod tests {
         assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
         let polled = watch.last_poll.unwrap();
         assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(8)));
-        // Right after a poll: the next one comes a quarter interval after it.
+        // Right after a poll: the next one comes the least gap after it.
         watch.on_path_uevent();
-        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(2)));
-        // A second event does not push it back.
+        assert_eq!(watch.next_poll, Some(polled + EARLY_POLL_GAP));
+        // A second event of the burst changes nothing, and uses no budget.
         watch.on_path_uevent();
-        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(2)));
+        assert_eq!(watch.next_poll, Some(polled + EARLY_POLL_GAP));
+        assert_eq!(watch.early_polls.len(), 1);
         // Long after the poll before: at once.
         watch.last_poll = Some(polled - Duration::from_secs(3));
         watch.on_path_uevent();
         assert_eq!(watch.next_poll, None);
         assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
         assert_eq!(watch.commands_sent(), 2);
-        // Never later than the regular poll.
-        let regular = watch.next_poll.unwrap();
-        watch.options.interval = Duration::from_secs(800);
-        watch.on_path_uevent();
-        assert_eq!(watch.next_poll, Some(regular));
         // Nor later than at once.
+        watch.on_path_uevent();
+        assert_eq!(
+            watch.next_poll,
+            Some(watch.last_poll.unwrap() + EARLY_POLL_GAP)
+        );
         watch.next_poll = None;
         watch.on_path_uevent();
         assert_eq!(watch.next_poll, None);
+    }
+
+    #[test]
+    fn a_storm_of_uevents_brings_at_most_four_early_polls_per_interval() {
+        let sim = mpd_sim::Sim::builder().checker_tick(None).start().unwrap();
+        let client = Client::connect_to(sim.address().as_str()).unwrap();
+        let options = WatchOptions {
+            interval: Duration::from_secs(60),
+            ..WatchOptions::default()
+        };
+        let mut watch = Watch::new(client, options);
+        assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
+        for _ in 0..EARLY_POLLS_PER_INTERVAL {
+            watch.on_path_uevent();
+            assert!(watch.next_poll.unwrap() <= Instant::now() + EARLY_POLL_GAP);
+            std::thread::sleep(EARLY_POLL_GAP);
+            assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
+        }
+        assert_eq!(watch.listings_sent(), 1 + EARLY_POLLS_PER_INTERVAL as u64);
+        // The budget is spent: the regular poll stays a minute off.
+        watch.on_path_uevent();
+        assert!(watch.next_poll.unwrap() > Instant::now() + Duration::from_secs(50));
     }
 }
