@@ -608,9 +608,9 @@ class Client:
         max_backoff: float = 1.0,
         deadline: Optional[float] = None,
     ) -> None:
-        """Sends commands again by themselves where that is safe: a read that
-        failed transiently, and any command the daemon answered "timeout"
-        to. An action that may have reached the daemon is never sent twice.
+        """Sends reads (show ...) again by themselves when they failed
+        transiently (no daemon listening, a broken connection, the client's
+        timeout, the daemon's "timeout"). Actions are never sent again.
         attempts counts the first one (1: never retry, the default)."""
     @property
     def retry_policy(self) -> Dict[str, Any]:

@@ -16,10 +16,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(4000);
 ///
 /// Only where it is safe ([`ErrorKind::is_retry_safe`]): a read-only
 /// command (`show …`) that failed transiently (no daemon listening, a
-/// broken connection, the client's timeout, the daemon busy), and any
-/// command the daemon answered `timeout` to (it did not run it). An action
-/// that may have reached the daemon is never sent twice. The default is
-/// [`RetryPolicy::NEVER`].
+/// broken connection, the client's timeout, the daemon busy: its `timeout`
+/// reply). Actions are never sent again by the client, whatever the
+/// failure. The default is [`RetryPolicy::NEVER`].
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -288,8 +287,8 @@ impl Client {
     /// errors here.
     ///
     /// The [`RetryPolicy`] applies here: a read-only command that failed
-    /// transiently, or any command the daemon answered `timeout` to, is
-    /// sent again after a pause while attempts are left.
+    /// transiently (the daemon's `timeout` included) is sent again after a
+    /// pause while attempts are left; an action never is.
     pub fn send(&mut self, command: &Command) -> Result<Reply> {
         let text = command.text().map_err(Error::InvalidArgument)?;
         let read_only = command.is_read_only();

@@ -261,11 +261,15 @@ impl ErrorKind {
     /// Whether a command that failed this way may be sent again
     /// automatically, the rule of [`Client`](crate::Client)'s
     /// [`RetryPolicy`](crate::RetryPolicy): a command that only reads
-    /// (`read_only`) and failed transiently, or any command the daemon
-    /// answered `timeout` to (it did not run it). An action whose fate is
-    /// unknown, or that a lasting condition refused, is never re-sent.
+    /// (`read_only`) and failed transiently (no daemon listening, the
+    /// daemon's `timeout`, a broken connection, the client's timeout).
+    /// Actions are never re-sent automatically, not even after the daemon's
+    /// `timeout` (which says it did not run the action, see
+    /// [`may_have_run`](Self::may_have_run): the caller may decide to send
+    /// it again, as [`Client::remove_map_safely`](crate::Client::remove_map_safely)
+    /// does).
     pub const fn is_retry_safe(self, read_only: bool) -> bool {
-        matches!(self, ErrorKind::DaemonTimeout) || (read_only && self.is_transient())
+        read_only && self.is_transient()
     }
 }
 
@@ -505,8 +509,11 @@ mod tests {
 
     #[test]
     fn retry_rules() {
-        // The daemon's "timeout": not run, so even an action may be retried.
-        assert!(ErrorKind::DaemonTimeout.is_retry_safe(false));
+        // The daemon's "timeout": retried for reads, never for actions
+        // (although it says the action did not run).
+        assert!(ErrorKind::DaemonTimeout.is_retry_safe(true));
+        assert!(!ErrorKind::DaemonTimeout.is_retry_safe(false));
+        assert!(!ErrorKind::DaemonTimeout.may_have_run());
         // The client's own timeout: maybe run; only reads are retried.
         assert!(ErrorKind::Timeout.is_retry_safe(true));
         assert!(!ErrorKind::Timeout.is_retry_safe(false));

@@ -292,11 +292,10 @@ fn millis(d: Duration) -> u32 {
     u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
 }
 
-/// Sets when the client sends a command again by itself, where that is
-/// safe: a read (`show …`) that failed transiently (no daemon listening, a
-/// broken connection, the client's timeout, the daemon busy), and any
-/// command the daemon answered `timeout` to (it did not run it). An action
-/// that may have reached the daemon is never sent twice. The default is
+/// Sets when the client sends a read (`show …`) again by itself: when it
+/// failed transiently (no daemon listening, a broken connection, the
+/// client's timeout, the daemon busy: its `timeout`). Actions are never
+/// sent again by the client. The default is
 /// never (`attempts` 1). `backoff_ms` and `max_backoff_ms` of 0 mean 50 and
 /// 1000.
 #[no_mangle]

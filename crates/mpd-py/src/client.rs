@@ -132,11 +132,10 @@ impl Client {
         self.run(py, |c| Ok(c.is_connected()))
     }
 
-    /// Sends commands again by themselves where that is safe: a read
-    /// (`show ...`) that failed transiently (no daemon listening, a broken
-    /// connection, the client's timeout, the daemon busy), and any command
-    /// the daemon answered "timeout" to (it did not run it). An action that
-    /// may have reached the daemon is never sent twice.
+    /// Sends reads (`show ...`) again by themselves when they failed
+    /// transiently (no daemon listening, a broken connection, the client's
+    /// timeout, the daemon busy: its "timeout"). Actions are never sent
+    /// again by the client.
     ///
     /// attempts: attempts in all, the first included (1: never retry, the
     /// default); backoff: seconds before the first retry, doubled after each
