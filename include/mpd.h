@@ -67,10 +67,10 @@
 
 /**
  * `mpd_watch_new` flag: on Linux, also listen to the kernel's uevents and
- * poll at once (no sooner than a quarter interval after the poll before)
- * when device-mapper reports a path failed or reinstated. If the uevent
- * socket cannot be opened the watch polls only (see
- * `mpd_watch_uevents_active`).
+ * poll at once (no sooner than 50 ms after the poll before, at most four
+ * early polls per interval) when device-mapper reports a path failed or
+ * reinstated. If the uevent socket cannot be opened the watch polls only
+ * (see `mpd_watch_uevents_active`).
  */
 #define MPD_WATCH_UEVENTS 1
 
@@ -641,11 +641,10 @@ uint32_t mpd_client_timeout(const struct mpd_client *client);
 int mpd_client_is_connected(const struct mpd_client *client);
 
 /**
- * Sets when the client sends a command again by itself, where that is
- * safe: a read (`show …`) that failed transiently (no daemon listening, a
- * broken connection, the client's timeout, the daemon busy), and any
- * command the daemon answered `timeout` to (it did not run it). An action
- * that may have reached the daemon is never sent twice. The default is
+ * Sets when the client sends a read (`show …`) again by itself: when it
+ * failed transiently (no daemon listening, a broken connection, the
+ * client's timeout, the daemon busy: its `timeout`). Actions are never
+ * sent again by the client. The default is
  * never (`attempts` 1). `backoff_ms` and `max_backoff_ms` of 0 mean 50 and
  * 1000.
  */

@@ -18,10 +18,10 @@ use crate::model::mpd_daemon_version;
 use crate::panic::{ClientCall, Fallback};
 
 /// `mpd_watch_new` flag: on Linux, also listen to the kernel's uevents and
-/// poll at once (no sooner than a quarter interval after the poll before)
-/// when device-mapper reports a path failed or reinstated. If the uevent
-/// socket cannot be opened the watch polls only (see
-/// `mpd_watch_uevents_active`).
+/// poll at once (no sooner than 50 ms after the poll before, at most four
+/// early polls per interval) when device-mapper reports a path failed or
+/// reinstated. If the uevent socket cannot be opened the watch polls only
+/// (see `mpd_watch_uevents_active`).
 pub const MPD_WATCH_UEVENTS: u32 = 1;
 
 const ALL_FLAGS: u32 = MPD_WATCH_UEVENTS;
