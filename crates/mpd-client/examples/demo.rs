@@ -1,5 +1,5 @@
 //! The library at work: topology, paths, maps, then fail and reinstate one
-//! path and watch its state change.
+//! path, with the library's wait, health verdict and watch of events.
 //!
 //! ```text
 //! cargo run -p mpd-client --example demo -- [--write] [SOCKET]
@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use mpd_client::{Client, Error, Path, PathDmState};
+use mpd_client::{Client, Error, Path, PathDmState, PathWant, WaitOptions, Watch, WatchOptions};
 
 fn show_paths(paths: &[Path]) {
     let header = ["device", "dev_t", "dm", "checker", "dev", "map", "hcil"];
@@ -32,42 +32,21 @@ fn show_paths(paths: &[Path]) {
     }
 }
 
-fn state_of(client: &mut Client, dev: &str) -> Result<(String, String), Error> {
-    let p = client.list_paths()?.into_iter().find(|p| p.device == dev);
-    let p = p.ok_or_else(|| Error::CommandFailed {
-        command: "list paths".into(),
-        message: Some(format!("{dev} disappeared")),
-        reply: String::new(),
-    })?;
-    Ok((
-        p.dm_state.map(|s| s.to_string()).unwrap_or_default(),
-        p.checker_state.map(|s| s.to_string()).unwrap_or_default(),
-    ))
+/// Prints the events the watch has, for up to `quiet` without one.
+fn show_events(events: &mut Watch, quiet: Duration) -> Result<(), Error> {
+    while let Some(e) = events.next_event(quiet)? {
+        println!("  event: {e}");
+    }
+    Ok(())
 }
 
-/// Polls until the path reaches `want` (dm state) or the deadline passes.
-fn watch(client: &mut Client, dev: &str, want: &str, limit: Duration) -> Result<bool, Error> {
-    let start = Instant::now();
-    let mut last = None;
-    loop {
-        let s = state_of(client, dev)?;
-        if last.as_ref() != Some(&s) {
-            println!(
-                "  {:>6.2}s  {dev}: dm={} checker={}",
-                start.elapsed().as_secs_f64(),
-                s.0,
-                s.1
-            );
-            last = Some(s.clone());
-        }
-        if s.0 == want {
-            return Ok(true);
-        }
-        if start.elapsed() > limit {
-            return Ok(false);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+fn show_health(client: &mut Client, map: &str) -> Result<(), Error> {
+    let h = client.map_health(map)?;
+    println!(
+        "  {map}: {} ({} of {} paths up)",
+        h.state, h.up_paths, h.total_paths
+    );
+    Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -120,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("== maps (show maps raw format)");
     for m in client.list_maps()? {
         println!(
-            "  {:<10} {:<6} paths={} size={}",
+            "  {:<10} {:<6} active_paths={} size={}",
             m.name,
             m.device.unwrap_or_default(),
             m.active_paths.unwrap_or(0),
@@ -148,15 +127,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     };
     let dev = victim.device.clone();
+    let map = victim.map.clone().unwrap_or_default();
+    // The library's watch, on a connection of its own: events as they come.
+    let mut events = Watch::new(
+        Client::connect_to(client.address().clone())?,
+        WatchOptions {
+            interval: Duration::from_millis(200),
+            ..WatchOptions::default()
+        },
+    );
+    events.next_event(Duration::ZERO)?; // the baseline
     println!("== fail path {dev}");
     client.fail_path(&dev)?;
-    watch(&mut client, &dev, "failed", Duration::from_secs(10))?;
+    client.wait_for_path(
+        &dev,
+        &PathWant::failed(),
+        &WaitOptions::timeout(Duration::from_secs(10)),
+    )?;
+    show_events(&mut events, Duration::from_millis(400))?;
+    show_health(&mut client, &map)?;
     println!("== reinstate path {dev} (the checker brings it back at its next run)");
     client.reinstate_path(&dev)?;
-    if !watch(&mut client, &dev, "active", Duration::from_secs(30))? {
-        println!("  {dev} did not come back within 30 s");
-        std::process::exit(1);
+    let start = Instant::now();
+    match client.wait_for_path(
+        &dev,
+        &PathWant::up(),
+        &WaitOptions::timeout(Duration::from_secs(30)),
+    ) {
+        Ok(_) => println!("  {dev} up after {:.2}s", start.elapsed().as_secs_f64()),
+        Err(e @ Error::WaitTimeout { .. }) => {
+            println!("  {e}");
+            std::process::exit(1);
+        }
+        Err(e) => return Err(e.into()),
     }
+    show_events(&mut events, Duration::from_millis(400))?;
+    show_health(&mut client, &map)?;
     println!("== done");
     Ok(())
 }
