@@ -1795,6 +1795,8 @@ mpd_result mpd_client_map_health(struct mpd_client *client,
  * `show maps raw format` (one command per poll, backoff from 50 ms to
  * 1 s); WaitTimeout after the deadline, with the last state seen.
  *
+ * `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
+ *
  * The map's row goes to `*out`, owned by the caller (free with `mpd_map_free`); NULL on failure.
  */
 mpd_result mpd_client_wait_for_map(struct mpd_client *client,
@@ -1806,6 +1808,8 @@ mpd_result mpd_client_wait_for_map(struct mpd_client *client,
 /**
  * Waits until the map (name, alias or WWID) is gone. One command per
  * poll.
+ *
+ * `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
  */
 mpd_result mpd_client_wait_map_gone(struct mpd_client *client,
                                     const char *map,
@@ -1815,6 +1819,10 @@ mpd_result mpd_client_wait_map_gone(struct mpd_client *client,
  * Waits until the path is listed in the states asked for (dm state
  * and/or checker state; none given: any); returns its row. One command
  * per poll.
+ *
+ * `dm_state`, `checker_state`: the daemon's words to wait for (`"failed"`, `"ready"`); NULL for any.
+ *
+ * `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
  *
  * The path's row goes to `*out`, owned by the caller (free with `mpd_path_free`); NULL on failure.
  */
@@ -1828,6 +1836,10 @@ mpd_result mpd_client_wait_for_path(struct mpd_client *client,
 /**
  * Waits until none of the paths is listed any more. One command per
  * poll.
+ *
+ * A list of names is an array of strings and its length (NULL with 0: an empty list).
+ *
+ * `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
  */
 mpd_result mpd_client_wait_paths_gone(struct mpd_client *client,
                                       const char *const *paths,
@@ -1837,6 +1849,10 @@ mpd_result mpd_client_wait_paths_gone(struct mpd_client *client,
 /**
  * Waits until the daemon is not busy and its topology has been
  * unchanged for `quiet`. Three commands per poll.
+ *
+ * An argument ending in `_ms` is a duration in milliseconds.
+ *
+ * `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
  */
 mpd_result mpd_client_wait_settled(struct mpd_client *client,
                                    uint32_t quiet_ms,
@@ -1847,6 +1863,8 @@ mpd_result mpd_client_wait_settled(struct mpd_client *client,
  * queueing first (optional), retries while the map is in use or the
  * daemon busy, takes "not found" as done, verifies; on the deadline
  * restores queueing and raises WaitTimeout with what happened.
+ *
+ * `timeout_ms`: the deadline of the whole removal, in milliseconds (0: 30 s); `disable_queueing`: disable queueing on the map first.
  *
  * What was done goes to `*out` (zeroed first). On the deadline the result is `MPD_WAIT_TIMEOUT` and the message says what was done.
  */

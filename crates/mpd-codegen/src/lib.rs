@@ -72,6 +72,9 @@ pub struct PyArg {
 pub struct CArg {
     /// The function's parameters for it (`name: type`).
     pub params: Vec<String>,
+    /// A line for the function's documentation, where the C form needs
+    /// one (units, defaults, NULL).
+    pub doc: Option<&'static str>,
     /// Statements inside the client call (they may `?` a `Failure`).
     pub prelude: Vec<String>,
     /// The expression passed to the Rust client's method.
@@ -177,11 +180,13 @@ pub fn c_arg(name: &str, kind: ArgKind) -> CArg {
         },
         ArgKind::Seconds => CArg {
             params: vec![format!("{n}_ms: u32")],
+            doc: Some("An argument ending in `_ms` is a duration in milliseconds."),
             call: format!("std::time::Duration::from_millis({n}_ms.into())"),
             ..CArg::default()
         },
         ArgKind::Wait => CArg {
             params: vec!["timeout_ms: u32".into()],
+            doc: Some("`timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last."),
             prelude: vec![format!("let {n} = wait_options(timeout_ms);")],
             call: format!("&{n}"),
         },
@@ -190,6 +195,7 @@ pub fn c_arg(name: &str, kind: ArgKind) -> CArg {
                 "dm_state: *const c_char".into(),
                 "checker_state: *const c_char".into(),
             ],
+            doc: Some("`dm_state`, `checker_state`: the daemon's words to wait for (`\"failed\"`, `\"ready\"`); NULL for any."),
             prelude: vec![format!("let {n} = path_want(dm_state, checker_state)?;")],
             call: format!("&{n}"),
         },
@@ -198,6 +204,7 @@ pub fn c_arg(name: &str, kind: ArgKind) -> CArg {
                 format!("{n}: *const *const c_char"),
                 format!("{n}_count: usize"),
             ],
+            doc: Some("A list of names is an array of strings and its length (NULL with 0: an empty list)."),
             prelude: vec![format!(
                 "let {n} = try_str_array({n}, {n}_count, \"{n}\")?;"
             )],
@@ -205,6 +212,7 @@ pub fn c_arg(name: &str, kind: ArgKind) -> CArg {
         },
         ArgKind::RemoveOptions => CArg {
             params: vec!["timeout_ms: u32".into(), "disable_queueing: bool".into()],
+            doc: Some("`timeout_ms`: the deadline of the whole removal, in milliseconds (0: 30 s); `disable_queueing`: disable queueing on the map first."),
             prelude: vec![format!(
                 "let {n} = remove_options(timeout_ms, disable_queueing);"
             )],
@@ -215,6 +223,7 @@ pub fn c_arg(name: &str, kind: ArgKind) -> CArg {
             params: vec![format!("{n}: *const c_char")],
             prelude: vec![format!("let {n} = try_str({n}, \"{n}\")?;")],
             call: n.to_owned(),
+            doc: None,
         },
     }
 }
@@ -569,7 +578,12 @@ pub fn c_rs() -> String {
     for op in OPERATIONS.iter().chain(JOBS) {
         let o = output_map(op.output);
         s.push('\n');
+        let args: Vec<CArg> = op.args.iter().map(|a| c_arg(a.name, a.kind)).collect();
         let mut lines: Vec<String> = doc_lines(op).into_iter().map(str::to_owned).collect();
+        for doc in args.iter().filter_map(|a| a.doc) {
+            lines.push(String::new());
+            lines.push(doc.to_owned());
+        }
         if !o.c_doc.is_empty() {
             lines.push(String::new());
             lines.push(o.c_doc.to_owned());
@@ -579,7 +593,6 @@ pub fn c_rs() -> String {
             "",
             &lines.iter().map(String::as_str).collect::<Vec<_>>(),
         );
-        let args: Vec<CArg> = op.args.iter().map(|a| c_arg(a.name, a.kind)).collect();
         let mut params = vec!["client: *mut mpd_client".to_owned()];
         params.extend(args.iter().flat_map(|a| a.params.iter().cloned()));
         if let Some(out) = o.c_out {

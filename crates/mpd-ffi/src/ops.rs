@@ -701,6 +701,8 @@ pub extern "C" fn mpd_client_map_health(
 /// `show maps raw format` (one command per poll, backoff from 50 ms to
 /// 1 s); WaitTimeout after the deadline, with the last state seen.
 ///
+/// `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
+///
 /// The map's row goes to `*out`, owned by the caller (free with `mpd_map_free`); NULL on failure.
 #[no_mangle]
 pub extern "C" fn mpd_client_wait_for_map(
@@ -721,6 +723,8 @@ pub extern "C" fn mpd_client_wait_for_map(
 
 /// Waits until the map (name, alias or WWID) is gone. One command per
 /// poll.
+///
+/// `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
 #[no_mangle]
 pub extern "C" fn mpd_client_wait_map_gone(
     client: *mut mpd_client,
@@ -739,6 +743,10 @@ pub extern "C" fn mpd_client_wait_map_gone(
 /// Waits until the path is listed in the states asked for (dm state
 /// and/or checker state; none given: any); returns its row. One command
 /// per poll.
+///
+/// `dm_state`, `checker_state`: the daemon's words to wait for (`"failed"`, `"ready"`); NULL for any.
+///
+/// `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
 ///
 /// The path's row goes to `*out`, owned by the caller (free with `mpd_path_free`); NULL on failure.
 #[no_mangle]
@@ -762,6 +770,10 @@ pub extern "C" fn mpd_client_wait_for_path(
 
 /// Waits until none of the paths is listed any more. One command per
 /// poll.
+///
+/// A list of names is an array of strings and its length (NULL with 0: an empty list).
+///
+/// `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
 #[no_mangle]
 pub extern "C" fn mpd_client_wait_paths_gone(
     client: *mut mpd_client,
@@ -780,6 +792,10 @@ pub extern "C" fn mpd_client_wait_paths_gone(
 
 /// Waits until the daemon is not busy and its topology has been
 /// unchanged for `quiet`. Three commands per poll.
+///
+/// An argument ending in `_ms` is a duration in milliseconds.
+///
+/// `timeout_ms`: the deadline of the whole wait, in milliseconds (0: 30 s); then `MPD_WAIT_TIMEOUT`, the message saying what was seen last.
 #[no_mangle]
 pub extern "C" fn mpd_client_wait_settled(
     client: *mut mpd_client,
@@ -798,6 +814,8 @@ pub extern "C" fn mpd_client_wait_settled(
 /// queueing first (optional), retries while the map is in use or the
 /// daemon busy, takes "not found" as done, verifies; on the deadline
 /// restores queueing and raises WaitTimeout with what happened.
+///
+/// `timeout_ms`: the deadline of the whole removal, in milliseconds (0: 30 s); `disable_queueing`: disable queueing on the map first.
 ///
 /// What was done goes to `*out` (zeroed first). On the deadline the result is `MPD_WAIT_TIMEOUT` and the message says what was done.
 #[no_mangle]
