@@ -258,6 +258,21 @@ impl ErrorKind {
         )
     }
 
+    /// Whether the daemon could not be reached or was too busy to answer:
+    /// no daemon listening, a broken connection, the client's timeout, the
+    /// daemon's `timeout`, another socket error. The waits and the watch sit
+    /// these out (a restarting daemon); other failures end them.
+    pub const fn is_unreachable(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Connect
+                | ErrorKind::ConnectionClosed
+                | ErrorKind::Timeout
+                | ErrorKind::DaemonTimeout
+                | ErrorKind::Io
+        )
+    }
+
     /// Whether a command that failed this way may be sent again
     /// automatically, the rule of [`Client`](crate::Client)'s
     /// [`RetryPolicy`](crate::RetryPolicy): a command that only reads

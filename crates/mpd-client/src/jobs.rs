@@ -322,15 +322,10 @@ fn is_map(m: &Map, map: &str) -> bool {
     m.name == map || m.uuid.as_deref() == Some(map)
 }
 
-/// Failures a wait sits out: the daemon restarting or busy.
+/// Failures a wait sits out: the daemon restarting or busy
+/// ([`ErrorKind::is_unreachable`]).
 fn passing(e: &Error) -> bool {
-    matches!(
-        e.kind(),
-        ErrorKind::Connect
-            | ErrorKind::DaemonTimeout
-            | ErrorKind::ConnectionClosed
-            | ErrorKind::Timeout
-    )
+    e.kind().is_unreachable()
 }
 
 impl Client {

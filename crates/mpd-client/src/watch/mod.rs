@@ -93,7 +93,7 @@ use mpd_proto::events::diff;
 use mpd_proto::{Command, DaemonVersion, Event, Reply, ReplyShape};
 
 use crate::client::{Client, RetryPolicy};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::Topology;
 
 /// The default poll interval.
@@ -153,16 +153,9 @@ impl Default for WatchOptions {
 /// client's timeout), [`Error::DaemonTimeout`] (the daemon answered
 /// `timeout`: it is there but too busy to serve) and [`Error::Io`]
 /// (another error on the socket). These are the failures the
-/// [waits](crate::WaitOptions) sit out, and `Io`.
+/// [waits](crate::WaitOptions) sit out too ([`ErrorKind::is_unreachable`](crate::ErrorKind::is_unreachable)).
 pub fn is_unreachable(e: &Error) -> bool {
-    matches!(
-        e.kind(),
-        ErrorKind::Connect
-            | ErrorKind::ConnectionClosed
-            | ErrorKind::Timeout
-            | ErrorKind::DaemonTimeout
-            | ErrorKind::Io
-    )
+    e.kind().is_unreachable()
 }
 
 /// Watches the daemon and yields an [`Event`] for every change (see the
