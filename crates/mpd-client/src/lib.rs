@@ -53,3 +53,9 @@ pub use watch::{Watch, WatchOptions};
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The crate README's examples (crates/mpd-client/README.md), compiled as
+/// doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct CrateReadmeDoctests;
