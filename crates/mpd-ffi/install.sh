@@ -91,4 +91,4 @@ sed -e "s|@PREFIX@|$prefix|" -e "s|@LIBDIR@|$pc_libdir|" -e "s|@INCLUDEDIR@|$pc_
   -e "s|@VERSION@|$version|" -e "s|@URL@|${url:-}|" \
   "$crate/mpd.pc.in" > "$dlib/pkgconfig/mpd.pc"
 chmod 0644 "$dlib/pkgconfig/mpd.pc"
-echo "installed libmpd $version into ${DESTDIR:-}: $libdir/$real, $soname -> $real, libmpd.so -> $soname, $libdir/pkgconfig/mpd.pc, $includedir/mpd.h"
+echo "installed libmpd $version${DESTDIR:+ under $DESTDIR}: $libdir/$real, $soname -> $real, libmpd.so -> $soname, $libdir/pkgconfig/mpd.pc, $includedir/mpd.h"
