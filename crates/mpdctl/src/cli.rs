@@ -363,7 +363,7 @@ mod tests {
         let cmd = command();
         for op in OPERATIONS {
             let sub = cmd
-                .find_subcommand(&op_command_name(op))
+                .find_subcommand(op_command_name(op))
                 .unwrap_or_else(|| panic!("{}: no subcommand", op.name));
             assert_eq!(sub.get_positionals().count(), op.args.len(), "{}", op.name);
             for a in op.args {

@@ -682,3 +682,25 @@ fn every_kind_has_its_own_documented_code() {
         assert!(readme.contains(&row), "README lacks the row {row:?}");
     }
 }
+
+#[test]
+fn a_wait_shows_progress_on_a_terminal_only() {
+    // `script` (util-linux, Essential in Debian) gives mpdctl a terminal.
+    let s = sim(Version::V0_11_1);
+    let cmd = format!(
+        "{BIN} --socket {} --timeout 700ms wait map nosuch",
+        s.address()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("script(1) from util-linux runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(15), "{text}");
+    assert!(text.contains("waiting for map nosuch: "), "{text:?}");
+    assert!(text.contains("of 0.7s"), "{text:?}");
+    // The line is erased before the error is printed.
+    assert!(text.contains("\r\x1b[K"), "{text:?}");
+    // Without a terminal: no progress line (see `waits`).
+}
