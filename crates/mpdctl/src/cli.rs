@@ -335,7 +335,17 @@ pub fn command() -> Command {
                     .value_parser(value_parser!(clap_complete::Shell)),
             ),
     )
-    .subcommand(Command::new("man").about("Print the man page (roff)"))
+    .subcommand(
+        Command::new("man")
+            .about("Print the man page (roff), or write every page to --dir")
+            .arg(
+                Arg::new("dir")
+                    .long("dir")
+                    .value_name("DIR")
+                    .value_parser(value_parser!(std::path::PathBuf))
+                    .help("Write mpdctl.1 and one page per subcommand (mpdctl-fail-path.1, …) into DIR"),
+            ),
+    )
 }
 
 #[cfg(test)]

@@ -170,6 +170,10 @@ fn run(global: &Global, matches: &ArgMatches) -> Result<(), Failure> {
             return Ok(());
         }
         "man" => {
+            if let Some(dir) = sub.get_one::<std::path::PathBuf>("dir") {
+                clap_mangen::generate_to(cli::command(), dir)?;
+                return Ok(());
+            }
             let mut stdout = io::stdout().lock();
             clap_mangen::Man::new(cli::command()).render(&mut stdout)?;
             stdout.flush()?;

@@ -451,6 +451,19 @@ fn completions_and_man_page() {
         "the exit codes are in the man page"
     );
     assert!(man.stdout.contains("fail\\-path"), "{}", man.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let r = bare(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for page in [
+        "mpdctl.1",
+        "mpdctl-fail-path.1",
+        "mpdctl-wait-path.1",
+        "mpdctl-watch.1",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(page))
+            .unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.contains(".TH mpdctl"), "{page}");
+    }
     let help = bare(&["--help"]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Exit status:"));
