@@ -49,7 +49,9 @@ pub use mpd_proto::model::{
 pub use mpd_proto::{Command, DaemonVersion, Event, Reply};
 pub use watch::{Watch, WatchOptions};
 
-/// The README's Rust examples, compiled as doc tests.
-#[doc = include_str!("../../../README.md")]
+/// The crate README's examples (crates/mpd-client/README.md), compiled as
+/// doc tests. (The project README's are compiled by mpd-codegen's doc
+/// tests: this crate's package for crates.io holds only its own files.)
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
-pub struct ReadmeDoctests;
+pub struct CrateReadmeDoctests;

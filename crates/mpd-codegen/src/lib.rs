@@ -759,3 +759,10 @@ mod tests {
         assert!(splice_pyi("no markers").is_err());
     }
 }
+
+/// The project README's Rust examples (they use mpd-client, a
+/// dev-dependency here), compiled as doc tests. They live in this
+/// unpublished crate because the README is outside every crate's package.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
