@@ -59,7 +59,7 @@ KIND_NAMES: List[str] = _multipathd._error_kinds()
 def test_every_kind_has_its_own_class() -> None:
     """`_errors.KINDS` maps exactly the Rust client's ErrorKind names, each
     to a distinct subclass of Error that the package exports."""
-    assert len(KIND_NAMES) == len(set(KIND_NAMES)) == 14
+    assert len(KIND_NAMES) == len(set(KIND_NAMES)) == 15
     assert "not_found" in KIND_NAMES and "io" in KIND_NAMES
     assert sorted(_errors.KINDS) == sorted(KIND_NAMES)  # none missing, none extra
     classes = [_errors.KINDS[k] for k in KIND_NAMES]
@@ -124,7 +124,8 @@ CAUSES: Dict[str, Callable[[], multipathd.Error]] = {
 
 def _untrusted() -> multipathd.Error:
     with Simulator() as sim:
-        return _raised(lambda: Client(sim.address, timeout=1.0, trust=4_000_000))
+        e = _raised(lambda: Client(sim.address, timeout=1.0, trust=4_000_000))
+    return e
 # Kinds without a cause that Python can bring about, and why.
 NO_CAUSE = {
     "io": "an unclassified socket error (not a timeout, reset or closed pipe, which "
@@ -475,5 +476,5 @@ def test_untrusted_peer_names_the_peer_and_the_opt_outs_work() -> None:
         e = _raised(lambda: multipathd.Watch(sim.address, trust=4_000_000))
         assert isinstance(e, multipathd.UntrustedPeer)
         for bad in ("root", -1, 1.5):
-            e = _raised(lambda: Client(sim.address, trust=bad))
+            e = _raised(lambda: Client(sim.address, trust=bad))  # type: ignore[arg-type]
             assert isinstance(e, multipathd.InvalidArgument)
