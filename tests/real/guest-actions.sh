@@ -2,8 +2,8 @@
 # by the guest's root shell (tests/real/guest-action sends this file and
 # the call through MPD_REAL_GUEST_SOCKET: one channel for all of them).
 # Each prints what it did on one line and fails (non-zero) if it could
-# not. Written for the guest's busybox-free Debian userland (procps,
-# iproute2, socat).
+# not. Written for the guest's Debian userland (dash, procps, iproute2,
+# socat). Never pidof: it can match the guest's init script (pid 1).
 
 # How long an action waits for its effect, in tenths of a second.
 MPD_WAIT_TENTHS=${MPD_WAIT_TENTHS:-600}
@@ -20,7 +20,15 @@ _wait_until() { # DESCRIPTION COMMAND...
     sleep 0.1
   done
 }
-_daemon_gone() { ! pidof multipathd >/dev/null; }
+# The daemon's pid, from /proc (pidof may match the guest's init script).
+_daemon_pid() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = multipathd ] && { echo "${p#/proc/}"; return 0; }
+  done
+  return 1
+}
+_daemon_gone() { ! _daemon_pid >/dev/null; }
 _daemon_answers() { multipathd show daemon 2>/dev/null | grep -q 'pid'; }
 _daemon_idle() { multipathd show daemon 2>/dev/null | grep -q idle; }
 _listening() { ss -ltn | grep -q ":$1 "; }
@@ -29,7 +37,7 @@ _listener_pid() { ss -ltnpH "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' |
 # daemon-stop: SIGTERM, as systemctl stop does; waits until it has exited.
 daemon_stop() {
   local p
-  p=$(pidof multipathd) || { echo "daemon-stop: multipathd is not running" >&2; return 1; }
+  p=$(_daemon_pid) || { echo "daemon-stop: multipathd is not running" >&2; return 1; }
   kill -TERM $p
   _wait_until "multipathd to exit" _daemon_gone
   echo "daemon-stop: multipathd $p stopped"
@@ -38,7 +46,7 @@ daemon_stop() {
 # daemon-kill: SIGKILL (a crash); waits until it is gone.
 daemon_kill() {
   local p
-  p=$(pidof multipathd) || { echo "daemon-kill: multipathd is not running" >&2; return 1; }
+  p=$(_daemon_pid) || { echo "daemon-kill: multipathd is not running" >&2; return 1; }
   kill -KILL $p
   _wait_until "multipathd to die" _daemon_gone
   echo "daemon-kill: multipathd $p killed"
@@ -48,14 +56,14 @@ daemon_kill() {
 # daemon, log to the console through a pipe) in its own session, and
 # waits until it answers and is idle.
 daemon_start() {
-  if pidof multipathd >/dev/null; then
+  if _daemon_pid >/dev/null; then
     echo "daemon-start: multipathd is already running" >&2
     return 1
   fi
   setsid sh -c 'multipathd -d -s 2>&1 | cat >/dev/console' </dev/null >/dev/null 2>&1 &
   _wait_until "multipathd to answer" _daemon_answers
   _wait_until "multipathd to be idle" _daemon_idle
-  echo "daemon-start: multipathd $(pidof multipathd) running"
+  echo "daemon-start: multipathd $(_daemon_pid) running"
 }
 
 # daemon-restart: daemon-stop then daemon-start.
@@ -83,7 +91,7 @@ relay_drop() {
   local port=${1:-5000} p
   p=$(_listener_pid "$port")
   [ -n "$p" ] || { echo "relay-drop: nothing listens on $port" >&2; return 1; }
-  pkill -P "$p" 2>/dev/null || true
+  pkill -P "$p" 2>/dev/null || true   # its connections: children of that pid only
   kill "$p"
   _wait_until "the relay on $port to stop" eval "! _listening $port"
   echo "relay-drop: relay $p on $port stopped"
