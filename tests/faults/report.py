@@ -19,6 +19,7 @@ ap.add_argument("--terms", type=int, required=True)
 ap.add_argument("--seconds", type=int, required=True)
 ap.add_argument("--paths", nargs=3, required=True)
 ap.add_argument("--command-log")
+ap.add_argument("--log-kind", default="commands", choices=["commands", "daemon-log"])
 a = ap.parse_args()
 
 failures: List[str] = []
@@ -138,8 +139,8 @@ table = [head] + [[str(x) for x in r] for r in rows]
 widths = [max(len(r[i]) for r in table) for i in range(len(head))]
 print()
 print(f"fault campaign against {a.target}: {a.restarts} restarts ({a.kills} kill -9, {a.terms} SIGTERM) in {a.seconds} s"
-      + (f", {total_received} commands received by the daemon" if total_received is not None else
-         ", actions counted by the clients (no daemon-side command record on a real daemon)"))
+      + (f", {total_received} commands received by the daemon" if a.log_kind == "commands" else
+         f", {total_received} of the clients' actions in the daemon's log ('fail|reinstate path MAJ:MIN (operator)')"))
 for i, r in enumerate(table):
     print("  ".join(c.ljust(widths[j]) for j, c in enumerate(r)).rstrip())
     if i == 0:
