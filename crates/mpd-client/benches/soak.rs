@@ -121,26 +121,20 @@ fn svg(samples: &[Sample], total: u64) -> String {
     )
     .unwrap();
     writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#).unwrap();
-    let panels: [(&str, &str, Box<dyn Fn(&Sample) -> f64>); 2] = [
-        (
-            "resident memory (KiB)",
-            "#1f77b4",
-            Box::new(|s| s.rss_kib as f64),
-        ),
-        (
-            "open file descriptors",
-            "#d62728",
-            Box::new(|s| s.fds as f64),
-        ),
+    fn rss(s: &Sample) -> f64 {
+        s.rss_kib as f64
+    }
+    fn fd_count(s: &Sample) -> f64 {
+        s.fds as f64
+    }
+    type Panel = (&'static str, &'static str, fn(&Sample) -> f64);
+    let panels: [Panel; 2] = [
+        ("resident memory (KiB)", "#1f77b4", rss),
+        ("open file descriptors", "#d62728", fd_count),
     ];
     for (k, (title, color, value)) in panels.iter().enumerate() {
         let top = 30.0 + k as f64 * (h + 30.0);
-        let max = samples
-            .iter()
-            .map(|s| value(s))
-            .fold(0.0, f64::max)
-            .max(1.0)
-            * 1.2;
+        let max = samples.iter().map(value).fold(0.0, f64::max).max(1.0) * 1.2;
         let x = |n: u64| pad + (w - 2.0 * pad) * n as f64 / total as f64;
         let y = |v: f64| top + h - 20.0 - (h - 40.0) * v / max;
         writeln!(out, r#"<text x="{pad}" y="{}" font-weight="bold">{title}, against commands sent (0 to {total})</text>"#, top - 8.0).unwrap();
