@@ -32,6 +32,7 @@ mod error;
 mod jobs;
 mod ops;
 mod transport;
+pub mod trust;
 pub mod watch;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
@@ -47,6 +48,7 @@ pub use mpd_proto::model::{
     TopologyPath,
 };
 pub use mpd_proto::{Command, DaemonVersion, Event, Reply};
+pub use trust::PeerTrust;
 pub use watch::{Watch, WatchOptions};
 
 /// The crate README's examples (crates/mpd-client/README.md), compiled as

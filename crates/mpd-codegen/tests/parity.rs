@@ -242,6 +242,15 @@ fn client_method_map() -> BTreeMap<&'static str, (Mapped, Mapped)> {
             (Ok("set_retry_policy"), Ok("mpd_client_set_retry_policy")),
         ),
         ("retries", (Ok("retries"), Ok("mpd_client_retries"))),
+        // The peer-trust policy is chosen when connecting and never
+        // changes; Python and C take it there and have no getter.
+        (
+            "trust",
+            (
+                Err("set by Client(..., trust=...), fixed for the client's life"),
+                Err("set by mpd_client_connect_with's trust, fixed for the client's life"),
+            ),
+        ),
         (
             "commands_sent",
             (Ok("commands_sent"), Ok("mpd_client_commands_sent")),

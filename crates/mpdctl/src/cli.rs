@@ -262,6 +262,13 @@ pub fn command() -> Command {
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("Print JSON (the README's schema) instead of tables; errors as JSON on stderr"),
+        )
+        .arg(
+            Arg::new("trust-any")
+                .long("trust-any")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Talk to whoever owns the socket, not only root or yourself (simulators run by another user; never for a real daemon on a shared host)"),
         );
     for op in OPERATIONS {
         cmd = cmd.subcommand(op_command(op));

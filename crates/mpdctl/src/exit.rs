@@ -25,6 +25,7 @@ pub const CODES: PerKind<u8> = PerKind {
     blacklisted: 13,
     io: 14,
     wait_timeout: 15,
+    untrusted_peer: 16,
 };
 
 /// The exit code of an error kind.
@@ -49,7 +50,7 @@ fn meaning(kind: ErrorKind) -> &'static str {
         ErrorKind::Blacklisted => "the device is blacklisted or unknown",
         ErrorKind::Io => "another I/O error (socket, or writing stdout)",
         ErrorKind::WaitTimeout => "a wait or safe removal ran out of time",
-        _ => "another error",
+        ErrorKind::UntrustedPeer => "the socket's owner is not root (or you): refused unsent",
     }
 }
 

@@ -59,6 +59,7 @@ struct Global {
     socket: Option<String>,
     timeout: Option<Duration>,
     json: bool,
+    trust_any: bool,
 }
 
 impl Global {
@@ -67,6 +68,7 @@ impl Global {
             socket: m.get_one::<String>("socket").cloned(),
             timeout: m.get_one::<Duration>("timeout").copied(),
             json: m.get_flag("json"),
+            trust_any: m.get_flag("trust-any"),
         }
     }
 
@@ -78,6 +80,9 @@ impl Global {
         }
         if let Some(t) = reply {
             b = b.timeout(t).connect_timeout(t);
+        }
+        if self.trust_any {
+            b = b.trust(mpd_client::PeerTrust::Any);
         }
         b.connect()
     }

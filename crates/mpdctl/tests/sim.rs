@@ -679,6 +679,99 @@ fn exit_15_wait_timeout() {
         .contains("no such map"));
 }
 
+/// A listener on an abstract name, run as user `nobody`, that answers
+/// nothing and prints how many bytes each connection sent (`conn N`).
+const IMPOSTOR: &str = r#"
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0" + sys.argv[1])
+s.listen(8)
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    c.settimeout(1.0)
+    n = 0
+    try:
+        while True:
+            d = c.recv(4096)
+            if not d:
+                break
+            n += len(d)
+    except socket.timeout:
+        pass
+    c.close()
+    print("conn", n, flush=True)
+"#;
+
+#[test]
+fn exit_16_untrusted_peer() {
+    use std::io::{BufRead, BufReader};
+    // Another user's process on the socket: this needs root to start one
+    // (CI runs as root); as another user it fails, saying so.
+    assert!(
+        nix_is_root(),
+        "exit_16_untrusted_peer needs root: it starts an impostor as user nobody"
+    );
+    let name = format!("mpdctl-impostor-{}", std::process::id());
+    let mut child = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .args(["/usr/bin/python3", "-c", IMPOSTOR, &name])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("setpriv and /usr/bin/python3 (scripts/test installs python3)");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let address = format!("@{name}");
+
+    let r = bare(&["--json", "--socket", &address, "fail", "sda"]);
+    let _ = child.kill();
+    line.clear();
+    out.read_line(&mut line).unwrap();
+    let _ = child.wait();
+    assert_eq!(r.code, 16, "{}", r.stderr);
+    assert_eq!(json(&r.stderr)["error"]["kind"], "untrusted_peer");
+    // Refused before anything was sent: the impostor got no byte.
+    assert_eq!(line.trim(), "conn 0", "the impostor received the command");
+}
+
+#[test]
+fn trust_any_talks_to_another_users_socket() {
+    let name = format!("mpdctl-other-{}", std::process::id());
+    let mut child = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .args(["/usr/bin/python3", "-c", IMPOSTOR, &name])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("setpriv and /usr/bin/python3 (scripts/test installs python3)");
+    assert!(nix_is_root(), "needs root: it starts a listener as user nobody");
+    use std::io::{BufRead, BufReader};
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let address = format!("@{name}");
+    // With --trust-any the command is sent; the listener never answers, so
+    // the reply times out (9), and the listener counts the bytes.
+    let r = bare(&["--socket", &address, "--trust-any", "--timeout", "300ms", "status"]);
+    line.clear();
+    out.read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    let n: usize = line.trim().strip_prefix("conn ").unwrap().parse().unwrap();
+    assert!(n > 0, "nothing reached the listener: {line:?}");
+}
+
+fn nix_is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|v| v.split_whitespace().nth(1).map(|e| e == "0"))
+        .unwrap_or(false)
+}
+
 #[test]
 fn every_kind_has_its_own_documented_code() {
     // The README's table is the binary's table.
