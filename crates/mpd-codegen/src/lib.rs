@@ -232,6 +232,7 @@ pub fn c_arg(name: &str, kind: ArgKind) -> CArg {
 fn rust_arg(kind: ArgKind) -> &'static str {
     match kind {
         ArgKind::Group | ArgKind::Count => "u32",
+        ArgKind::PathList => "&[&str]",
         _ => "&str",
     }
 }
@@ -417,6 +418,10 @@ pub fn client_rs() -> String {
             .iter()
             .map(|a| match a.kind {
                 ArgKind::Group => a.name.to_owned(),
+                ArgKind::PathList => format!(
+                    "{}: {}.iter().map(|p| (*p).to_owned()).collect()",
+                    a.name, a.name
+                ),
                 _ => format!("{}: {}.into()", a.name, a.name),
             })
             .collect();
