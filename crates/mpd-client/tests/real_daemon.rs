@@ -1205,14 +1205,13 @@ fn pr_hold_and_pathlist_where_the_release_has_them() {
     let mut d = daemon("PR hold and setprstatus pathlist (0.13+), refused before");
     let v = d.version;
     let (map, dev) = d.map_and_path();
-    let peer = d
-        .c
-        .list_paths()
-        .unwrap()
-        .into_iter()
-        .find(|p| p.map.as_deref() == Some(&map) && p.device != dev)
-        .map(|p| p.device)
-        .expect("a second path of the map");
+    let peer =
+        d.c.list_paths()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.map.as_deref() == Some(&map) && p.device != dev)
+            .map(|p| p.device)
+            .expect("a second path of the map");
     let mut u = client("MPD_REAL_NONROOT_SOCKET");
     if v >= V0_13 {
         let c = &mut d.c;
@@ -1264,12 +1263,17 @@ fn pr_hold_and_pathlist_where_the_release_has_them() {
             .unwrap();
         assert_eq!(c.pr_status(&map).unwrap(), PrStatus::Unset);
         c.unset_pr_status(&map).unwrap();
-        let e = c.set_pr_status_paths("nosuchmap", &[dev.as_str()]).unwrap_err();
+        let e = c
+            .set_pr_status_paths("nosuchmap", &[dev.as_str()])
+            .unwrap_err();
         assert!(e.is_not_found(), "{e}");
         let r = u.set_pr_status_paths(&map, &[dev.as_str()]);
         assert!(matches!(r, Err(Error::PermissionDenied { .. })), "{r:?}");
     } else {
-        match d.c.set_pr_status_paths(&map, &[dev.as_str(), peer.as_str()]) {
+        match d
+            .c
+            .set_pr_status_paths(&map, &[dev.as_str(), peer.as_str()])
+        {
             Err(Error::UnknownCommand { version, .. }) => assert_eq!(version, Some(v)),
             other => panic!("set_pr_status_paths on {v}: {other:?}"),
         }

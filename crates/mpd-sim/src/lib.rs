@@ -5,7 +5,7 @@
 //! abbreviation, quoting, comments), same replies byte for byte (padded
 //! tables, `raw format` with every wildcard, topology trees, JSON, help
 //! texts, error conventions) as the real daemon of the chosen release
-//! (0.8.5, 0.9.4 or 0.11.1), over a simulated SAN of `N` maps × `M` paths.
+//! (0.8.5, 0.9.4, 0.11.1 or 0.15.1), over a simulated SAN of `N` maps × `M` paths.
 //! For tests, demos and development without root, SAN or device-mapper.
 //!
 //! Commands change the state as the daemon would: `fail path` fails a path

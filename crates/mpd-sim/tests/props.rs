@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use common::{ask, connect, receive, Answer};
-use mpd_sim::{Privilege, Sim, State, Version};
+use mpd_sim::{Privilege, Sim, State};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
