@@ -215,6 +215,7 @@ pub struct SimBuilder {
     prkeys_file: bool,
     pid: Option<u32>,
     pathname: PathnameSocket,
+    command_log: Option<PathBuf>,
 }
 
 /// The second socket of the 0.12+ profiles.
@@ -247,6 +248,7 @@ impl Default for SimBuilder {
             prkeys_file: false,
             pid: None,
             pathname: PathnameSocket::Default,
+            command_log: None,
         }
     }
 }
@@ -357,6 +359,14 @@ impl SimBuilder {
         self
     }
 
+    /// Appends every command received to this file, one line each (the
+    /// text as a Rust string literal), before handling it: the daemon-side
+    /// record the fault campaign counts (no action received twice).
+    pub fn command_log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.command_log = Some(path.into());
+        self
+    }
+
     /// The initial state these settings give, without starting anything.
     pub fn initial_state(&self) -> State {
         State::new(self.maps, self.paths_per_map)
@@ -411,10 +421,18 @@ impl SimBuilder {
             self.version,
             self.initial_state(),
             controls,
-            address,
-            second,
+            (address, second),
             self.checker_tick,
             self.pid.unwrap_or_else(std::process::id),
+            match &self.command_log {
+                Some(p) => Some(
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(p)?,
+                ),
+                None => None,
+            },
         )?;
         Ok(SimHandle { runtime })
     }
@@ -579,6 +597,12 @@ impl SimHandle {
     /// Connections accepted so far.
     pub fn connections_accepted(&self) -> usize {
         self.shared().accepted.load(Ordering::SeqCst)
+    }
+
+    /// Commands received so far (complete frames, whatever became of
+    /// them).
+    pub fn commands_received(&self) -> u64 {
+        self.shared().commands.load(Ordering::SeqCst)
     }
 
     /// False once stopped (by [`SimHandle::stop`], a [`Stopper`] or a

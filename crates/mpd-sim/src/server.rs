@@ -49,6 +49,11 @@ pub(crate) struct Shared {
     pub address: Address,
     /// The pathname socket of a 0.12+ profile, besides `address`.
     pub second: Option<Address>,
+    /// Commands received (complete frames), faults included.
+    pub commands: AtomicU64,
+    /// Where each received command is appended, one line each (its text
+    /// as a Rust string literal), before it is handled.
+    pub command_log: Option<Mutex<std::fs::File>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -182,10 +187,10 @@ impl Runtime {
         version: Version,
         state: State,
         controls: Controls,
-        address: Address,
-        second: Option<PathBuf>,
+        (address, second): (Address, Option<PathBuf>),
         checker_tick: Option<Duration>,
         pid: u32,
+        command_log: Option<std::fs::File>,
     ) -> Result<Runtime, Error> {
         let listener = bind(&address)?;
         let mut socket_files: Vec<PathBuf> = match &address {
@@ -222,6 +227,8 @@ impl Runtime {
             accepted: AtomicUsize::new(0),
             address,
             second: second.map(Address::Path),
+            commands: AtomicU64::new(0),
+            command_log: command_log.map(Mutex::new),
         });
         let conn_threads = Arc::new(Mutex::new(Vec::new()));
         let mut threads = Vec::new();
@@ -395,6 +402,12 @@ fn handle_command(
 ) -> bool {
     let controls = shared.controls();
     let text = String::from_utf8_lossy(payload).into_owned();
+    shared.commands.fetch_add(1, Ordering::SeqCst);
+    if let Some(log) = &shared.command_log {
+        // One write per line (O_APPEND): the record survives a kill -9.
+        let line = format!("{:?}\n", text.trim_end_matches('\0'));
+        let _ = lock(log).write_all(line.as_bytes());
+    }
     let is_root = match controls.privilege {
         Privilege::PeerCred => uid == Some(0),
         Privilege::Root => true,
