@@ -1753,6 +1753,40 @@ mpd_result mpd_client_set_pr_status(struct mpd_client *client, const char *map);
 mpd_result mpd_client_unset_pr_status(struct mpd_client *client, const char *map);
 
 /**
+ * `setprstatus map M pathlist L` (0.13.1+): marks the map's
+ * reservation as registered and names the paths on which the key is
+ * already registered (the daemon registers it on the others). Older
+ * daemons answer UnknownCommand.
+ *
+ * A list of names is an array of strings and its length (NULL with 0: an empty list).
+ */
+mpd_result mpd_client_set_pr_status_paths(struct mpd_client *client,
+                                          const char *map,
+                                          const char *const *paths,
+                                          size_t paths_count);
+
+/**
+ * `getprhold map M` (0.13+): whether the map holds the reservation
+ * (`set`, `unset`, or `unknown`). Older daemons answer
+ * UnknownCommand.
+ *
+ * The status goes to `*out` (set to `MPD_PR_UNKNOWN` first).
+ */
+mpd_result mpd_client_pr_hold(struct mpd_client *client, const char *map, enum mpd_pr_status *out);
+
+/**
+ * `setprhold map M` (0.13+): records that the map holds the
+ * reservation.
+ */
+mpd_result mpd_client_set_pr_hold(struct mpd_client *client, const char *map);
+
+/**
+ * `unsetprhold map M` (0.13+): records that the map does not hold the
+ * reservation.
+ */
+mpd_result mpd_client_unset_pr_hold(struct mpd_client *client, const char *map);
+
+/**
  * `getprkey map M`: the reservation key, or none when no key is set.
  *
  * The key goes to `*out` (zeroed first; `has_key` is false when no key is set).

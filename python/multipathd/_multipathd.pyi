@@ -723,6 +723,25 @@ class Client:
         """`setprstatus map M`."""
     def unset_pr_status(self, map: str) -> None:
         """`unsetprstatus map M`."""
+    def set_pr_status_paths(self, map: str, paths: List[str]) -> None:
+        """`setprstatus map M pathlist L` (0.13.1+): marks the map's
+        reservation as registered and names the paths on which the key is
+        already registered (the daemon registers it on the others). Older
+        daemons answer UnknownCommand.
+        """
+    def pr_hold(self, map: str) -> PrStatus:
+        """`getprhold map M` (0.13+): whether the map holds the reservation
+        (`set`, `unset`, or `unknown`). Older daemons answer
+        UnknownCommand.
+        """
+    def set_pr_hold(self, map: str) -> None:
+        """`setprhold map M` (0.13+): records that the map holds the
+        reservation.
+        """
+    def unset_pr_hold(self, map: str) -> None:
+        """`unsetprhold map M` (0.13+): records that the map does not hold the
+        reservation.
+        """
     def pr_key(self, map: str) -> Optional[PrKey]:
         """`getprkey map M`: the reservation key, or none when no key is set."""
     def set_pr_key(self, map: str, key: str) -> None:

@@ -1,7 +1,7 @@
 """A simulated multipathd for tests.
 
 ``Simulator`` runs a protocol-faithful stand-in for the daemon (releases
-0.8.5, 0.9.4 and 0.11.1) on a private unix socket, in this process, without
+0.8.5, 0.9.4, 0.11.1 and 0.15.1) on a private unix socket, in this process, without
 root, SAN or device-mapper. It is the Rust crate ``mpd-sim``, shipped in the
 wheel.
 

@@ -9,7 +9,7 @@ import pytest
 import multipathd
 from multipathd.testing import Simulator
 
-VERSIONS = ["0.8.5", "0.9.4", "0.11.1"]
+VERSIONS = ["0.8.5", "0.9.4", "0.11.1", "0.15.1"]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import multipathd
 from multipathd import Client, _errors, _multipathd
 from multipathd.testing import Simulator
 
-VERSIONS = ["0.8.5", "0.9.4", "0.11.1"]
+VERSIONS = ["0.8.5", "0.9.4", "0.11.1", "0.15.1"]
 
 
 @pytest.mark.parametrize(
@@ -379,7 +379,7 @@ def test_unknown_path_fails(version: str) -> None:
         with pytest.raises(multipathd.CommandFailed) as e:
             c.fail_path("sdzz")
         assert e.value.command == 'fail path "sdzz"'
-        if version == "0.11.1":
+        if version in ("0.11.1", "0.15.1"):
             assert type(e.value) is multipathd.NotFound
             assert e.value.message == "device not found"
             assert e.value.not_found is True

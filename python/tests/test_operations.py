@@ -284,6 +284,12 @@ def test_daemon_queuing(vclient: Client) -> None:
 
 def test_pr_status(vclient: Client) -> None:
     assert vclient.pr_status("mpatha") is multipathd.PrStatus.UNSET
+    if str(vclient.daemon_version()) == "0.15.1":
+        # 0.13+ register the key while setting the status: with no key
+        # that fails and the status stays unset.
+        vclient.set_pr_status("mpatha")
+        assert vclient.pr_status("mpatha") is multipathd.PrStatus.UNSET
+        return
     vclient.set_pr_status("mpatha")
     status = vclient.pr_status("mpatha")
     assert status is multipathd.PrStatus.SET
@@ -293,7 +299,7 @@ def test_pr_status(vclient: Client) -> None:
     assert vclient.pr_status("mpatha") is multipathd.PrStatus.UNSET
 
 
-@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1"])
+@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1", "0.15.1"])
 def test_pr_key(version: str) -> None:
     with Simulator(version=version, prkeys_file=True) as sim, Client(sim.address) as c:
         assert c.pr_key("mpatha") is None
@@ -431,3 +437,32 @@ def test_retry_policy(sim: Simulator) -> None:
             c.set_retry_policy(2, backoff=-1.0)
         c.set_retry_policy(2, deadline=0.5)
         assert c.retry_policy["deadline"] == 0.5
+
+
+def test_pr_hold_and_pathlist_on_0_15() -> None:
+    with Simulator(version="0.15.1", checker_tick=None) as sim, Client(sim.address) as c:
+        assert c.pr_hold("mpatha") is multipathd.PrStatus.UNSET
+        c.set_pr_hold("mpatha")
+        assert c.pr_hold("mpatha") is multipathd.PrStatus.SET
+        c.unset_pr_hold("mpatha")
+        assert c.pr_hold("mpatha") is multipathd.PrStatus.UNSET
+        c.set_pr_status_paths("mpatha", ["sda", "sdc"])
+        with pytest.raises(multipathd.NotFound):
+            c.pr_hold("nosuchmap")
+        for bad in ([], ["sda sdb"], [""]):
+            with pytest.raises(multipathd.InvalidArgument):
+                c.set_pr_status_paths("mpatha", bad)
+
+
+@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1"])
+def test_pr_hold_and_pathlist_before_0_13_are_unknown(version: str) -> None:
+    with Simulator(version=version, checker_tick=None) as sim, Client(sim.address) as c:
+        for call in (
+            lambda: c.pr_hold("mpatha"),
+            lambda: c.set_pr_hold("mpatha"),
+            lambda: c.unset_pr_hold("mpatha"),
+            lambda: c.set_pr_status_paths("mpatha", ["sda"]),
+        ):
+            with pytest.raises(multipathd.UnknownCommand) as e:
+                call()
+            assert str(e.value.version) == version

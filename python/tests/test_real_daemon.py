@@ -1,6 +1,6 @@
 """Smoke test of the Python binding against a real multipathd.
 
-tests/real/conformance boots multipathd 0.8.5, 0.9.4 and 0.11.1 in QEMU
+tests/real/conformance boots multipathd 0.8.5, 0.9.4, 0.11.1 and 0.15.1 in QEMU
 guests and runs this file against each, with MPD_REAL_SOCKET (root peer),
 MPD_REAL_NONROOT_SOCKET (non-root peer), MPD_REAL_VERSION and
 MPD_REAL_SPACE_ALIAS set (see tests/real/README.md). Without
@@ -24,7 +24,7 @@ import multipathd
 SOCKET = os.environ.get("MPD_REAL_SOCKET")
 NOT_RUN = (
     "MPD_REAL_SOCKET is unset: the smoke test against a real multipathd was "
-    "NOT run (tests/real/conformance runs it on 0.8.5, 0.9.4 and 0.11.1)"
+    "NOT run (tests/real/conformance runs it on 0.8.5, 0.9.4, 0.11.1 and 0.15.1)"
 )
 
 if not SOCKET:
@@ -203,6 +203,36 @@ def test_missing_map_or_path_is_a_typed_failure(client: multipathd.Client) -> No
     assert e.value.not_found is False
     with pytest.raises(multipathd.Blacklisted):
         client.add_path("nosuchpath")
+
+
+def test_pr_hold_and_pathlist(client: multipathd.Client) -> None:
+    """0.13+: the PR hold round trip and setprstatus with a path list;
+    before: UnknownCommand with the version, however the release refused."""
+    version = client.daemon_version()
+    name, device = map_and_path(client)
+    if version >= (0, 13, 0):
+        assert client.pr_hold(name) is multipathd.PrStatus.UNSET
+        client.set_pr_hold(name)
+        try:
+            assert client.pr_hold(name) is multipathd.PrStatus.SET
+        finally:
+            client.unset_pr_hold(name)
+        assert client.pr_hold(name) is multipathd.PrStatus.UNSET
+        client.set_pr_status_paths(name, [device])
+        # No key configured: the registration fails, the status stays unset.
+        assert client.pr_status(name) is multipathd.PrStatus.UNSET
+        with pytest.raises(multipathd.NotFound):
+            client.pr_hold("nosuchmap")
+    else:
+        calls: "list[Callable[[], object]]" = [
+            lambda: client.pr_hold(name),
+            lambda: client.set_pr_hold(name),
+            lambda: client.set_pr_status_paths(name, [device]),
+        ]
+        for call in calls:
+            with pytest.raises(multipathd.UnknownCommand) as e:
+                call()
+            assert e.value.version == version
 
 
 def test_jobs_and_watch(client: multipathd.Client) -> None:

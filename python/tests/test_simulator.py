@@ -34,7 +34,7 @@ def test_sizes(maps: int, per_map: int) -> None:
         assert len(c.list_paths()) == maps * per_map
 
 
-@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1"])
+@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1", "0.15.1"])
 def test_daemon_without_maps(version: str) -> None:
     with Simulator(version=version, maps=0) as sim, multipathd.Client(sim.address) as c:
         assert c.daemon_state().state == "idle"

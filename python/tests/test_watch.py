@@ -194,7 +194,7 @@ def restart(version: str, address: str) -> Simulator:
             time.sleep(0.02)
 
 
-@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1"])
+@pytest.mark.parametrize("version", ["0.8.5", "0.9.4", "0.11.1", "0.15.1"])
 def test_a_daemon_restart_on_the_same_address(version: str) -> None:
     sim = Simulator(version=version, checker_tick=None)
     address = sim.address

@@ -503,6 +503,43 @@ static void test_remove_map_in_use_times_out(void)
     }
 }
 
+/* The PR hold commands and setprstatus with a path list: typed on 0.15.1;
+ * MPD_UNKNOWN_COMMAND on releases that lack them (0.9.4 answers a bare
+ * "fail" there, 0.8.5 its help text); bad lists never leave the library. */
+static void test_pr_hold_and_pathlist(void)
+{
+    mpd_sim *sim = start_sim("0.15.1", 0);
+    mpd_client *c = connect_to(sim, 0);
+    enum mpd_pr_status st = MPD_PR_SET;
+    CHECK_OK(mpd_client_pr_hold(c, "mpatha", &st));
+    CHECK(st == MPD_PR_UNSET);
+    CHECK_OK(mpd_client_set_pr_hold(c, "mpatha"));
+    CHECK_OK(mpd_client_pr_hold(c, "mpatha", &st));
+    CHECK(st == MPD_PR_SET);
+    CHECK_OK(mpd_client_unset_pr_hold(c, "mpatha"));
+    const char *const paths[] = {"sda", "sdc"};
+    CHECK_OK(mpd_client_set_pr_status_paths(c, "mpatha", paths, 2));
+    CHECK_RESULT(mpd_client_pr_hold(c, "nosuchmap", &st), MPD_NOT_FOUND);
+    const char *const spaced[] = {"sda sdb"};
+    CHECK_RESULT(mpd_client_set_pr_status_paths(c, "mpatha", spaced, 1), MPD_INVALID_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_status_paths(c, "mpatha", NULL, 0), MPD_INVALID_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_status_paths(c, "mpatha", NULL, 1), MPD_NULL_ARGUMENT);
+    mpd_client_free(c);
+    mpd_sim_free(sim);
+
+    const char *old[] = {"0.8.5", "0.9.4", "0.11.1"};
+    for (size_t i = 0; i < 3; i++) {
+        sim = start_sim(old[i], 0);
+        c = connect_to(sim, 0);
+        CHECK_RESULT(mpd_client_pr_hold(c, "mpatha", &st), MPD_UNKNOWN_COMMAND);
+        CHECK_CONTAINS(mpd_client_last_error(c), old[i]);
+        CHECK_RESULT(mpd_client_set_pr_hold(c, "mpatha"), MPD_UNKNOWN_COMMAND);
+        CHECK_RESULT(mpd_client_set_pr_status_paths(c, "mpatha", paths, 2), MPD_UNKNOWN_COMMAND);
+        mpd_client_free(c);
+        mpd_sim_free(sim);
+    }
+}
+
 /* The peer check: a simulator run by this process's uid is refused by a
  * policy naming another uid (MPD_UNTRUSTED_PEER, nothing sent), accepted
  * by the default, by its own uid and by MPD_TRUST_ANY; a negative value
@@ -551,6 +588,7 @@ int main(void)
 
     test_permission_denied();
     test_unknown_command();
+    test_pr_hold_and_pathlist();
     test_faults();
     test_sim_errors();
     test_path_health();

@@ -289,6 +289,22 @@ static void test_calls(mpd_client *c, mpd_sim *sim)
     CHECK_RESULT(mpd_client_set_pr_key(c, "x", NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_unset_pr_key(NULL, "x"), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_unset_pr_key(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_pr_hold(NULL, "x", &pr_status_out), MPD_NULL_ARGUMENT);
+    CHECK_INT(pr_status_out, MPD_PR_UNKNOWN);
+    CHECK_RESULT(mpd_client_pr_hold(c, NULL, &pr_status_out), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_pr_hold(c, "x", NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_hold(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_set_pr_hold(c, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_pr_hold(NULL, "x"), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_unset_pr_hold(c, NULL), MPD_NULL_ARGUMENT);
+    {
+        const char *const pl[] = {"sda"};
+        const char *const pl_holey[] = {"sda", NULL};
+        CHECK_RESULT(mpd_client_set_pr_status_paths(NULL, "x", pl, 1), MPD_NULL_ARGUMENT);
+        CHECK_RESULT(mpd_client_set_pr_status_paths(c, NULL, pl, 1), MPD_NULL_ARGUMENT);
+        CHECK_RESULT(mpd_client_set_pr_status_paths(c, "x", NULL, 1), MPD_NULL_ARGUMENT);
+        CHECK_RESULT(mpd_client_set_pr_status_paths(c, "x", pl_holey, 2), MPD_NULL_ARGUMENT);
+    }
     CHECK_RESULT(mpd_client_reset_map_stats(NULL, "x"), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_reset_map_stats(c, NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_reset_maps_stats(NULL), MPD_NULL_ARGUMENT);

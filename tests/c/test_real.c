@@ -301,6 +301,33 @@ static void test_missing(mpd_client *c, const mpd_daemon_version *v)
     CHECK_RESULT(mpd_client_add_path(c, "nosuchpath"), MPD_BLACKLISTED);
 }
 
+/* getprhold/setprhold/unsetprhold (0.13+) and setprstatus with a path
+ * list (0.13.1+); before, MPD_UNKNOWN_COMMAND however the release refused
+ * (help text on 0.8.5, a bare "fail" on 0.9.4 and 0.11.1). */
+static void test_pr_hold(mpd_client *c, const mpd_daemon_version *v, const char *map,
+                         const char *dev)
+{
+    int has = v->major > 0 || v->minor >= 13;
+    enum mpd_pr_status st = MPD_PR_SET;
+    const char *const paths[] = {dev};
+    if (has) {
+        CHECK_OK(mpd_client_pr_hold(c, map, &st));
+        CHECK_INT(st, MPD_PR_UNSET);
+        CHECK_OK(mpd_client_set_pr_hold(c, map));
+        CHECK_OK(mpd_client_pr_hold(c, map, &st));
+        CHECK_OK(mpd_client_unset_pr_hold(c, map));
+        CHECK_INT(st, MPD_PR_SET);
+        CHECK_OK(mpd_client_pr_hold(c, map, &st));
+        CHECK_INT(st, MPD_PR_UNSET);
+        CHECK_OK(mpd_client_set_pr_status_paths(c, map, paths, 1));
+        CHECK_RESULT(mpd_client_pr_hold(c, "nosuchmap", &st), MPD_NOT_FOUND);
+    } else {
+        CHECK_RESULT(mpd_client_pr_hold(c, map, &st), MPD_UNKNOWN_COMMAND);
+        CHECK_RESULT(mpd_client_set_pr_hold(c, map), MPD_UNKNOWN_COMMAND);
+        CHECK_RESULT(mpd_client_set_pr_status_paths(c, map, paths, 1), MPD_UNKNOWN_COMMAND);
+    }
+}
+
 int main(void)
 {
     if (getenv("MPD_REAL_SOCKET") == NULL || *getenv("MPD_REAL_SOCKET") == '\0') {
@@ -341,6 +368,7 @@ int main(void)
     test_jobs_and_watch(c, map, dev);
     test_nonroot(luns, map, dev);
     test_missing(c, &v);
+    test_pr_hold(c, &v, map, dev);
 
     mpd_client_free(c);
     return checks_done("test_real");

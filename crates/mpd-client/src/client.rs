@@ -437,14 +437,35 @@ impl Client {
         let answer = match &reply {
             Reply::Ok => Answer::Ok,
             Reply::Data(d) => Answer::Data(d),
-            Reply::Failure(f) => {
-                return Err(Error::from_failure(&Self::shown(&command), f.clone()))
-            }
+            Reply::Failure(f) => return Err(self.failure(&command, f)),
         };
         op.parse(answer).map_err(|source| Error::Protocol {
             command: Self::shown(&command),
             source,
         })
+    }
+
+    /// The error for a failure reply. A command newer than the daemon is
+    /// [`Error::UnknownCommand`] whichever way the daemon refused it: 0.8
+    /// sends its help text, 0.9+ a bare `fail` when the unknown keyword is
+    /// not the command's last word (`getprhold map M`), which only the
+    /// daemon's version (asked once, then cached) tells from a real failure.
+    fn failure(&mut self, command: &Command, f: &mpd_proto::Failure) -> Error {
+        let shown = Self::shown(command);
+        if let (mpd_proto::FailureKind::Failed, None, Some(since)) =
+            (f.kind, f.message.as_ref(), command.since())
+        {
+            if let Ok(v) = self.daemon_version() {
+                if v < since {
+                    return Error::UnknownCommand {
+                        command: shown,
+                        version: Some(v),
+                        reply: f.text.clone(),
+                    };
+                }
+            }
+        }
+        Error::from_failure(&shown, f.clone())
     }
 
     /// The daemon's multipath-tools version. It is read from the help text

@@ -212,6 +212,36 @@ impl Client {
         self.execute(&ops::UnsetPrStatus { map: map.into() })
     }
 
+    /// `setprstatus map M pathlist L` (0.13.1+): marks the map's
+    /// reservation as registered and names the paths on which the key is
+    /// already registered (the daemon registers it on the others). Older
+    /// daemons answer UnknownCommand.
+    pub fn set_pr_status_paths(&mut self, map: &str, paths: &[&str]) -> Result<()> {
+        self.execute(&ops::SetPrStatusPaths {
+            map: map.into(),
+            paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+        })
+    }
+
+    /// `getprhold map M` (0.13+): whether the map holds the reservation
+    /// (`set`, `unset`, or `unknown`). Older daemons answer
+    /// UnknownCommand.
+    pub fn pr_hold(&mut self, map: &str) -> Result<PrStatus> {
+        self.execute(&ops::GetPrHold { map: map.into() })
+    }
+
+    /// `setprhold map M` (0.13+): records that the map holds the
+    /// reservation.
+    pub fn set_pr_hold(&mut self, map: &str) -> Result<()> {
+        self.execute(&ops::SetPrHold { map: map.into() })
+    }
+
+    /// `unsetprhold map M` (0.13+): records that the map does not hold the
+    /// reservation.
+    pub fn unset_pr_hold(&mut self, map: &str) -> Result<()> {
+        self.execute(&ops::UnsetPrHold { map: map.into() })
+    }
+
     /// `getprkey map M`: the reservation key, or none when no key is set.
     pub fn pr_key(&mut self, map: &str) -> Result<Option<PrKey>> {
         self.execute(&ops::GetPrKey { map: map.into() })

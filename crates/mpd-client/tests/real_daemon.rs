@@ -1,4 +1,5 @@
-//! Conformance against a live multipathd (0.8.5, 0.9.4, 0.11.1 in QEMU VMs).
+//! Conformance against a live multipathd (0.8.5, 0.9.4, 0.11.1, 0.15.1 in
+//! QEMU VMs).
 //!
 //! The tests below are `#[ignore]`d: a plain `cargo test` lists them as
 //! ignored and prints a notice (test `real_daemon_not_run_notice`) that they
@@ -11,6 +12,8 @@
 //!   map open, to run the uevent probe; see tests/real/guest);
 //! - `MPD_REAL_UEVENT_PROBE`: examples/uevent_probe built statically, run
 //!   inside the guest;
+//! - `MPD_REAL_SOCKET_PROBE`: examples/socket_probe built statically, run
+//!   inside the guest (socket discovery, as root and as `nobody`);
 //! - `MPD_REAL_VERSION`: the multipath-tools version in the guest;
 //! - `MPD_REAL_LUNS`, `MPD_REAL_PATHS`: maps, and paths per map;
 //! - `MPD_REAL_SPACE_ALIAS` (optional): the alias, containing a space, of
@@ -32,8 +35,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use mpd_client::{
-    Client, Error, Event, HealthState, Map, MapDmState, Path, PathDmState, PathWant, RemoveOptions,
-    WaitOptions, Watch, WatchOptions,
+    Client, Error, Event, HealthState, Map, MapDmState, Path, PathDmState, PathWant, PrStatus,
+    RemoveOptions, WaitOptions, Watch, WatchOptions,
 };
 use mpd_proto::DaemonVersion;
 
@@ -47,13 +50,16 @@ fn real_daemon_not_run_notice() {
             "\nNOTICE: the conformance suite against a real multipathd \
              (crates/mpd-client/tests/real_daemon.rs) was NOT run: \
              MPD_REAL_SOCKET is unset. Run tests/real/conformance \
-             (boots 0.8.5, 0.9.4 and 0.11.1 in QEMU).\n"
+             (boots 0.8.5, 0.9.4, 0.11.1 and 0.15.1 in QEMU).\n"
         );
     }
 }
 
 const V0_9: DaemonVersion = DaemonVersion::new(0, 9, 0);
 const V0_10: DaemonVersion = DaemonVersion::new(0, 10, 0);
+const V0_12: DaemonVersion = DaemonVersion::new(0, 12, 0);
+const V0_13: DaemonVersion = DaemonVersion::new(0, 13, 0);
+const V0_13_1: DaemonVersion = DaemonVersion::new(0, 13, 1);
 
 /// Long enough for anything the daemon does on its own (uevents, reloads,
 /// the checker) in a slow emulated guest.
@@ -1066,4 +1072,217 @@ fn a_map_alias_with_a_space_is_addressed_by_name() {
         !ms.iter().any(|m| m.name.contains("\\x20")),
         "a phantom mangled map: {ms:?}"
     );
+}
+
+/// Copies a local file (an example built statically by
+/// tests/real/conformance, named by the variable `var`) into the guest as
+/// `/tmp/NAME`, executable by every user; returns the shell text that does
+/// it, to be followed by the commands that use it.
+fn install_in_guest(var: &str, name: &str) -> String {
+    let local = env(var);
+    let b64 = std::process::Command::new("base64")
+        .arg(&local)
+        .output()
+        .expect("base64 runs");
+    assert!(b64.status.success(), "base64 {local}");
+    let b64 = String::from_utf8(b64.stdout).unwrap();
+    format!("base64 -d >/tmp/{name} <<'MPD_EOF'\n{b64}MPD_EOF\nchmod 755 /tmp/{name}\n")
+}
+
+/// The output of one `== NAME` section of a guest script.
+fn section<'a>(out: &'a str, name: &str) -> &'a str {
+    let start = out
+        .find(&format!("== {name}\n"))
+        .unwrap_or_else(|| panic!("no section {name} in {out:?}"));
+    let body = &out[start + name.len() + 4..];
+    &body[..body.find("\n== ").map(|i| i + 1).unwrap_or(body.len())]
+}
+
+/// `key=value` from a section.
+fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+}
+
+#[test]
+#[ignore = "needs a real multipathd: run tests/real/conformance (boots QEMU VMs)"]
+fn socket_discovery_inside_the_guest() {
+    let mut d = daemon("socket discovery inside the guest (root and nobody)");
+    let v = d.version;
+    let luns = d.luns.to_string();
+    const ABSTRACT: &str = "@/org/kernel/linux/storage/multipathd";
+    const PATHNAME: &str = "/run/multipathd.socket";
+    let nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    let script = format!(
+        "{install}\
+         echo '== stat'; stat -c '%A %U' {PATHNAME} 2>&1; echo rc=$?\n\
+         echo '== default'; /tmp/socket_probe; echo rc=$?\n\
+         echo '== env-abstract'; MULTIPATH_SOCKET_NAME={ABSTRACT} /tmp/socket_probe; echo rc=$?\n\
+         echo '== env-path'; MULTIPATH_SOCKET_NAME={PATHNAME} /tmp/socket_probe; echo rc=$?\n\
+         echo '== env-missing'; MULTIPATH_SOCKET_NAME=/run/mpd-no-such.socket /tmp/socket_probe; echo rc=$?\n\
+         echo '== nobody'; {nobody} /tmp/socket_probe; echo rc=$?\n\
+         echo '== nobody-abstract'; MULTIPATH_SOCKET_NAME={ABSTRACT} {nobody} /tmp/socket_probe; echo rc=$?\n\
+         echo '== fallback'\n\
+         if [ -e {PATHNAME} ]; then mv {PATHNAME} {PATHNAME}.away; /tmp/socket_probe; echo rc=$?; \
+            mv {PATHNAME}.away {PATHNAME}; else /tmp/socket_probe; echo rc=$?; fi\n\
+         echo '== after'; /tmp/socket_probe; echo rc=$?\n",
+        install = install_in_guest("MPD_REAL_SOCKET_PROBE", "socket_probe"),
+    );
+    let (status, out) = guest(&script);
+    eprintln!("{}", out.trim_end());
+    assert_eq!(status, 0, "{out}");
+    let has_path = v >= V0_12;
+
+    // The socket file: 0.12+ create it, any user may connect.
+    let stat = section(&out, "stat");
+    if has_path {
+        assert!(stat.starts_with("srw-rw-rw- root\n"), "{stat:?}");
+    } else {
+        assert!(stat.contains("No such file"), "{stat:?}");
+    }
+
+    // Root, nothing set: the pathname socket first on 0.12+, else the
+    // abstract name; reads work, the missing map is CommandFailed.
+    let s = section(&out, "default");
+    let expect_disc = if has_path {
+        format!("{PATHNAME},{ABSTRACT}")
+    } else {
+        ABSTRACT.to_owned()
+    };
+    assert_eq!(field(s, "discover"), Some(expect_disc.as_str()), "{s}");
+    let first = if has_path { PATHNAME } else { ABSTRACT };
+    assert_eq!(field(s, "address"), Some(first), "{s}");
+    assert_eq!(field(s, "maps"), Some(luns.as_str()), "{s}");
+    assert_eq!(field(s, "action"), Some("command_failed"), "{s}");
+    assert_eq!(field(s, "rc"), Some("0"), "{s}");
+
+    // MULTIPATH_SOCKET_NAME names the one address tried.
+    let s = section(&out, "env-abstract");
+    assert_eq!(field(s, "discover"), Some(ABSTRACT), "{s}");
+    assert_eq!(field(s, "address"), Some(ABSTRACT), "{s}");
+    assert_eq!(field(s, "maps"), Some(luns.as_str()), "{s}");
+    let s = section(&out, "env-path");
+    assert_eq!(field(s, "discover"), Some(PATHNAME), "{s}");
+    if has_path {
+        assert_eq!(field(s, "address"), Some(PATHNAME), "{s}");
+        assert_eq!(field(s, "maps"), Some(luns.as_str()), "{s}");
+        assert_eq!(field(s, "rc"), Some("0"), "{s}");
+    } else {
+        assert!(field(s, "error").is_some(), "{s}");
+        assert_eq!(field(s, "rc"), Some("1"), "{s}");
+    }
+    let s = section(&out, "env-missing");
+    assert_eq!(field(s, "discover"), Some("/run/mpd-no-such.socket"), "{s}");
+    assert!(
+        field(s, "error").is_some_and(|e| e.contains("/run/mpd-no-such.socket")),
+        "{s}"
+    );
+    assert_eq!(field(s, "rc"), Some("1"), "{s}");
+
+    // User nobody: reads through the pathname socket (0.12+; the abstract
+    // name before), every action refused.
+    for name in ["nobody", "nobody-abstract"] {
+        let s = section(&out, name);
+        let want = if name == "nobody" { first } else { ABSTRACT };
+        assert_eq!(field(s, "address"), Some(want), "{name}: {s}");
+        assert_eq!(field(s, "maps"), Some(luns.as_str()), "{name}: {s}");
+        assert_eq!(field(s, "action"), Some("permission_denied"), "{name}: {s}");
+        assert_eq!(field(s, "rc"), Some("0"), "{name}: {s}");
+    }
+
+    // No socket file: the abstract name, as the official client falls back.
+    let s = section(&out, "fallback");
+    assert_eq!(field(s, "address"), Some(ABSTRACT), "{s}");
+    assert_eq!(field(s, "maps"), Some(luns.as_str()), "{s}");
+    let s = section(&out, "after");
+    assert_eq!(field(s, "address"), Some(first), "{s}");
+    d.settled();
+}
+
+#[test]
+#[ignore = "needs a real multipathd: run tests/real/conformance (boots QEMU VMs)"]
+fn pr_hold_and_pathlist_where_the_release_has_them() {
+    let mut d = daemon("PR hold and setprstatus pathlist (0.13+), refused before");
+    let v = d.version;
+    let (map, dev) = d.map_and_path();
+    let peer =
+        d.c.list_paths()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.map.as_deref() == Some(&map) && p.device != dev)
+            .map(|p| p.device)
+            .expect("a second path of the map");
+    let mut u = client("MPD_REAL_NONROOT_SOCKET");
+    if v >= V0_13 {
+        let c = &mut d.c;
+        assert_eq!(c.pr_hold(&map).unwrap(), PrStatus::Unset);
+        c.set_pr_hold(&map).unwrap();
+        let held = c.pr_hold(&map);
+        c.unset_pr_hold(&map).unwrap();
+        assert_eq!(held.unwrap(), PrStatus::Set);
+        assert_eq!(c.pr_hold(&map).unwrap(), PrStatus::Unset);
+        // The hold is per map.
+        for m in c.list_maps().unwrap() {
+            assert_eq!(c.pr_hold(&m.name).unwrap(), PrStatus::Unset, "{}", m.name);
+        }
+        let e = c.pr_hold("nosuchmap").unwrap_err();
+        assert!(e.is_not_found(), "{e}");
+        let e = c.set_pr_hold("nosuchmap").unwrap_err();
+        assert!(e.is_not_found(), "{e}");
+        // Non-root: PermissionDenied even for the query.
+        for r in [
+            u.pr_hold(&map).map(drop),
+            u.set_pr_hold(&map),
+            u.unset_pr_hold(&map),
+        ] {
+            assert!(matches!(r, Err(Error::PermissionDenied { .. })), "{r:?}");
+        }
+        assert_eq!(d.c.pr_hold(&map).unwrap(), PrStatus::Unset);
+    } else {
+        // Refused whichever way the release does it (help text on 0.8.5,
+        // a bare "fail" on 0.9.4/0.11.1): UnknownCommand, with the version.
+        let c = &mut d.c;
+        for (what, r) in [
+            ("pr_hold", c.pr_hold(&map).map(drop)),
+            ("set_pr_hold", c.set_pr_hold(&map)),
+            ("unset_pr_hold", c.unset_pr_hold(&map)),
+        ] {
+            match r {
+                Err(Error::UnknownCommand { version, .. }) => {
+                    assert_eq!(version, Some(v), "{what}")
+                }
+                other => panic!("{what} on {v}: {other:?}"),
+            }
+        }
+    }
+    if v >= V0_13_1 {
+        let c = &mut d.c;
+        // No reservation key is configured: the daemon accepts the command
+        // but cannot register, so the status stays unset.
+        c.set_pr_status_paths(&map, &[dev.as_str(), peer.as_str()])
+            .unwrap();
+        assert_eq!(c.pr_status(&map).unwrap(), PrStatus::Unset);
+        c.unset_pr_status(&map).unwrap();
+        let e = c
+            .set_pr_status_paths("nosuchmap", &[dev.as_str()])
+            .unwrap_err();
+        assert!(e.is_not_found(), "{e}");
+        let r = u.set_pr_status_paths(&map, &[dev.as_str()]);
+        assert!(matches!(r, Err(Error::PermissionDenied { .. })), "{r:?}");
+    } else {
+        match d
+            .c
+            .set_pr_status_paths(&map, &[dev.as_str(), peer.as_str()])
+        {
+            Err(Error::UnknownCommand { version, .. }) => assert_eq!(version, Some(v)),
+            other => panic!("set_pr_status_paths on {v}: {other:?}"),
+        }
+        assert_eq!(d.c.pr_status(&map).unwrap(), PrStatus::Unset);
+    }
+    // A list that cannot be sent is refused before anything is sent.
+    let sent = d.c.commands_sent();
+    let e = d.c.set_pr_status_paths(&map, &[]).unwrap_err();
+    assert_eq!(e.kind(), mpd_client::ErrorKind::InvalidArgument);
+    assert_eq!(d.c.commands_sent(), sent);
+    d.settled();
 }

@@ -1,5 +1,5 @@
 //! The client against fake daemons that replay what real multipathd 0.8.5,
-//! 0.9.4 and 0.11.1 answered.
+//! 0.9.4, 0.11.1 and 0.15.1 answered.
 
 mod common;
 
@@ -7,7 +7,7 @@ use common::{fixture, replay, Fake, Response};
 use mpd_client::{Client, Error, ErrorKind, PrStatus};
 use mpd_proto::DaemonVersion;
 
-const VERSIONS: [&str; 3] = ["0.8.5", "0.9.4", "0.11.1"];
+const VERSIONS: [&str; 4] = ["0.8.5", "0.9.4", "0.11.1", "0.15.1"];
 
 #[test]
 fn typed_queries_parse_recorded_replies() {
@@ -82,13 +82,14 @@ fn typed_actions_and_failures() {
         // Missing things: a bare "fail" before 0.10, "device not found" after.
         // NotFound where the daemon says so, CommandFailed where it cannot.
         let missing = |e: &Error| match v {
-            "0.11.1" => matches!(e, Error::NotFound { .. }),
+            "0.11.1" | "0.15.1" => matches!(e, Error::NotFound { .. }),
             _ => matches!(e, Error::CommandFailed { message: None, .. }),
         };
         let e = c.fail_path("nosuchpath").unwrap_err();
         assert!(missing(&e), "{v}: {e}");
-        assert_eq!(e.is_not_found(), v == "0.11.1", "{v}");
-        assert_eq!(e.kind() == ErrorKind::NotFound, v == "0.11.1", "{v}");
+        let says_why = v == "0.11.1" || v == "0.15.1";
+        assert_eq!(e.is_not_found(), says_why, "{v}");
+        assert_eq!(e.kind() == ErrorKind::NotFound, says_why, "{v}");
         assert_eq!(e.command(), Some("fail path \"nosuchpath\""));
         // `suspend map` of a missing map is a bare "fail" on every release.
         let e = c.suspend_map("nosuchmap").unwrap_err();
@@ -112,6 +113,56 @@ fn typed_actions_and_failures() {
         // add map after del map: 0.8.5 fails, 0.9+ re-create.
         assert_eq!(c.add_map("mpatha").is_ok(), v != "0.8.5");
         assert_eq!(fake.connections(), 1);
+    }
+}
+
+/// The PR hold commands and `setprstatus … pathlist` (0.13+): typed values
+/// on 0.15.1; UnknownCommand with the version on the releases that lack
+/// them, whether they refused with their help text (0.8.5) or a bare `fail`
+/// (0.9.4, 0.11.1).
+#[test]
+fn pr_hold_and_pathlist_typed_or_unknown_by_version() {
+    for v in VERSIONS {
+        let fake = replay(v);
+        let mut c = Client::connect_to(fake.address.as_str()).unwrap();
+        let calls: Vec<(&str, Result<(), Error>)> = vec![
+            (
+                "pr_hold",
+                c.pr_hold("mpatha").map(|s| assert_eq!(s, PrStatus::Unset)),
+            ),
+            ("set_pr_hold", c.set_pr_hold("mpatha")),
+            ("unset_pr_hold", c.unset_pr_hold("mpatha")),
+            (
+                "set_pr_status_paths",
+                c.set_pr_status_paths("mpatha", &["sda", "sdc"]),
+            ),
+        ];
+        for (what, r) in calls {
+            match (v, r) {
+                ("0.15.1", r) => r.unwrap_or_else(|e| panic!("{v} {what}: {e}")),
+                (_, Err(Error::UnknownCommand { version, .. })) => {
+                    assert_eq!(version, Some(v.parse().unwrap()), "{what}")
+                }
+                (_, r) => panic!("{v} {what}: {r:?}"),
+            }
+        }
+        let e = c.pr_hold("nosuchmap").unwrap_err();
+        if v == "0.15.1" {
+            assert!(e.is_not_found(), "{e}");
+        } else {
+            assert_eq!(e.kind(), ErrorKind::UnknownCommand, "{v}: {e}");
+        }
+        // A real bare "fail" of a command every release knows stays
+        // CommandFailed (suspend of a missing map).
+        let e = c.suspend_map("nosuchmap").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CommandFailed, "{v}");
+        // Bad lists never reach the daemon.
+        let before = fake.commands().len();
+        for bad in [&[][..], &["sda sdb"][..], &[""][..]] {
+            let e = c.set_pr_status_paths("mpatha", bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{bad:?}");
+        }
+        assert_eq!(fake.commands().len(), before);
     }
 }
 

@@ -233,6 +233,7 @@ pub fn c_arg(name: &str, kind: ArgKind) -> CArg {
 fn rust_arg(kind: ArgKind) -> &'static str {
     match kind {
         ArgKind::Group | ArgKind::Count => "u32",
+        ArgKind::PathList => "&[&str]",
         _ => "&str",
     }
 }
@@ -418,6 +419,10 @@ pub fn client_rs() -> String {
             .iter()
             .map(|a| match a.kind {
                 ArgKind::Group => a.name.to_owned(),
+                ArgKind::PathList => format!(
+                    "{}: {}.iter().map(|p| (*p).to_owned()).collect()",
+                    a.name, a.name
+                ),
                 _ => format!("{}: {}.into()", a.name, a.name),
             })
             .collect();
@@ -657,6 +662,7 @@ pub fn mpdctl_rs() -> Result<String, String> {
             call.push(match a.kind {
                 ArgKind::Path | ArgKind::Map | ArgKind::Key => format!("args.text(\"{}\")", a.name),
                 ArgKind::Group | ArgKind::Count => format!("args.number(\"{}\")", a.name),
+                ArgKind::PathList => format!("&args.texts(\"{}\")", a.name),
                 other => {
                     return Err(format!(
                         "mpdctl: no command-line form for the argument kind {other:?} of {}",

@@ -525,6 +525,77 @@ pub extern "C" fn mpd_client_unset_pr_status(
     }
 }
 
+/// `setprstatus map M pathlist L` (0.13.1+): marks the map's
+/// reservation as registered and names the paths on which the key is
+/// already registered (the daemon registers it on the others). Older
+/// daemons answer UnknownCommand.
+///
+/// A list of names is an array of strings and its length (NULL with 0: an empty list).
+#[no_mangle]
+pub extern "C" fn mpd_client_set_pr_status_paths(
+    client: *mut mpd_client,
+    map: *const c_char,
+    paths: *const *const c_char,
+    paths_count: usize,
+) -> mpd_result {
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            let paths = try_str_array(paths, paths_count, "paths")?;
+            Ok(c.set_pr_status_paths(map, &paths)?)
+        })
+    }
+}
+
+/// `getprhold map M` (0.13+): whether the map holds the reservation
+/// (`set`, `unset`, or `unknown`). Older daemons answer
+/// UnknownCommand.
+///
+/// The status goes to `*out` (set to `MPD_PR_UNKNOWN` first).
+#[no_mangle]
+pub extern "C" fn mpd_client_pr_hold(
+    client: *mut mpd_client,
+    map: *const c_char,
+    out: *mut mpd_pr_status,
+) -> mpd_result {
+    ffi_boundary! {
+        value(client, out, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.pr_hold(map)?)
+        })
+    }
+}
+
+/// `setprhold map M` (0.13+): records that the map holds the
+/// reservation.
+#[no_mangle]
+pub extern "C" fn mpd_client_set_pr_hold(
+    client: *mut mpd_client,
+    map: *const c_char,
+) -> mpd_result {
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.set_pr_hold(map)?)
+        })
+    }
+}
+
+/// `unsetprhold map M` (0.13+): records that the map does not hold the
+/// reservation.
+#[no_mangle]
+pub extern "C" fn mpd_client_unset_pr_hold(
+    client: *mut mpd_client,
+    map: *const c_char,
+) -> mpd_result {
+    ffi_boundary! {
+        action(client, |c| {
+            let map = try_str(map, "map")?;
+            Ok(c.unset_pr_hold(map)?)
+        })
+    }
+}
+
 /// `getprkey map M`: the reservation key, or none when no key is set.
 ///
 /// The key goes to `*out` (zeroed first; `has_key` is false when no key is set).

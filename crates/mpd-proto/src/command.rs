@@ -155,6 +155,17 @@ pub enum Command {
     GetPrStatus(String),
     /// `setprstatus map M`.
     SetPrStatus(String),
+    /// `setprstatus map M pathlist L` (0.13.1+): marks the reservation
+    /// registered and names the paths (kernel device names) on which the
+    /// key is already registered. The list goes to the daemon as one quoted
+    /// argument, the names separated by spaces, as the daemon splits it.
+    SetPrStatusPathlist {
+        /// The map.
+        map: String,
+        /// The registered paths, at least one; names must not contain
+        /// whitespace.
+        paths: Vec<String>,
+    },
     /// `unsetprstatus map M`.
     UnsetPrStatus(String),
     /// `getprkey map M`.
@@ -270,6 +281,11 @@ impl Command {
             Shutdown => "shutdown".to_owned(),
             GetPrStatus(m) => format!("getprstatus map {}", quote(MAP, m)?),
             SetPrStatus(m) => format!("setprstatus map {}", quote(MAP, m)?),
+            SetPrStatusPathlist { map, paths } => format!(
+                "setprstatus map {} pathlist {}",
+                quote(MAP, map)?,
+                quote("path list", &pathlist(paths)?)?
+            ),
             UnsetPrStatus(m) => format!("unsetprstatus map {}", quote(MAP, m)?),
             GetPrKey(m) => format!("getprkey map {}", quote(MAP, m)?),
             SetPrKey { map, key } => {
@@ -355,6 +371,32 @@ impl Command {
         }
     }
 
+    /// The first multipath-tools release that knows the command, for the
+    /// commands that not every supported release knows; `None` for the
+    /// commands every release since 0.8 knows (and for [`Command::Raw`]).
+    ///
+    /// An older daemon refuses such a command either with its help text
+    /// (0.8) or, when the unknown keyword is not the last word, with a bare
+    /// `fail` (0.9+), which a client can only tell from a real failure by
+    /// the daemon's version.
+    ///
+    /// ```
+    /// use mpd_proto::{Command, DaemonVersion};
+    /// assert_eq!(Command::GetPrHold("m".into()).since(), Some(DaemonVersion::new(0, 13, 0)));
+    /// assert_eq!(Command::ShowMaps.since(), None);
+    /// ```
+    pub fn since(&self) -> Option<crate::DaemonVersion> {
+        use crate::DaemonVersion as V;
+        match self {
+            Command::ReconfigureAll => Some(V::new(0, 9, 0)),
+            Command::GetPrHold(_) | Command::SetPrHold(_) | Command::UnsetPrHold(_) => {
+                Some(V::new(0, 13, 0))
+            }
+            Command::SetPrStatusPathlist { .. } => Some(V::new(0, 13, 1)),
+            _ => None,
+        }
+    }
+
     /// True for commands a non-root peer may send (the `show`/`list` family).
     /// The daemon refuses everything else from non-root peers.
     pub fn is_read_only(&self) -> bool {
@@ -369,6 +411,28 @@ impl Command {
             _ => self.reply_shape() == ReplyShape::Data,
         }
     }
+}
+
+/// Joins the paths of a `pathlist` argument: the daemon splits it at
+/// whitespace, so a name holding whitespace (or an empty name, or an empty
+/// list) cannot be passed.
+fn pathlist(paths: &[String]) -> Result<String, Error> {
+    if paths.is_empty() {
+        return Err(Error::InvalidArgument {
+            what: "path list",
+            reason: "must name at least one path (use setprstatus without a list)".into(),
+        });
+    }
+    for p in paths {
+        validate(PATH, p)?;
+        if p.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b) {
+            return Err(Error::InvalidArgument {
+                what: PATH,
+                reason: format!("{p:?}: the daemon splits a path list at whitespace"),
+            });
+        }
+    }
+    Ok(paths.join(" "))
 }
 
 /// Checks a persistent-reservation key: `0x` and 1 to 16 hex digits (or up
@@ -428,6 +492,36 @@ mod tests {
         ];
         for (cmd, text) in cases {
             assert_eq!(cmd.text().unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn pathlist_is_one_quoted_argument_of_plain_names() {
+        let cmd = Command::SetPrStatusPathlist {
+            map: "mpatha".into(),
+            paths: vec!["sda".into(), "sdc".into()],
+        };
+        assert_eq!(
+            cmd.text().unwrap(),
+            r#"setprstatus map "mpatha" pathlist "sda sdc""#
+        );
+        assert_eq!(cmd.reply_shape(), ReplyShape::Action);
+        assert!(!cmd.is_read_only());
+        for bad in [
+            vec![],
+            vec!["sda b".to_owned()],
+            vec!["".to_owned()],
+            vec!["a\tb".to_owned()],
+        ] {
+            let r = Command::SetPrStatusPathlist {
+                map: "m".into(),
+                paths: bad.clone(),
+            }
+            .text();
+            assert!(
+                matches!(r, Err(Error::InvalidArgument { .. })),
+                "{bad:?}: {r:?}"
+            );
         }
     }
 

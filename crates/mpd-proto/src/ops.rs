@@ -231,6 +231,9 @@ macro_rules! arg_type {
     (Key) => {
         String
     };
+    (PathList) => {
+        Vec<String>
+    };
 }
 
 #[cfg(test)]
@@ -246,6 +249,9 @@ macro_rules! sample_arg {
     };
     (Key) => {
         "0x1".to_owned()
+    };
+    (PathList) => {
+        vec!["sda".to_owned(), "sdc".to_owned()]
     };
 }
 
@@ -478,6 +484,29 @@ operations! {
     /// `unsetprstatus map M`.
     UnsetPrStatus unset_pr_status(map: Map) -> Unit
         => Command::UnsetPrStatus(map.clone()); |a| action(a);
+
+    /// `setprstatus map M pathlist L` (0.13.1+): marks the map's
+    /// reservation as registered and names the paths on which the key is
+    /// already registered (the daemon registers it on the others). Older
+    /// daemons answer UnknownCommand.
+    SetPrStatusPaths set_pr_status_paths(map: Map, paths: PathList) -> Unit
+        => Command::SetPrStatusPathlist { map: map.clone(), paths: paths.clone() }; |a| action(a);
+
+    /// `getprhold map M` (0.13+): whether the map holds the reservation
+    /// (`set`, `unset`, or `unknown`). Older daemons answer
+    /// UnknownCommand.
+    GetPrHold pr_hold(map: Map) -> PrStatus
+        => Command::GetPrHold(map.clone()); |a| pr::parse_pr_status(data(a)?);
+
+    /// `setprhold map M` (0.13+): records that the map holds the
+    /// reservation.
+    SetPrHold set_pr_hold(map: Map) -> Unit
+        => Command::SetPrHold(map.clone()); |a| action(a);
+
+    /// `unsetprhold map M` (0.13+): records that the map does not hold the
+    /// reservation.
+    UnsetPrHold unset_pr_hold(map: Map) -> Unit
+        => Command::UnsetPrHold(map.clone()); |a| action(a);
 
     /// `getprkey map M`: the reservation key, or none when no key is set.
     GetPrKey pr_key(map: Map) -> PrKey

@@ -1,4 +1,4 @@
-//! Every recorded reply of multipathd 0.8.5, 0.9.4 and 0.11.1 parses to the
+//! Every recorded reply of multipathd 0.8.5, 0.9.4, 0.11.1 and 0.15.1 parses to the
 //! expected typed value or failure.
 
 use std::path::PathBuf;
@@ -8,7 +8,12 @@ use mpd_proto::model::{maps, paths, status, topology, MapField, MarginalState, P
 use mpd_proto::reply::{classify, FailureKind};
 use mpd_proto::{Command, DaemonVersion, Reply, ReplyShape};
 
-const VERSIONS: [&str; 3] = ["0.8.5", "0.9.4", "0.11.1"];
+const VERSIONS: [&str; 4] = ["0.8.5", "0.9.4", "0.11.1", "0.15.1"];
+
+/// The releases whose failures start with `fail\n` and say why (0.10+).
+fn says_why(v: &str) -> bool {
+    version(v) >= version("0.10.0")
+}
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/multipathd")
@@ -64,7 +69,8 @@ fn every_fixture_is_a_valid_frame_payload() {
             n += 1;
         }
     }
-    assert_eq!(n, 3 * 86);
+    // 87 commands (084 is a transport error) and 14 of 0.13+ per release.
+    assert_eq!(n, 4 * (86 + 14));
 }
 
 #[test]
@@ -84,7 +90,7 @@ fn actions_answer_ok() {
     }
     // 0.9+ re-create a deleted map; 0.8.5 cannot.
     for p in ["060", "062", "063", "066"] {
-        for v in ["0.9.4", "0.11.1"] {
+        for v in ["0.9.4", "0.11.1", "0.15.1"] {
             assert_eq!(
                 classify(&reply(v, p), ReplyShape::Action),
                 Reply::Ok,
@@ -109,14 +115,16 @@ fn failures_by_version() {
             assert_eq!((f.kind, f.message), (Failed, None), "{v}/{p}");
         }
     }
-    assert_eq!(failure("0.11.1", "070", ReplyShape::Action).kind, Failed);
-    for p in ["071", "072", "073", "075", "076"] {
-        let f = failure("0.11.1", p, ReplyShape::Action);
-        assert_eq!(
-            (f.kind, f.message.as_deref()),
-            (DeviceNotFound, Some("device not found")),
-            "{p}"
-        );
+    for v in ["0.11.1", "0.15.1"] {
+        assert_eq!(failure(v, "070", ReplyShape::Action).kind, Failed);
+        for p in ["071", "072", "073", "075", "076"] {
+            let f = failure(v, p, ReplyShape::Action);
+            assert_eq!(
+                (f.kind, f.message.as_deref()),
+                (DeviceNotFound, Some("device not found")),
+                "{v}/{p}"
+            );
+        }
     }
     for v in VERSIONS {
         assert_eq!(failure(v, "074", ReplyShape::Action).kind, Blacklisted);
@@ -169,6 +177,7 @@ fn unknown_commands_and_missing_arguments_carry_the_version() {
         assert_eq!(failure("0.8.5", p, ReplyShape::Data).kind, UnknownCommand);
         assert_eq!(failure("0.9.4", p, ReplyShape::Data).kind, Failed);
         assert_eq!(failure("0.11.1", p, ReplyShape::Data).kind, Failed);
+        assert_eq!(failure("0.15.1", p, ReplyShape::Data).kind, Failed);
     }
 }
 
@@ -251,7 +260,7 @@ fn path_lists() {
                 (Some("Linux"), Some("scsi_debug"))
             );
             // 0.11 adds the revision to %s.
-            let rev = (v == "0.11.1").then_some("0191");
+            let rev = says_why(v).then_some("0191");
             assert_eq!(p.revision.as_deref(), rev, "{v}");
         }
     }
@@ -354,7 +363,7 @@ fn map_lists() {
 #[test]
 fn map_status_and_stats() {
     for v in VERSIONS {
-        let failback = (v == "0.11.1").then(|| "manual".to_owned());
+        let failback = says_why(v).then(|| "manual".to_owned());
         let s = status::parse_map_status(&data(v, "005")).unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].name, "mpatha");
@@ -436,6 +445,7 @@ fn daemon_status_and_state() {
     );
     assert_eq!(data("0.8.5", "052"), "0");
     assert_eq!(data("0.11.1", "052"), "unset\n");
+    assert_eq!(data("0.15.1", "052"), "unset\n");
 }
 
 #[test]
@@ -462,7 +472,7 @@ fn json_topology() {
                 (Some("Linux"), Some("scsi_debug"), Some("0191"))
             );
             assert_eq!((m.map_loads, m.path_faults), (Some(1), Some(0)));
-            assert_eq!(m.failback, (v == "0.11.1").then(|| "manual".to_owned()));
+            assert_eq!(m.failback, says_why(v).then(|| "manual".to_owned()));
             assert_eq!(m.path_groups.len(), 2);
             let g = &m.path_groups[1];
             assert_eq!(
@@ -606,6 +616,16 @@ fn recorded_commands_render_from_typed_commands() {
         ("051", Command::UnsetMarginalMap("mpatha".into())),
         ("066", Command::ReconfigureAll),
         ("077", Command::ShowMapJson("mpatha".into())),
+        ("085", Command::GetPrHold("mpatha".into())),
+        ("086", Command::SetPrHold("mpatha".into())),
+        ("088", Command::UnsetPrHold("mpatha".into())),
+        (
+            "090",
+            Command::SetPrStatusPathlist {
+                map: "mpatha".into(),
+                paths: vec!["sda".into(), "sdc".into()],
+            },
+        ),
         (
             "014",
             Command::ShowPathsFormat {
@@ -651,5 +671,108 @@ fn recorded_topologies_are_healthy_and_count_their_paths() {
         }
         assert_eq!(h.counts[&HealthState::Healthy] as usize, t.maps.len());
         assert!(h.all_healthy());
+    }
+}
+
+/// The persistent-reservation hold commands and `setprstatus … pathlist`
+/// (0.13/0.13.1): typed values on 0.15.1, a typed refusal on the releases
+/// that lack them.
+#[test]
+fn pr_hold_and_pathlist_by_version() {
+    use mpd_proto::model::pr::{parse_pr_status, PrStatus};
+    use FailureKind::*;
+    let v = "0.15.1";
+    // getprhold: unset, set after setprhold, unset again after unsetprhold.
+    for (p, want) in [
+        ("085", PrStatus::Unset),
+        ("087", PrStatus::Set),
+        ("089", PrStatus::Unset),
+    ] {
+        assert_eq!(parse_pr_status(&data(v, p)).unwrap(), want, "{p}");
+    }
+    for p in ["086", "088", "090", "092"] {
+        assert_eq!(classify(&reply(v, p), ReplyShape::Action), Reply::Ok, "{p}");
+    }
+    // With no key registered the daemon leaves the status unset, list or not.
+    for p in ["091", "093"] {
+        assert_eq!(parse_pr_status(&data(v, p)).unwrap(), PrStatus::Unset);
+    }
+    for (p, shape) in [
+        ("094", ReplyShape::Data),
+        ("095", ReplyShape::Action),
+        ("096", ReplyShape::Action),
+    ] {
+        let f = failure(v, p, shape);
+        assert_eq!(
+            (f.kind, f.message.as_deref()),
+            (DeviceNotFound, Some("device not found")),
+            "{p}"
+        );
+    }
+    for p in ["unpriv_getprhold", "unpriv_setprhold"] {
+        assert_eq!(failure(v, p, ReplyShape::Action).kind, PermissionDenied);
+    }
+
+    // 0.8.5: the help text (UnknownCommand, with the version); a non-root
+    // peer is refused before the command is parsed.
+    for p in ["085", "086", "088", "090", "094", "095", "096"] {
+        let f = failure("0.8.5", p, ReplyShape::Action);
+        assert_eq!(
+            (f.kind, f.version()),
+            (UnknownCommand, Some(version("0.8.5"))),
+            "{p}"
+        );
+    }
+    for p in ["unpriv_getprhold", "unpriv_setprhold"] {
+        assert_eq!(
+            failure("0.8.5", p, ReplyShape::Action).kind,
+            PermissionDenied
+        );
+    }
+    // 0.9.4 and 0.11.1: a bare "fail" (the unknown keyword is not the last
+    // word), to root and non-root alike; the client tells it from a real
+    // failure by the daemon's version (Command::since).
+    for v in ["0.9.4", "0.11.1"] {
+        for p in [
+            "085",
+            "086",
+            "088",
+            "090",
+            "094",
+            "095",
+            "096",
+            "unpriv_getprhold",
+            "unpriv_setprhold",
+        ] {
+            let f = failure(v, p, ReplyShape::Action);
+            assert_eq!((f.kind, f.message), (Failed, None), "{v}/{p}");
+        }
+        assert!(version(v) < Command::GetPrHold("m".into()).since().unwrap());
+    }
+    // getprstatus itself is known everywhere: 0/unset.
+    for v in VERSIONS {
+        assert_eq!(
+            parse_pr_status(&data(v, "093")).unwrap(),
+            PrStatus::Unset,
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn the_help_of_0_15_lists_the_new_commands() {
+    let f = failure("0.15.1", "067", ReplyShape::Data);
+    let help = f.help().unwrap();
+    for line in [
+        " setprstatus map|multipath $map pathlist $pathlist\n",
+        " getprhold map|multipath $map\n",
+        " setprhold map|multipath $map\n",
+        " unsetprhold map|multipath $map\n",
+    ] {
+        assert!(help.contains(line), "{line}");
+        assert!(!failure("0.11.1", "067", ReplyShape::Data)
+            .help()
+            .unwrap()
+            .contains(line));
     }
 }

@@ -216,6 +216,42 @@ impl Client {
             .to_python(py)
     }
 
+    /// `setprstatus map M pathlist L` (0.13.1+): marks the map's
+    /// reservation as registered and names the paths on which the key is
+    /// already registered (the daemon registers it on the others). Older
+    /// daemons answer UnknownCommand.
+    fn set_pr_status_paths(
+        &self,
+        py: Python<'_>,
+        map: String,
+        paths: Vec<String>,
+    ) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| {
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            c.set_pr_status_paths(&map, &paths)
+        })?
+        .to_python(py)
+    }
+
+    /// `getprhold map M` (0.13+): whether the map holds the reservation
+    /// (`set`, `unset`, or `unknown`). Older daemons answer
+    /// UnknownCommand.
+    fn pr_hold(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.pr_hold(&map))?.to_python(py)
+    }
+
+    /// `setprhold map M` (0.13+): records that the map holds the
+    /// reservation.
+    fn set_pr_hold(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.set_pr_hold(&map))?.to_python(py)
+    }
+
+    /// `unsetprhold map M` (0.13+): records that the map does not hold the
+    /// reservation.
+    fn unset_pr_hold(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
+        self.run(py, move |c| c.unset_pr_hold(&map))?.to_python(py)
+    }
+
     /// `getprkey map M`: the reservation key, or none when no key is set.
     fn pr_key(&self, py: Python<'_>, map: String) -> PyResult<Py<PyAny>> {
         self.run(py, move |c| c.pr_key(&map))?.to_python(py)

@@ -170,7 +170,7 @@ fn scan_dm_minor(s: &str) -> Option<(i64, bool)> {
 /// matches no map falls back to the alias).
 fn find_map_by_str(st: &State, v: Version, name: &str) -> Option<usize> {
     match scan_dm_minor(name) {
-        Some((minor, trailing)) if v == Version::V0_11_1 => {
+        Some((minor, trailing)) if v.is_0_11_plus() => {
             let by_minor = if trailing {
                 None
             } else {
@@ -185,7 +185,7 @@ fn find_map_by_str(st: &State, v: Version, name: &str) -> Option<usize> {
 
 /// How a handler reports an unknown device: 0.10+ `-ENODEV`, else 1.
 fn no_dev(v: Version) -> Status {
-    if v == Version::V0_11_1 {
+    if v.is_0_11_plus() {
         Status::NoDevice
     } else {
         Status::Fail
@@ -195,7 +195,7 @@ fn no_dev(v: Version) -> Status {
 /// The path a path command names: by name, then `major:minor` (0.11:
 /// `major:minor` first).
 fn find_path(st: &State, v: Version, name: &str, devt_too: bool) -> Option<usize> {
-    if v == Version::V0_11_1 {
+    if v.is_0_11_plus() {
         st.path_by_devt(name).or_else(|| st.path_by_dev(name))
     } else if devt_too {
         st.path_by_dev(name).or_else(|| st.path_by_devt(name))
@@ -336,7 +336,7 @@ fn run(st: &mut State, ctx: &Context, p: &Parsed) -> HandlerResult {
         },
         Op::AddMap => change_result(st.add_map(&map_name(), v)),
         Op::DelMap => {
-            let m = if v == Version::V0_11_1 {
+            let m = if v.is_0_11_plus() {
                 try_map!(map_for_action(st))
             } else {
                 // The device-mapper name, i.e. the alias.
@@ -437,25 +437,50 @@ fn run(st: &mut State, ctx: &Context, p: &Parsed) -> HandlerResult {
             st.queue_without_daemon = QueueWithoutDaemon::No;
             HandlerResult::status(Status::Ok)
         }
-        Op::GetPrStatus | Op::SetPrStatus | Op::UnsetPrStatus => {
+        Op::GetPrStatus | Op::SetPrStatus | Op::SetPrStatusList | Op::UnsetPrStatus => {
             let m = try_map!(map_for_action(st));
             match p.op {
                 Op::GetPrStatus => {
                     let set = st.maps[m].prflag;
-                    HandlerResult::text(match v {
-                        Version::V0_11_1 => if set { "set\n" } else { "unset\n" }.to_owned(),
-                        _ => if set { "1" } else { "0" }.to_owned(),
+                    HandlerResult::text(if v.is_0_11_plus() {
+                        if set { "set\n" } else { "unset\n" }.to_owned()
+                    } else {
+                        if set { "1" } else { "0" }.to_owned()
                     })
                 }
-                Op::SetPrStatus => {
-                    st.maps[m].prflag = true;
+                Op::SetPrStatus | Op::SetPrStatusList => {
+                    // 0.13+ registers the key on the map's paths while
+                    // setting the status; with no key that fails and the
+                    // status stays unset (the daemon still answers ok), as
+                    // recorded from 0.15.1.
+                    let key = matches!(st.maps[m].prkey, Some((k, _)) if k != 0);
+                    if !v.has_pr_hold() || key {
+                        st.maps[m].prflag = true;
+                    }
                     HandlerResult::status(Status::Ok)
                 }
                 _ => {
                     st.maps[m].prflag = false;
+                    st.maps[m].prhold = false;
                     HandlerResult::status(Status::Ok)
                 }
             }
+        }
+        Op::GetPrHold => {
+            let m = try_map!(map_for_action(st));
+            HandlerResult::text(
+                if st.maps[m].prhold {
+                    "set\n"
+                } else {
+                    "unset\n"
+                }
+                .to_owned(),
+            )
+        }
+        Op::SetPrHold | Op::UnsetPrHold => {
+            let m = try_map!(map_for_action(st));
+            st.maps[m].prhold = p.op == Op::SetPrHold;
+            HandlerResult::status(Status::Ok)
         }
         Op::GetPrKey => {
             let m = try_map!(map_for_action(st));

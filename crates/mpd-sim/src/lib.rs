@@ -5,7 +5,7 @@
 //! abbreviation, quoting, comments), same replies byte for byte (padded
 //! tables, `raw format` with every wildcard, topology trees, JSON, help
 //! texts, error conventions) as the real daemon of the chosen release
-//! (0.8.5, 0.9.4 or 0.11.1), over a simulated SAN of `N` maps × `M` paths.
+//! (0.8.5, 0.9.4, 0.11.1 or 0.15.1), over a simulated SAN of `N` maps × `M` paths.
 //! For tests, demos and development without root, SAN or device-mapper.
 //!
 //! Commands change the state as the daemon would: `fail path` fails a path
@@ -186,6 +186,20 @@ impl Sim {
     }
 }
 
+/// A fresh socket file name in the temp dir (process id, counter, clock).
+fn unique_socket_file() -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    std::env::temp_dir().join(format!(
+        "mpd-sim-{}-{}-{nanos}.socket",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ))
+}
+
 /// Settings for a simulator; [`SimBuilder::start`] runs it.
 #[derive(Debug, Clone)]
 pub struct SimBuilder {
@@ -200,8 +214,24 @@ pub struct SimBuilder {
     checker_tick: Option<Duration>,
     prkeys_file: bool,
     pid: Option<u32>,
+    pathname: PathnameSocket,
     command_log: Option<PathBuf>,
 }
+
+/// The second socket of the 0.12+ profiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PathnameSocket {
+    /// `/run/multipathd.socket` when the main address is the daemon's
+    /// default abstract one, else a private file in the temp dir.
+    Default,
+    /// This file.
+    At(PathBuf),
+    /// None (the daemon started with `MULTIPATH_SOCKET_NAME`).
+    Off,
+}
+
+/// The pathname socket multipathd 0.12+ listens on besides the abstract one.
+pub const DEFAULT_SOCKET_PATH: &str = "/run/multipathd.socket";
 
 impl Default for SimBuilder {
     fn default() -> Self {
@@ -217,6 +247,7 @@ impl Default for SimBuilder {
             checker_tick: Some(Duration::from_secs(1)),
             prkeys_file: false,
             pid: None,
+            pathname: PathnameSocket::Default,
             command_log: None,
         }
     }
@@ -302,6 +333,26 @@ impl SimBuilder {
         self
     }
 
+    /// Where a 0.12+ profile (0.15.1) listens besides [`SimBuilder::socket`],
+    /// as the daemon listens on `/run/multipathd.socket` besides its
+    /// abstract name; the file gets mode 0666, as the daemon's (any user
+    /// may connect; actions still need root). Default: `/run/multipathd.socket`
+    /// when the main address is [`Address::default_abstract`], else a
+    /// private file in the temp dir (so parallel tests never collide). An
+    /// error at [`SimBuilder::start`] for older profiles, which have no
+    /// such socket.
+    pub fn pathname_socket(mut self, path: impl Into<PathBuf>) -> Self {
+        self.pathname = PathnameSocket::At(path.into());
+        self
+    }
+
+    /// A 0.12+ profile listens on [`SimBuilder::socket`] only, as the
+    /// daemon does when `MULTIPATH_SOCKET_NAME` names its socket.
+    pub fn single_socket(mut self) -> Self {
+        self.pathname = PathnameSocket::Off;
+        self
+    }
+
     /// The pid `show daemon` reports (default: this process's).
     pub fn pid(mut self, pid: u32) -> Self {
         self.pid = Some(pid);
@@ -350,11 +401,27 @@ impl SimBuilder {
             immediate: self.immediate,
             prkeys_file: self.prkeys_file,
         };
+        let second = match (&self.pathname, self.version.has_pathname_socket()) {
+            (PathnameSocket::Off, _) => None,
+            (PathnameSocket::At(p), true) => Some(p.clone()),
+            (PathnameSocket::At(p), false) => {
+                return Err(Error::Config(format!(
+                    "multipath-tools {} has no pathname socket ({}): 0.12+ only",
+                    self.version,
+                    p.display()
+                )))
+            }
+            (PathnameSocket::Default, false) => None,
+            (PathnameSocket::Default, true) if address == Address::default_abstract() => {
+                Some(PathBuf::from(DEFAULT_SOCKET_PATH))
+            }
+            (PathnameSocket::Default, true) => Some(unique_socket_file()),
+        };
         let runtime = server::Runtime::start(
             self.version,
             self.initial_state(),
             controls,
-            address,
+            (address, second),
             self.checker_tick,
             self.pid.unwrap_or_else(std::process::id),
             match &self.command_log {
@@ -410,6 +477,16 @@ impl SimHandle {
     /// The address to connect to: a path, or `@name` for an abstract name.
     pub fn address(&self) -> String {
         self.shared().address.to_string()
+    }
+
+    /// The second socket of a 0.12+ profile (see
+    /// [`SimBuilder::pathname_socket`]); `None` for older profiles and with
+    /// [`SimBuilder::single_socket`].
+    pub fn pathname_socket(&self) -> Option<&std::path::Path> {
+        self.shared().second.as_ref().and_then(|a| match a {
+            Address::Path(p) => Some(p.as_path()),
+            Address::Abstract(_) => None,
+        })
     }
 
     /// The address as a value.

@@ -16,7 +16,11 @@ Runs a simulated multipathd on a unix socket until SIGINT/SIGTERM or a
 
 options:
   --socket PATH|@NAME     where to listen (default @/org/kernel/linux/storage/multipathd)
-  --version V             0.8.5, 0.9.4 (default) or 0.11.1
+  --version V             0.8.5, 0.9.4 (default), 0.11.1 or 0.15.1
+  --pathname-socket PATH  0.15.1: the pathname socket it also listens on
+                          (default /run/multipathd.socket with the default
+                          --socket, else a private file in the temp dir)
+  --single-socket         0.15.1: listen on --socket only
   --maps N                number of maps (default 2)
   --paths-per-map M       paths per map (default 2)
   --immediate             reinstated/added paths become ready at once
@@ -86,6 +90,8 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
                 b.checker_tick((ms > 0).then(|| Duration::from_millis(ms)))
             }
             "--prkeys-file" => b.prkeys_file(true),
+            "--pathname-socket" => b.pathname_socket(value(flag)?),
+            "--single-socket" => b.single_socket(),
             "--in-use" => {
                 in_use.push(value(flag)?);
                 b
@@ -136,6 +142,9 @@ fn main() -> ExitCode {
         }
     }
     println!("listening on {}", sim.address());
+    if let Some(p) = sim.pathname_socket() {
+        println!("listening on {}", p.display());
+    }
     let _ = std::io::stdout().flush();
     let stopper = sim.stopper();
     std::thread::spawn(move || {

@@ -10,7 +10,7 @@
 //!   is accepted, two prefix matches before an exact one make the word
 //!   ambiguous (unknown);
 //! - a keyword that takes a parameter (`path`, `map`, `group`, `format`,
-//!   `key`) consumes the next word;
+//!   `key`, and on 0.13+ `pathlist`) consumes the next word;
 //! - the keywords found are matched against the version's commands: in 0.9+
 //!   by position (up to four keywords), in 0.8 by the sum of bit-flag codes
 //!   (so word order does not matter there).
@@ -73,6 +73,10 @@ pub(crate) enum Key {
     SetMarginal,
     UnsetMarginal,
     All,
+    GetPrHold,
+    SetPrHold,
+    UnsetPrHold,
+    PathList,
 }
 
 impl Key {
@@ -136,13 +140,23 @@ const KEYWORDS: &[(&str, Key, bool)] = &[
     ("unsetmarginal", Key::UnsetMarginal, false),
     // 0.9+ only ("reconfigure all").
     ("all", Key::All, false),
+    // 0.13+ only.
+    ("getprhold", Key::GetPrHold, false),
+    ("setprhold", Key::SetPrHold, false),
+    ("unsetprhold", Key::UnsetPrHold, false),
+    ("pathlist", Key::PathList, true),
 ];
+
+/// How many of [`KEYWORDS`] 0.9 to 0.11 know (up to `all`).
+const KEYWORDS_0_9: usize = KEYWORDS.len() - 4;
 
 fn keywords(version: Version) -> &'static [(&'static str, Key, bool)] {
     if version.is_legacy() {
-        &KEYWORDS[..KEYWORDS.len() - 1]
-    } else {
+        &KEYWORDS[..KEYWORDS_0_9 - 1]
+    } else if version.has_pr_hold() {
         KEYWORDS
+    } else {
+        &KEYWORDS[..KEYWORDS_0_9]
     }
 }
 
@@ -225,6 +239,10 @@ pub(crate) enum Op {
     SetMarginal,
     UnsetMarginal,
     UnsetMarginalMap,
+    SetPrStatusList,
+    GetPrHold,
+    SetPrHold,
+    UnsetPrHold,
 }
 
 fn op_for(pattern: &[Key]) -> Option<Op> {
@@ -278,6 +296,10 @@ fn op_for(pattern: &[Key]) -> Option<Op> {
         [GetPrStatus, Map] => Op::GetPrStatus,
         [SetPrStatus, Map] => Op::SetPrStatus,
         [UnsetPrStatus, Map] => Op::UnsetPrStatus,
+        [SetPrStatus, Map, PathList] => Op::SetPrStatusList,
+        [GetPrHold, Map] => Op::GetPrHold,
+        [SetPrHold, Map] => Op::SetPrHold,
+        [UnsetPrHold, Map] => Op::UnsetPrHold,
         [ForceQ, Daemon] => Op::ForceQDaemon,
         [RestoreQ, Daemon] => Op::RestoreQDaemon,
         [GetPrKey, Map] => Op::GetPrKey,
@@ -327,8 +349,12 @@ fn handlers_from_help(version: Version) -> Vec<Handler> {
 
 /// The version's accepted commands, in help-text order.
 pub(crate) fn handlers(version: Version) -> &'static [Handler] {
-    static TABLES: [OnceLock<Vec<Handler>>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static TABLES: [OnceLock<Vec<Handler>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
     let i = version as usize;
     TABLES[i].get_or_init(|| handlers_from_help(version))
 }

@@ -47,6 +47,8 @@ pub(crate) struct Shared {
     next_conn: AtomicU64,
     pub accepted: AtomicUsize,
     pub address: Address,
+    /// The pathname socket of a 0.12+ profile, besides `address`.
+    pub second: Option<Address>,
     /// Commands received (complete frames), faults included.
     pub commands: AtomicU64,
     /// Where each received command is appended, one line each (its text
@@ -82,8 +84,11 @@ impl Shared {
         if self.stopping.swap(true, Ordering::SeqCst) {
             return;
         }
-        // Wake the acceptor with a connection of our own.
+        // Wake the acceptors with a connection of our own.
         let _ = connect(&self.address);
+        if let Some(a) = &self.second {
+            let _ = connect(a);
+        }
         for (_, c) in lock(&self.conns).drain() {
             let _ = c.shutdown(std::net::Shutdown::Both);
         }
@@ -174,7 +179,7 @@ pub(crate) struct Runtime {
     pub shared: Arc<Shared>,
     threads: Vec<JoinHandle<()>>,
     conn_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
-    socket_file: Option<PathBuf>,
+    socket_files: Vec<PathBuf>,
 }
 
 impl Runtime {
@@ -182,15 +187,32 @@ impl Runtime {
         version: Version,
         state: State,
         controls: Controls,
-        address: Address,
+        (address, second): (Address, Option<PathBuf>),
         checker_tick: Option<Duration>,
         pid: u32,
         command_log: Option<std::fs::File>,
     ) -> Result<Runtime, Error> {
         let listener = bind(&address)?;
-        let socket_file = match &address {
-            Address::Path(p) => Some(p.clone()),
-            Address::Abstract(_) => None,
+        let mut socket_files: Vec<PathBuf> = match &address {
+            Address::Path(p) => vec![p.clone()],
+            Address::Abstract(_) => vec![],
+        };
+        // The daemon's pathname socket: any user may connect (the
+        // permission check is per command).
+        let second_listener = match &second {
+            Some(p) => {
+                let l = bind(&Address::Path(p.clone()))?;
+                socket_files.push(p.clone());
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o666)).map_err(
+                    |source| Error::Bind {
+                        address: p.display().to_string(),
+                        source,
+                    },
+                )?;
+                Some(l)
+            }
+            None => None,
         };
         let shared = Arc::new(Shared {
             version,
@@ -204,6 +226,7 @@ impl Runtime {
             next_conn: AtomicU64::new(0),
             accepted: AtomicUsize::new(0),
             address,
+            second: second.map(Address::Path),
             commands: AtomicU64::new(0),
             command_log: command_log.map(Mutex::new),
         });
@@ -215,6 +238,15 @@ impl Runtime {
             threads.push(
                 thread::Builder::new()
                     .name("mpd-sim-accept".into())
+                    .spawn(move || accept_loop(listener, shared, conn_threads))?,
+            );
+        }
+        if let Some(listener) = second_listener {
+            let shared = Arc::clone(&shared);
+            let conn_threads = Arc::clone(&conn_threads);
+            threads.push(
+                thread::Builder::new()
+                    .name("mpd-sim-accept-path".into())
                     .spawn(move || accept_loop(listener, shared, conn_threads))?,
             );
         }
@@ -234,7 +266,7 @@ impl Runtime {
             shared,
             threads,
             conn_threads,
-            socket_file,
+            socket_files,
         })
     }
 
@@ -248,7 +280,7 @@ impl Runtime {
         for t in conns {
             let _ = t.join();
         }
-        if let Some(p) = self.socket_file.take() {
+        for p in self.socket_files.drain(..) {
             let _ = std::fs::remove_file(p);
         }
     }

@@ -9,7 +9,7 @@ use mpd_proto::DaemonVersion;
 /// A multipath-tools release whose daemon the simulator imitates.
 ///
 /// Each profile was checked against replies recorded from the real daemon
-/// of that release (Debian bullseye, bookworm and trixie packages).
+/// of that release (Debian bullseye, bookworm, trixie and sid packages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Version {
     /// multipath-tools 0.8.5 (Debian bullseye).
@@ -19,10 +19,19 @@ pub enum Version {
     V0_9_4,
     /// multipath-tools 0.11.1 (Debian trixie).
     V0_11_1,
+    /// multipath-tools 0.15.1 (Debian sid): 0.11.1's replies, plus the
+    /// persistent-reservation hold commands and `setprstatus … pathlist`,
+    /// and a pathname socket beside the abstract one.
+    V0_15_1,
 }
 
 /// Every supported profile, oldest first.
-pub const ALL_VERSIONS: [Version; 3] = [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1];
+pub const ALL_VERSIONS: [Version; 4] = [
+    Version::V0_8_5,
+    Version::V0_9_4,
+    Version::V0_11_1,
+    Version::V0_15_1,
+];
 
 impl Version {
     /// The release number, e.g. `0.9.4`.
@@ -31,6 +40,7 @@ impl Version {
             Version::V0_8_5 => DaemonVersion::new(0, 8, 5),
             Version::V0_9_4 => DaemonVersion::new(0, 9, 4),
             Version::V0_11_1 => DaemonVersion::new(0, 11, 1),
+            Version::V0_15_1 => DaemonVersion::new(0, 15, 1),
         }
     }
 
@@ -40,6 +50,7 @@ impl Version {
             Version::V0_8_5 => "0.8.5",
             Version::V0_9_4 => "0.9.4",
             Version::V0_11_1 => "0.11.1",
+            Version::V0_15_1 => "0.15.1",
         }
     }
 
@@ -49,6 +60,7 @@ impl Version {
             Version::V0_8_5 => "multipath-tools v0.8.5 (11/09, 2020)\n",
             Version::V0_9_4 => "multipath-tools v0.9.4 (12/19, 2022)\n",
             Version::V0_11_1 => "multipath-tools v0.11.1 (01/24, 2025)\n",
+            Version::V0_15_1 => "multipath-tools v0.15.1 (08/27, 2026)\n",
         }
     }
 
@@ -58,6 +70,7 @@ impl Version {
             Version::V0_8_5 => include_str!("../data/0.8.5/help.txt"),
             Version::V0_9_4 => include_str!("../data/0.9.4/help.txt"),
             Version::V0_11_1 => include_str!("../data/0.11.1/help.txt"),
+            Version::V0_15_1 => include_str!("../data/0.15.1/help.txt"),
         }
     }
 
@@ -68,6 +81,7 @@ impl Version {
             Version::V0_8_5 => include_str!("../data/0.8.5/config.txt"),
             Version::V0_9_4 => include_str!("../data/0.9.4/config.txt"),
             Version::V0_11_1 => include_str!("../data/0.11.1/config.txt"),
+            Version::V0_15_1 => include_str!("../data/0.15.1/config.txt"),
         }
     }
 
@@ -78,6 +92,7 @@ impl Version {
             Version::V0_8_5 => include_str!("../data/0.8.5/config_local_head.txt"),
             Version::V0_9_4 => include_str!("../data/0.9.4/config_local_head.txt"),
             Version::V0_11_1 => include_str!("../data/0.11.1/config_local_head.txt"),
+            Version::V0_15_1 => include_str!("../data/0.15.1/config_local_head.txt"),
         }
     }
 
@@ -87,6 +102,7 @@ impl Version {
             Version::V0_8_5 => include_str!("../data/0.8.5/blacklist.txt"),
             Version::V0_9_4 => include_str!("../data/0.9.4/blacklist.txt"),
             Version::V0_11_1 => include_str!("../data/0.11.1/blacklist.txt"),
+            Version::V0_15_1 => include_str!("../data/0.15.1/blacklist.txt"),
         }
     }
 
@@ -99,7 +115,33 @@ impl Version {
     /// 0.10+: every failure starts with `fail\n`, unknown devices add
     /// `device not found`.
     pub(crate) const fn fail_prefixed(self) -> bool {
-        matches!(self, Version::V0_11_1)
+        matches!(self, Version::V0_11_1 | Version::V0_15_1)
+    }
+
+    /// 0.11+: the handlers and reply spellings of 0.11.1 (`set`/`unset`
+    /// PR status, `dm-N` falling back to the alias, `major:minor` paths
+    /// first, ...), which 0.15.1 keeps.
+    pub(crate) const fn is_0_11_plus(self) -> bool {
+        matches!(self, Version::V0_11_1 | Version::V0_15_1)
+    }
+
+    /// 0.13+: `getprhold`/`setprhold`/`unsetprhold` and `setprstatus map M
+    /// pathlist L`; `setprstatus` leaves the status unset when the map has
+    /// no reservation key (its registration fails).
+    pub(crate) const fn has_pr_hold(self) -> bool {
+        matches!(self, Version::V0_15_1)
+    }
+
+    /// 0.12+: `reinstate path` sets the path's checker state to
+    /// `PATH_UNCHECKED` (printed `undef`) until its next check.
+    pub(crate) const fn reinstate_unchecks(self) -> bool {
+        matches!(self, Version::V0_15_1)
+    }
+
+    /// 0.12+: the daemon also listens on a pathname socket
+    /// (`/run/multipathd.socket`, mode 0666).
+    pub const fn has_pathname_socket(self) -> bool {
+        matches!(self, Version::V0_15_1)
     }
 
     /// The reply to a peer that is not root.
@@ -107,7 +149,7 @@ impl Version {
         match self {
             Version::V0_8_5 => "permission deny: need to be root",
             Version::V0_9_4 => "permission deny: need to be root\n",
-            Version::V0_11_1 => "fail\npermission deny: need to be root\n",
+            Version::V0_11_1 | Version::V0_15_1 => "fail\npermission deny: need to be root\n",
         }
     }
 
@@ -115,7 +157,7 @@ impl Version {
     pub(crate) const fn timeout_reply(self) -> &'static str {
         match self {
             Version::V0_8_5 | Version::V0_9_4 => "timeout\n",
-            Version::V0_11_1 => "fail\ntimeout\n",
+            Version::V0_11_1 | Version::V0_15_1 => "fail\ntimeout\n",
         }
     }
 }
@@ -128,7 +170,7 @@ impl fmt::Display for Version {
 
 /// A version the simulator has no profile for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no simulator profile for multipath-tools {0:?} (have 0.8.5, 0.9.4, 0.11.1)")]
+#[error("no simulator profile for multipath-tools {0:?} (have 0.8.5, 0.9.4, 0.11.1, 0.15.1)")]
 pub struct UnknownVersion(pub String);
 
 impl FromStr for Version {
@@ -140,6 +182,7 @@ impl FromStr for Version {
             "0.8.5" => Ok(Version::V0_8_5),
             "0.9.4" => Ok(Version::V0_9_4),
             "0.11.1" => Ok(Version::V0_11_1),
+            "0.15.1" => Ok(Version::V0_15_1),
             _ => Err(UnknownVersion(s.to_owned())),
         }
     }

@@ -246,6 +246,7 @@ fn unknown_devices_per_version() {
         (Version::V0_8_5, "fail\n"),
         (Version::V0_9_4, "fail\n"),
         (Version::V0_11_1, "fail\ndevice not found\n"),
+        (Version::V0_15_1, "fail\ndevice not found\n"),
     ] {
         let sim = sim(v);
         assert_eq!(ask_once(&sim, "fail path nosuchpath"), fail, "{v}");
@@ -265,6 +266,7 @@ fn permissions_per_version() {
         (Version::V0_8_5, "permission deny: need to be root"),
         (Version::V0_9_4, "permission deny: need to be root\n"),
         (Version::V0_11_1, "fail\npermission deny: need to be root\n"),
+        (Version::V0_15_1, "fail\npermission deny: need to be root\n"),
     ] {
         let sim = Sim::builder()
             .version(v)
@@ -391,7 +393,7 @@ fn wildcards_all_render_for_every_version() {
             Version::V0_9_4 => {
                 assert!(p0.ends_with("|0|scsi:unspec|ok|0x0000000000000000"), "{p0}");
             }
-            Version::V0_11_1 => {
+            Version::V0_11_1 | Version::V0_15_1 => {
                 assert!(
                     m0.starts_with("mpatha|1Linux_scsi_debug_2000|dm-0|manual|"),
                     "{m0}"
@@ -405,4 +407,63 @@ fn wildcards_all_render_for_every_version() {
             }
         }
     }
+}
+
+/// The PR hold commands and `setprstatus … pathlist` of 0.15.1, and how the
+/// older profiles refuse them (as recorded).
+#[test]
+fn pr_hold_and_pathlist_per_version() {
+    let s15 = sim(Version::V0_15_1);
+    assert_eq!(s15.execute("getprhold map mpatha"), "unset\n");
+    assert_eq!(s15.execute("setprhold map mpatha"), "ok\n");
+    assert_eq!(s15.execute("getprhold map mpatha"), "set\n");
+    assert_eq!(s15.execute("getprhold map mpathb"), "unset\n");
+    // unsetprstatus also clears the hold.
+    assert_eq!(s15.execute("unsetprstatus map mpatha"), "ok\n");
+    assert_eq!(s15.execute("getprhold map mpatha"), "unset\n");
+    assert_eq!(s15.execute("setprhold map mpatha"), "ok\n");
+    assert_eq!(s15.execute("unsetprhold map mpatha"), "ok\n");
+    assert_eq!(s15.execute("getprhold map mpatha"), "unset\n");
+    // Without a key the registration fails: the status stays unset.
+    assert_eq!(
+        s15.execute("setprstatus map mpatha pathlist \"sda sdc\""),
+        "ok\n"
+    );
+    assert_eq!(s15.execute("getprstatus map mpatha"), "unset\n");
+    assert_eq!(
+        s15.execute("getprhold map nosuchmap"),
+        "fail\ndevice not found\n"
+    );
+    // "pathlist" needs its argument.
+    assert!(s15
+        .execute("setprstatus map mpatha pathlist")
+        .starts_with("fail\nsetprstatus map mpatha pathlist: Missing argument\n"));
+
+    // With a key (reservation_key file), setprstatus sticks.
+    let keyed = Sim::builder()
+        .version(Version::V0_15_1)
+        .prkeys_file(true)
+        .checker_tick(None)
+        .start()
+        .unwrap();
+    assert_eq!(keyed.execute("setprkey map mpatha key 0x12ab"), "ok\n");
+    assert_eq!(keyed.execute("setprstatus map mpatha pathlist sda"), "ok\n");
+    assert_eq!(keyed.execute("getprstatus map mpatha"), "set\n");
+
+    // 0.11.1 and 0.9.4: the unknown keyword is not the last word: "fail".
+    for v in [Version::V0_9_4, Version::V0_11_1] {
+        let old = sim(v);
+        for cmd in [
+            "getprhold map mpatha",
+            "setprhold map mpatha",
+            "setprstatus map mpatha pathlist sda",
+        ] {
+            assert_eq!(old.execute(cmd), "fail\n", "{v} {cmd}");
+        }
+    }
+    // 0.8.5: the help text.
+    let old = sim(Version::V0_8_5);
+    assert!(old
+        .execute("getprhold map mpatha")
+        .starts_with("multipath-tools v0.8.5"));
 }

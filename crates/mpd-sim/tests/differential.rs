@@ -193,6 +193,11 @@ fn replays_recorded_session_0_11_1() {
     check(Version::V0_11_1);
 }
 
+#[test]
+fn replays_recorded_session_0_15_1() {
+    check(Version::V0_15_1);
+}
+
 /// The pure renderer agrees with the socket path (same state changes, same
 /// text) for the whole session.
 #[test]

@@ -44,6 +44,7 @@ fn timeout_text_per_version_and_command_not_run() {
         (Version::V0_8_5, "timeout\n"),
         (Version::V0_9_4, "timeout\n"),
         (Version::V0_11_1, "fail\ntimeout\n"),
+        (Version::V0_15_1, "fail\ntimeout\n"),
     ] {
         let sim = Sim::builder()
             .version(v)
@@ -191,6 +192,10 @@ fn stalled_command_gets_timeout_or_close() {
         (Version::V0_9_4, Answer::Reply(b"timeout\n\0".to_vec())),
         (
             Version::V0_11_1,
+            Answer::Reply(b"fail\ntimeout\n\0".to_vec()),
+        ),
+        (
+            Version::V0_15_1,
             Answer::Reply(b"fail\ntimeout\n\0".to_vec()),
         ),
     ];

@@ -18,7 +18,7 @@ use mpd_sim::{Privilege, Sim, SimHandle, Version};
 /// The reply to `del map`/`del maps` that meets a busy map.
 fn busy_reply(v: Version) -> &'static [u8] {
     match v {
-        Version::V0_11_1 => b"fail\nmap or partition in use\n\0",
+        Version::V0_11_1 | Version::V0_15_1 => b"fail\nmap or partition in use\n\0",
         _ => b"fail\n\0",
     }
 }

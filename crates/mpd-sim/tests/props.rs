@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use common::{ask, connect, receive, Answer};
-use mpd_sim::{Privilege, Sim, State, Version};
+use mpd_sim::{Privilege, Sim, State};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
@@ -158,7 +158,7 @@ fn arbitrary_commands_over_the_socket_always_get_a_frame() {
         cases: 200,
         ..ProptestConfig::default()
     });
-    for v in [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1] {
+    for v in mpd_sim::version::ALL_VERSIONS {
         let sim = Sim::builder()
             .version(v)
             .privilege(Privilege::NonRoot)

@@ -204,3 +204,134 @@ fn binary_stops_on_shutdown_command_and_rejects_bad_flags() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no simulator profile"));
 }
+
+/// 0.15.1 listens on a pathname socket (mode 0666) besides its abstract
+/// name, as multipathd 0.12+ does; both reach the same daemon.
+#[test]
+fn profile_0_15_also_listens_on_a_pathname_socket() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("multipathd.socket");
+    let sim = Sim::builder()
+        .version(mpd_sim::Version::V0_15_1)
+        .pathname_socket(path.clone())
+        .checker_tick(None)
+        .start()
+        .unwrap();
+    assert!(sim.address().starts_with('@'));
+    assert_eq!(sim.pathname_socket(), Some(path.as_path()));
+    let meta = std::fs::metadata(&path).unwrap();
+    assert!(meta.file_type().is_socket());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o666);
+    // A change made through one socket shows through the other.
+    let mut by_path = UnixStream::connect(&path).unwrap();
+    assert_eq!(ask(&mut by_path, "fail path sda").text(), "ok\n");
+    let mut by_name = connect(&sim);
+    assert!(ask(&mut by_name, "show paths raw format %d:%t")
+        .text()
+        .starts_with("sda:failed\n"));
+    assert_eq!(ask(&mut by_path, "getprhold map mpatha").text(), "unset\n");
+    drop((by_path, by_name));
+    sim.stop();
+    assert!(!path.exists(), "the pathname socket is removed on stop");
+
+    // By default a private file in the temp dir; none with single_socket.
+    let sim = Sim::builder()
+        .version(mpd_sim::Version::V0_15_1)
+        .checker_tick(None)
+        .start()
+        .unwrap();
+    let p = sim.pathname_socket().unwrap().to_owned();
+    assert!(p.starts_with(std::env::temp_dir()), "{}", p.display());
+    assert_eq!(
+        ask(
+            &mut UnixStream::connect(&p).unwrap(),
+            "show maps raw format %n"
+        )
+        .text(),
+        "mpatha\nmpathb\n"
+    );
+    drop(sim);
+    assert!(!p.exists());
+    let sim = Sim::builder()
+        .version(mpd_sim::Version::V0_15_1)
+        .single_socket()
+        .checker_tick(None)
+        .start()
+        .unwrap();
+    assert_eq!(sim.pathname_socket(), None);
+}
+
+#[test]
+fn older_profiles_have_no_pathname_socket() {
+    for v in [
+        mpd_sim::Version::V0_8_5,
+        mpd_sim::Version::V0_9_4,
+        mpd_sim::Version::V0_11_1,
+    ] {
+        let sim = Sim::builder()
+            .version(v)
+            .checker_tick(None)
+            .start()
+            .unwrap();
+        assert_eq!(sim.pathname_socket(), None, "{v}");
+        let err = Sim::builder()
+            .version(v)
+            .pathname_socket("/tmp/mpd-sim-never.socket")
+            .start()
+            .unwrap_err();
+        assert!(matches!(err, mpd_sim::Error::Config(_)), "{v}: {err}");
+    }
+}
+
+/// Any user may connect to the pathname socket and read; actions need
+/// root, as on the daemon. A real non-root process (python3 as `nobody`)
+/// talks to the simulator, which checks the peer's uid (`SO_PEERCRED`).
+#[test]
+fn a_non_root_user_reads_through_the_pathname_socket_and_is_denied_actions() {
+    use std::os::unix::process::CommandExt;
+    assert!(
+        unsafe { libc::geteuid() } == 0,
+        "this test switches to user nobody: run the tests as root (as scripts/test does)"
+    );
+    let sim = Sim::builder()
+        .version(mpd_sim::Version::V0_15_1)
+        .checker_tick(None)
+        .start()
+        .unwrap();
+    let path = sim.pathname_socket().unwrap().to_owned();
+    let script = r#"
+import socket, struct, sys
+def ask(cmd):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    data = cmd.encode() + b"\0"
+    s.sendall(struct.pack("@N", len(data)) + data)
+    n = struct.unpack("@N", s.recv(8, socket.MSG_WAITALL))[0]
+    return s.recv(n, socket.MSG_WAITALL).rstrip(b"\0").decode()
+print(repr(ask("show maps raw format %n")))
+print(repr(ask("fail path sda")))
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&path)
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "'mpatha\\nmpathb\\n'\n'fail\\npermission deny: need to be root\\n'\n"
+    );
+    // Nothing changed.
+    assert!(sim
+        .execute("show paths raw format %d:%t")
+        .starts_with("sda:active\n"));
+}

@@ -58,6 +58,15 @@ impl OpArgs<'_> {
             .expect("required by the subcommand")
     }
 
+    /// A list argument (several paths).
+    pub fn texts(&self, name: &str) -> Vec<&str> {
+        self.matches
+            .get_many::<String>(name)
+            .expect("required by the subcommand")
+            .map(String::as_str)
+            .collect()
+    }
+
     /// A number argument (a group).
     pub fn number(&self, name: &str) -> u32 {
         *self
@@ -99,6 +108,11 @@ fn op_arg(name: &'static str, kind: ArgKind) -> Arg {
             .help("A path group number, from 1")
             .value_parser(value_parser!(u32).range(1..)),
         ArgKind::Count => arg.value_name("N").value_parser(value_parser!(u32)),
+        // The last positional: one or more paths (set_pr_status_paths).
+        ArgKind::PathList => arg
+            .value_name("PATH")
+            .num_args(1..)
+            .help("One or more paths' kernel device names (sda sdc)"),
         // Only the jobs take the other kinds; they have their own
         // subcommands. A command that takes one fails the tests.
         other => arg.value_name(format!("{other:?}").to_uppercase()),
@@ -392,6 +406,7 @@ mod tests {
                             | ArgKind::Key
                             | ArgKind::Group
                             | ArgKind::Count
+                            | ArgKind::PathList
                     ),
                     "{}: argument kind {:?} has no command-line form",
                     op.name,

@@ -53,6 +53,10 @@ pub const DISPATCHED: &[&str] = &[
     "pr_status",
     "set_pr_status",
     "unset_pr_status",
+    "set_pr_status_paths",
+    "pr_hold",
+    "set_pr_hold",
+    "unset_pr_hold",
     "pr_key",
     "set_pr_key",
     "unset_pr_key",
@@ -128,6 +132,14 @@ pub fn run(client: &mut Client, name: &str, args: &OpArgs<'_>) -> Option<Result<
             .map(|()| Output::Done),
         "unset_pr_status" => client
             .unset_pr_status(args.text("map"))
+            .map(|()| Output::Done),
+        "set_pr_status_paths" => client
+            .set_pr_status_paths(args.text("map"), &args.texts("paths"))
+            .map(|()| Output::Done),
+        "pr_hold" => client.pr_hold(args.text("map")).map(Output::PrStatus),
+        "set_pr_hold" => client.set_pr_hold(args.text("map")).map(|()| Output::Done),
+        "unset_pr_hold" => client
+            .unset_pr_hold(args.text("map"))
             .map(|()| Output::Done),
         "pr_key" => client.pr_key(args.text("map")).map(Output::PrKey),
         "set_pr_key" => client

@@ -73,6 +73,7 @@ fn sample(kind: ArgKind) -> &'static str {
         ArgKind::Group => "1",
         ArgKind::Key => "0x1",
         ArgKind::Count => "1",
+        ArgKind::PathList => "sda",
         other => panic!("no sample for {other:?}"),
     }
 }
@@ -85,8 +86,9 @@ fn every_operation_runs_with_and_without_json() {
         args.extend(op.args.iter().map(|a| sample(a.kind)));
         for with_json in [false, true] {
             // A fresh daemon each time: some operations remove things or
-            // stop the daemon.
-            let s = sim(Version::V0_11_1);
+            // stop the daemon. The newest profile knows every operation
+            // (0.11.1 lacks the PR hold and pathlist commands).
+            let s = sim(Version::V0_15_1);
             let mut a = args.clone();
             if with_json {
                 a.insert(0, "--json");

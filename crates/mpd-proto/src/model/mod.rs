@@ -13,7 +13,8 @@
 //!   [`MapStats`], and a generic padded [`Table`].
 //!
 //! Values the daemon prints as `-`, `[undef]`, `[orphan]` or leaves empty
-//! become `None`.
+//! become `None`; so does 0.12+'s `[offline]` for the map of a path that is
+//! in no map yet (one the daemon will add once it comes online).
 
 mod de;
 pub mod maps;
@@ -34,7 +35,7 @@ pub use topology::{MapTopology, PathGroup, Topology, TopologyPath};
 /// A field value, or `None` where the daemon says it does not know.
 pub(crate) fn known(s: &str) -> Option<String> {
     match s.trim() {
-        "" | "-" | "[undef]" | "undef" | "[orphan]" | "[unknown]" | "#" => None,
+        "" | "-" | "[undef]" | "undef" | "[orphan]" | "[offline]" | "[unknown]" | "#" => None,
         v => Some(v.to_owned()),
     }
 }

@@ -238,6 +238,14 @@ mod tests {
             (p.map.as_deref(), p.dm_state.as_ref(), p.uuid.as_deref()),
             (None, None, None)
         );
+        // 0.12+: a path waiting to be added when it comes online.
+        let p = &parse_paths(
+            "sdz|8:0|undef|faulty||offline|[offline]|0:0:0:0|10|normal|tur||Linux,scsi_debug",
+            &Path::FIELDS,
+        )
+        .unwrap()[0];
+        assert_eq!(p.map, None);
+        assert_eq!(p.checker_state.as_ref().map(|s| s.as_str()), Some("faulty"));
         assert!(parse_paths("sda|8:0\n", &Path::FIELDS).is_err());
         assert!(parse_paths("sda|x:0|a|b|c|d|e|f|1|normal|tur|s|v", &Path::FIELDS).is_err());
         assert!(parse_paths("sda|8:0|a|b|c|d|e|f|high|normal|tur|s|v", &Path::FIELDS).is_err());

@@ -133,7 +133,7 @@ pub(crate) const GROUP_FIELDS: [Field; 4] = [
 pub(crate) fn map_fields(v: Version) -> &'static [Field] {
     match v {
         Version::V0_8_5 | Version::V0_9_4 => &MAP_0_9,
-        Version::V0_11_1 => &MAP_0_11,
+        Version::V0_11_1 | Version::V0_15_1 => &MAP_0_11,
     }
 }
 
@@ -142,7 +142,7 @@ pub(crate) fn path_fields(v: Version) -> &'static [Field] {
     match v {
         Version::V0_8_5 => &PATH_0_8,
         Version::V0_9_4 => &PATH_0_9,
-        Version::V0_11_1 => &PATH_0_11,
+        Version::V0_11_1 | Version::V0_15_1 => &PATH_0_11,
     }
 }
 
@@ -251,7 +251,7 @@ pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
         b'w' => m.wwid.clone(),
         b'd' => format!("dm-{}", m.minor),
         b'F' => match v {
-            Version::V0_11_1 => "manual".into(),
+            Version::V0_11_1 | Version::V0_15_1 => "manual".into(),
             _ => "-".into(),
         },
         b'Q' => match &m.queueing {
@@ -286,7 +286,7 @@ pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
         b'e' => or_hash(REVISION),
         b'G' => "--".into(),
         b'g' => "[undef]".into(),
-        b'k' if v == Version::V0_11_1 => MAX_SECTORS_KB.into(),
+        b'k' if v.is_0_11_plus() => MAX_SECTORS_KB.into(),
         _ => String::new(),
     }
 }
@@ -303,7 +303,7 @@ pub(crate) fn path_value(_st: &State, v: Version, p: &SimPath, wc: u8) -> String
         b'o' => or_placeholder(dev_state(p).as_ref().map(DevState::as_str), "unknown"),
         b'T' => or_placeholder(checker_state(p).as_ref().map(CheckerState::as_str), "undef"),
         b's' => match v {
-            Version::V0_11_1 => format!("{VENDOR},{PRODUCT},{REVISION}"),
+            Version::V0_11_1 | Version::V0_15_1 => format!("{VENDOR},{PRODUCT},{REVISION}"),
             _ => format!("{VENDOR},{PRODUCT}"),
         },
         b'c' => if orphan { "(null)" } else { CHECKER }.into(),
@@ -325,8 +325,8 @@ pub(crate) fn path_value(_st: &State, v: Version, p: &SimPath, wc: u8) -> String
         b'P' => "scsi:unspec".into(),
         b'I' if v != Version::V0_8_5 => if orphan { "new" } else { "ok" }.into(),
         b'L' if v != Version::V0_8_5 => lun_hex(p.hcil.lun),
-        b'A' if v == Version::V0_11_1 => format!("0x{:04x}", p.tpg),
-        b'k' if v == Version::V0_11_1 => MAX_SECTORS_KB.into(),
+        b'A' if v.is_0_11_plus() => format!("0x{:04x}", p.tpg),
+        b'k' if v.is_0_11_plus() => MAX_SECTORS_KB.into(),
         _ => String::new(),
     }
 }

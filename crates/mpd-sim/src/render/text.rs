@@ -36,7 +36,7 @@ pub(crate) fn wildcards(v: Version) -> String {
         out.push_str(&format!("%{}  {}\n", f.wc as char, f.header));
     }
     // 0.11 no longer lists the path group wildcards.
-    if v != Version::V0_11_1 {
+    if !v.is_0_11_plus() {
         out.push_str("\npathgroup format wildcards:\n");
         for f in &GROUP_FIELDS {
             out.push_str(&format!("%{}  {}\n", f.wc as char, f.header));

@@ -46,15 +46,19 @@ impl State {
     }
 
     /// `reinstate path`: the checker is enabled again; the path comes back
-    /// at its next check (at once with `immediate`).
+    /// at its next check (at once with `immediate`). 0.12+ show it
+    /// unchecked (`undef`) until then.
     pub(crate) fn reinstate_path(&mut self, i: usize, version: Version, immediate: bool) -> Change {
         if self.paths[i].map.is_none() {
             return Change::Fail;
         }
         let p = &mut self.paths[i];
         p.checker_enabled = true;
-        if version == Version::V0_11_1 {
+        if version.is_0_11_plus() {
             p.tick = 1;
+        }
+        if version.reinstate_unchecks() {
+            p.checker_state = PathCheck::Unchecked;
         }
         if immediate {
             self.check_path(i);

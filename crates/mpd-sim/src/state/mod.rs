@@ -230,6 +230,7 @@ impl State {
                 ..SimMapStats::default()
             },
             prflag: false,
+            prhold: false,
             prkey: None,
             size_sectors: 16 * 1024 * 2,
             lun,

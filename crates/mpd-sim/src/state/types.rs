@@ -201,6 +201,8 @@ pub struct SimMap {
     pub stats: SimMapStats,
     /// Persistent-reservation flag (`setprstatus`).
     pub prflag: bool,
+    /// Whether the map holds the reservation (`setprhold`, 0.13+).
+    pub prhold: bool,
     /// Persistent-reservation key and APTPL flag (`setprkey`).
     pub prkey: Option<(u64, bool)>,
     /// Size in 512-byte sectors.

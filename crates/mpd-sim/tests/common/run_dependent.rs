@@ -14,12 +14,13 @@ use mpd_sim::Version;
 ///   other releases still down there: a pass ran between 032 and 034
 ///   only on 0.8.5;
 /// - a re-added path is `i/o pending` until its first check (recorded
-///   on 0.9.4 at 057); 0.8.5 and 0.11.1 had checked it by 057.
+///   on 0.9.4 and 0.15.1 at 057); 0.8.5 and 0.11.1 had checked it by 057.
 pub fn checker_pass_before(v: Version, id: &str) -> bool {
     match v {
         Version::V0_8_5 => matches!(id, "033" | "057"),
         Version::V0_9_4 => false,
         Version::V0_11_1 => id == "057",
+        Version::V0_15_1 => false,
     }
 }
 
