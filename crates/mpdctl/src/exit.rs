@@ -54,7 +54,7 @@ const MEANINGS: PerKind<&'static str> = PerKind {
 };
 
 fn meaning(kind: ErrorKind) -> &'static str {
-    kind.pick(&MEANINGS)
+    kind.pick::<&'static str>(&MEANINGS)
 }
 
 /// Every code with its kind and meaning, in code order: `(code, kind name,
