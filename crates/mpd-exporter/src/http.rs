@@ -256,11 +256,18 @@ fn read_head(
             Ok(0) => return Err(None),
             Ok(n) => {
                 len += n;
+                // The head ends at the first empty line; anything after
+                // it (a body) is not read as head.
                 let head = &buf[..len];
-                if head.windows(4).any(|w| w == b"\r\n\r\n")
-                    || head.windows(2).any(|w| w == b"\n\n")
-                {
-                    return Ok(len);
+                let end = head
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|i| i + 4)
+                    .into_iter()
+                    .chain(head.windows(2).position(|w| w == b"\n\n").map(|i| i + 2))
+                    .min();
+                if let Some(end) = end {
+                    return Ok(end);
                 }
             }
             Err(e)
