@@ -41,7 +41,11 @@ fn get(addr: &str) -> String {
         .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
-    assert!(out.starts_with("HTTP/1.1 200 "), "{}", &out[..out.len().min(200)]);
+    assert!(
+        out.starts_with("HTTP/1.1 200 "),
+        "{}",
+        &out[..out.len().min(200)]
+    );
     out
 }
 

@@ -148,6 +148,10 @@ fn family(name: &str) -> (Kind, &'static str) {
 
 /// Writes a label value escaped for both formats (`\\`, `\"`, `\n`).
 fn escape(out: &mut String, v: &str) {
+    if !v.contains(['\\', '"', '\n']) {
+        out.push_str(v);
+        return;
+    }
     for c in v.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -185,48 +189,73 @@ impl Writer {
         sample
     }
 
-    fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: impl std::fmt::Display) {
-        self.out.push_str(name);
-        if !labels.is_empty() {
-            self.out.push('{');
-            for (i, (k, v)) in labels.iter().enumerate() {
-                if i > 0 {
-                    self.out.push(',');
+    /// One sample: `name{labels} value`, where `labels` is an escaped,
+    /// comma-separated label list (possibly empty) and `state` one more
+    /// label (a state set's) to append.
+    fn sample(&mut self, name: &str, labels: &str, state: Option<(&str, &str)>, value: u64) {
+        let o = &mut self.out;
+        o.push_str(name);
+        if !labels.is_empty() || state.is_some() {
+            o.push('{');
+            o.push_str(labels);
+            if let Some((k, v)) = state {
+                if !labels.is_empty() {
+                    o.push(',');
                 }
-                self.out.push_str(k);
-                self.out.push_str("=\"");
-                escape(&mut self.out, v);
-                self.out.push('"');
+                o.push_str(k);
+                o.push_str("=\"");
+                escape(o, v);
+                o.push('"');
             }
-            self.out.push('}');
+            o.push('}');
         }
-        let _ = writeln!(self.out, " {value}");
+        o.push(' ');
+        push_u64(o, value);
+        o.push('\n');
     }
 
     /// One state set: every known state, and the current one if unknown.
-    fn stateset(
-        &mut self,
-        name: &str,
-        labels: &[(&str, &str)],
-        known: &[&str],
-        current: Option<&str>,
-    ) {
-        let mut all: Vec<(&str, &str)> = Vec::with_capacity(labels.len() + 1);
-        all.extend_from_slice(labels);
-        all.push((name, ""));
-        let last = all.len() - 1;
+    fn stateset(&mut self, name: &str, labels: &str, known: &[&str], current: Option<&str>) {
         for state in known {
-            all[last].1 = state;
-            let v = u8::from(current == Some(*state));
-            self.sample(name, &all, v);
+            let v = u64::from(current == Some(*state));
+            self.sample(name, labels, Some((name, state)), v);
         }
         if let Some(c) = current {
             if !known.contains(&c) {
-                all[last].1 = c;
-                self.sample(name, &all, 1);
+                self.sample(name, labels, Some((name, c)), 1);
             }
         }
     }
+}
+
+fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+}
+
+/// An escaped label list: `k1="v1",k2="v2"`.
+fn label_list(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 4).sum());
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(k);
+        out.push_str("=\"");
+        escape(&mut out, v);
+        out.push('"');
+    }
+    out
 }
 
 fn words<T>(known: &[T], f: impl Fn(&T) -> &str) -> Vec<&str> {
@@ -251,44 +280,46 @@ const QUEUEING: &[&str] = &["unset", "off", "on", "checks", "seconds"];
 
 /// Renders one scrape in the given format.
 pub fn render(s: &Scrape, format: Format) -> String {
+    let paths = s.topology.as_ref().map_or(0, |t| t.paths().count());
     let mut w = Writer {
-        out: String::with_capacity(256 + s.topology.as_ref().map_or(0, |t| t.maps.len() * 4096)),
+        out: String::with_capacity(4096 + paths * 3072),
         format,
     };
 
     let n = w.header("multipathd_up");
-    w.sample(&n, &[], u8::from(s.up));
+    w.sample(&n, "", None, u64::from(s.up));
     if let Some(v) = &s.version {
         let n = w.header("multipathd_version");
-        w.sample(&n, &[("version", &v.to_string())], 1);
+        w.sample(&n, "", Some(("version", &v.to_string())), 1);
     }
     if let Some(busy) = s.busy {
         let n = w.header("multipathd_busy");
-        w.sample(&n, &[], u8::from(busy));
+        w.sample(&n, "", None, u64::from(busy));
     }
     let n = w.header("multipathd_scrape_duration_seconds");
-    w.sample(&n, &[], format_args!("{:.6}", s.duration.as_secs_f64()));
+    let _ = writeln!(w.out, "{n} {:.6}", s.duration.as_secs_f64());
     let n = w.header("multipathd_scrape_commands");
-    w.sample(&n, &[], s.commands);
+    w.sample(&n, "", None, s.commands);
     let n = w.header("multipathd_scrape_errors");
-    w.sample(&n, &[], s.errors_total);
+    w.sample(&n, "", None, s.errors_total);
 
     if let Some(t) = &s.topology {
         let n = w.header("multipathd_maps");
-        w.sample(&n, &[], t.maps.len());
+        w.sample(&n, "", None, t.maps.len() as u64);
 
-        let label = |m: &mpd_proto::model::MapTopology| -> (String, String) {
-            (m.name.clone(), m.uuid.clone().unwrap_or_default())
-        };
-        let maps: Vec<(String, String)> = t.maps.iter().map(label).collect();
+        // Each map's labels, escaped once.
+        let maps: Vec<String> = t
+            .maps
+            .iter()
+            .map(|m| label_list(&[("map", &m.name), ("wwid", m.uuid.as_deref().unwrap_or(""))]))
+            .collect();
         let healths: Vec<_> = t.maps.iter().map(map_health).collect();
 
-        // Per-map gauges and state sets.
         let per_map = |w: &mut Writer, name: &'static str, f: &dyn Fn(usize) -> Option<u64>| {
             let n = w.header(name);
-            for (i, (map, wwid)) in maps.iter().enumerate() {
+            for (i, labels) in maps.iter().enumerate() {
                 if let Some(v) = f(i) {
-                    w.sample(&n, &[("map", map), ("wwid", wwid)], v);
+                    w.sample(&n, labels, None, v);
                 }
             }
         };
@@ -304,16 +335,14 @@ pub fn render(s: &Scrape, format: Format) -> String {
 
         let health_words: Vec<&str> = HealthState::ALL.iter().map(|h| h.name()).collect();
         let n = w.header("multipathd_map_health");
-        for (i, (map, wwid)) in maps.iter().enumerate() {
-            let labels = [("map", map.as_str()), ("wwid", wwid.as_str())];
-            w.stateset(&n, &labels, &health_words, Some(healths[i].state.name()));
+        for (i, labels) in maps.iter().enumerate() {
+            w.stateset(&n, labels, &health_words, Some(healths[i].state.name()));
         }
 
         let n = w.header("multipathd_map_queueing");
-        for (i, (map, wwid)) in maps.iter().enumerate() {
-            let labels = [("map", map.as_str()), ("wwid", wwid.as_str())];
+        for (i, labels) in maps.iter().enumerate() {
             let (state, _) = queueing_state(t.maps[i].queueing.as_ref());
-            w.stateset(&n, &labels, QUEUEING, Some(state));
+            w.stateset(&n, labels, QUEUEING, Some(state));
         }
         per_map(&mut w, "multipathd_map_queueing_retries", &|i| {
             queueing_state(t.maps[i].queueing.as_ref()).1.map(u64::from)
@@ -324,11 +353,10 @@ pub fn render(s: &Scrape, format: Format) -> String {
 
         let dm_words = words(MapDmState::KNOWN, |s| s.as_str());
         let n = w.header("multipathd_map_dm_state");
-        for (i, (map, wwid)) in maps.iter().enumerate() {
-            let labels = [("map", map.as_str()), ("wwid", wwid.as_str())];
+        for (i, labels) in maps.iter().enumerate() {
             w.stateset(
                 &n,
-                &labels,
+                labels,
                 &dm_words,
                 t.maps[i].dm_state.as_ref().map(|s| s.as_str()),
             );
@@ -348,7 +376,20 @@ pub fn render(s: &Scrape, format: Format) -> String {
             t.maps[i].q_timeouts
         });
 
-        // Per-path state sets.
+        // Per-path state sets; each path's labels escaped once.
+        let path_labels: Vec<String> = t
+            .maps
+            .iter()
+            .zip(&maps)
+            .flat_map(|(m, labels)| {
+                m.path_groups.iter().flat_map(|g| &g.paths).map(move |p| {
+                    let mut l = labels.clone();
+                    l.push(',');
+                    l.push_str(&label_list(&[("path", &p.device)]));
+                    l
+                })
+            })
+            .collect();
         type Pick = fn(&mpd_proto::model::TopologyPath) -> Option<&str>;
         let path_sets: [(&'static str, Vec<&str>, Pick); 4] = [
             (
@@ -374,16 +415,8 @@ pub fn render(s: &Scrape, format: Format) -> String {
         ];
         for (name, known, pick) in &path_sets {
             let n = w.header(name);
-            for (i, m) in t.maps.iter().enumerate() {
-                let (map, wwid) = &maps[i];
-                for p in m.path_groups.iter().flat_map(|g| &g.paths) {
-                    let labels = [
-                        ("map", map.as_str()),
-                        ("wwid", wwid.as_str()),
-                        ("path", &p.device),
-                    ];
-                    w.stateset(&n, &labels, known, pick(p));
-                }
+            for ((_, p), labels) in t.paths().zip(&path_labels) {
+                w.stateset(&n, labels, known, pick(p));
             }
         }
     }

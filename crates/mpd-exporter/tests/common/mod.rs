@@ -139,9 +139,14 @@ impl Drop for Proc {
 /// The exporter binary, started on a free loopback port for `socket`;
 /// returns it and its address once it serves.
 pub fn start_exporter(socket: &str, extra: &[&str]) -> (Proc, String) {
+    start_exporter_bin(env!("CARGO_BIN_EXE_mpd-exporter"), socket, extra)
+}
+
+/// The same with another build of the exporter binary.
+pub fn start_exporter_bin(bin: &str, socket: &str, extra: &[&str]) -> (Proc, String) {
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mpd-exporter"))
+    let mut child = Command::new(bin)
         .args(["--listen", &addr, "--socket", socket, "--timeout", "2"])
         .args(extra)
         .stderr(Stdio::piped())
