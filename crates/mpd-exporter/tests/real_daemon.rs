@@ -34,6 +34,11 @@ fn real_daemon_not_run_notice() {
     }
 }
 
+/// A shell function listing multipathd's pids in the guest (from /proc:
+/// not every release's guest has pidof or pgrep).
+const PIDS: &str = "pids() { for p in /proc/[0-9]*; do \
+    [ \"$(cat $p/comm 2>/dev/null)\" = multipathd ] && echo ${p#/proc/}; done; };";
+
 /// A shell command in the guest, as root: its status and output.
 fn guest(command: &str) -> (i32, String) {
     let mut s = std::os::unix::net::UnixStream::connect(env("MPD_REAL_GUEST_SOCKET"))
@@ -125,12 +130,18 @@ fn prometheus_sees_a_failed_path_its_reinstatement_and_a_daemon_restart() {
     // The daemon restarts: up 0 while it is gone, the exporter serving
     // throughout, then up 1 with every map back.
     let maps = prom.value("multipathd_maps").unwrap();
-    let (st, out) = guest("kill $(pidof multipathd); for i in $(seq 50); do pidof multipathd >/dev/null || exit 0; sleep 0.2; done; exit 1");
+    // In a subshell: the guest's shell must live on to print the status.
+    let (st, out) = guest(&format!(
+        "( {PIDS} kill $(pids); i=0; while [ -n \"$(pids)\" ]; do \
+         i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.2; done )"
+    ));
     assert_eq!(st, 0, "multipathd did not stop: {out}");
     prom.wait_for("multipathd_up", 0.0, Duration::from_secs(10));
     assert_eq!(prom.value("up"), Some(1.0), "the exporter itself stays up");
     // Without -d, multipathd detaches by itself.
-    let (st, out) = guest("multipathd </dev/null >/dev/null 2>&1");
+    let (st, out) = guest(&format!(
+        "multipathd </dev/null >/dev/null 2>&1; sleep 1; {PIDS} [ -n \"$(pids)\" ]"
+    ));
     assert_eq!(st, 0, "multipathd did not start: {out}");
     prom.wait_for("multipathd_up", 1.0, Duration::from_secs(60));
     prom.wait_for("multipathd_maps", maps, Duration::from_secs(60));
