@@ -71,6 +71,20 @@ fn lock(path: &str) -> std::fs::File {
     f
 }
 
+/// CPU time (user + system) of this process, and of its waited-for
+/// children.
+fn cpu() -> (Duration, Duration) {
+    let get = |who| {
+        // SAFETY: getrusage fills the struct we own.
+        let mut r: libc::rusage = unsafe { std::mem::zeroed() };
+        let rc = unsafe { libc::getrusage(who, &mut r) };
+        assert_eq!(rc, 0);
+        let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+        tv(r.ru_utime) + tv(r.ru_stime)
+    };
+    (get(libc::RUSAGE_SELF), get(libc::RUSAGE_CHILDREN))
+}
+
 fn rss_kb(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap()
@@ -93,8 +107,8 @@ fn main() {
             .to_string_lossy(),
     );
 
-    println!("| paths | exporter scrape (HTTP, median) | daemon commands per scrape (max) | body | fork: `multipathd show maps json` + parse (median) | fork / exporter |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| paths | exporter scrape (HTTP, median) | CPU per scrape | daemon commands per scrape (max) | body | fork: `multipathd show maps json` + parse (median) | CPU per scrape | fork / exporter (time) | fork / exporter (CPU) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let sizes: &[usize] = if smoke { &[5] } else { &[5, 50, 500, 5000] };
     for &maps in sizes {
         let sim = Sim::builder()
@@ -125,6 +139,7 @@ fn main() {
         };
         get(&addr); // connects, learns the version
         let (mut times, mut commands, mut body) = (Vec::new(), 0f64, 0usize);
+        let c0 = cpu();
         for _ in 0..n {
             let t = Instant::now();
             let out = get(&addr);
@@ -134,8 +149,13 @@ fn main() {
             body = out.len();
         }
         let exporter = median(times);
+        let c1 = cpu();
+        // Everything in this process: the simulator's work, the exporter's
+        // and the HTTP client's.
+        let exporter_cpu = (c1.0 - c0.0) / n as u32;
 
         let mut times = Vec::new();
+        let c0 = cpu();
         for _ in 0..n {
             let t = Instant::now();
             let out = Command::new(multipathd)
@@ -148,14 +168,20 @@ fn main() {
             assert_eq!(topo.maps.len(), maps);
         }
         let fork = median(times);
+        let c1 = cpu();
+        // The simulator and the parsing here, and the multipathd processes.
+        let fork_cpu = (c1.0 - c0.0 + (c1.1 - c0.1)) / n as u32;
         println!(
-            "| {} | {} | {} | {} kB | {} | {:.1}× |",
+            "| {} | {} | {} | {} | {} kB | {} | {} | {:.1}× | {:.1}× |",
             maps * 2,
             ms(exporter),
+            ms(exporter_cpu),
             commands,
             body / 1024,
             ms(fork),
-            fork.as_secs_f64() / exporter.as_secs_f64()
+            ms(fork_cpu),
+            fork.as_secs_f64() / exporter.as_secs_f64(),
+            fork_cpu.as_secs_f64() / exporter_cpu.as_secs_f64()
         );
         server.stop();
         sim.stop();
