@@ -146,6 +146,26 @@ fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
 }
 
 #[test]
+fn a_non_root_peer_reads_everything() {
+    // multipathd answers reads to any peer: the exporter needs no root.
+    for version in [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1] {
+        let sim = Sim::builder()
+            .version(version)
+            .privilege(mpd_sim::Privilege::NonRoot)
+            .start()
+            .unwrap();
+        let mut c = collector(&sim);
+        for _ in 0..2 {
+            let s = c.scrape();
+            assert!(s.up, "{version}: {:?}", s.error);
+            assert_eq!(s.commands, 2);
+            assert_eq!(s.topology.unwrap().maps.len(), 2);
+        }
+        assert_eq!(c.scrape().version.unwrap().to_string(), version.to_string());
+    }
+}
+
+#[test]
 fn a_daemon_that_does_not_answer_gives_up_0_and_valid_metrics() {
     let mut c = Collector::new(CollectorOptions {
         address: Some(mpd_client::Address::parse(

@@ -83,6 +83,19 @@ fn prometheus_sees_a_failed_path_its_reinstatement_and_a_daemon_restart() {
     assert!(ok && msg.trim().is_empty(), "promtool: {msg}");
     assert_eq!(sample(&body, "multipathd_scrape_commands"), Some(2.0));
 
+    // The same through the socket whose peer is not root: every read is
+    // allowed, so the exporter needs no root.
+    let mut nonroot = mpd_exporter::Collector::new(mpd_exporter::CollectorOptions {
+        address: Some(mpd_client::Address::parse(&env("MPD_REAL_NONROOT_SOCKET"))),
+        timeout: Duration::from_secs(10),
+    });
+    for _ in 0..2 {
+        let s = nonroot.scrape();
+        assert!(s.up, "non-root: {:?}", s.error);
+        assert_eq!(s.commands, 2);
+        assert_eq!(s.version.map(|v| v.to_string()), Some(version.clone()));
+    }
+
     let failed = "multipathd_path_dm_state{path=\"sda\",multipathd_path_dm_state=\"failed\"}";
     let active = "multipathd_path_dm_state{path=\"sda\",multipathd_path_dm_state=\"active\"}";
     prom.wait_for(active, 1.0, Duration::from_secs(30));
