@@ -38,6 +38,7 @@ from multipathd._errors import (
     ProtocolError,
     Timeout,
     UnknownCommand,
+    UntrustedPeer,
     WaitTimeout,
 )
 from multipathd._multipathd import (
@@ -99,6 +100,7 @@ __all__ = [
     "HealthState",
     "InvalidArgument",
     "IoError",
+    "UntrustedPeer",
     "Map",
     "MapDmState",
     "MapHealth",

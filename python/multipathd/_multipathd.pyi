@@ -58,6 +58,7 @@ __all__ = [
     "Blacklisted",
     "MapInUse",
     "IoError",
+    "UntrustedPeer",
     "_panic_for_tests",
     "_error_kinds",
     "_serde_json",
@@ -86,6 +87,7 @@ from multipathd._errors import DaemonTimeout as DaemonTimeout
 from multipathd._errors import Error as Error
 from multipathd._errors import InvalidArgument as InvalidArgument
 from multipathd._errors import IoError as IoError
+from multipathd._errors import UntrustedPeer as UntrustedPeer
 from multipathd._errors import MapInUse as MapInUse
 from multipathd._errors import NotFound as NotFound
 from multipathd._errors import PermissionDenied as PermissionDenied
@@ -591,7 +593,11 @@ class Client:
     """A connection to multipathd that runs one command at a time."""
 
     def __new__(
-        cls, socket: Optional[_Socket] = None, timeout: float = 4.0
+        cls,
+        socket: Optional[_Socket] = None,
+        timeout: float = 4.0,
+        *,
+        trust: Union[str, int, None] = None,
     ) -> Client: ...
     @property
     def address(self) -> str: ...
@@ -811,6 +817,7 @@ class Watch:
         interval: float = 1.0,
         uevents: bool = False,
         timeout: float = 4.0,
+        trust: Union[str, int, None] = None,
     ) -> Watch: ...
     def next_event(self, timeout: float) -> Optional[Event]: ...
     def __iter__(self) -> Watch: ...

@@ -45,6 +45,11 @@ impl Conn {
         })
     }
 
+    /// The connected socket (for the peer check).
+    pub(crate) fn socket(&self) -> &socket2::Socket {
+        &self.sock
+    }
+
     /// True when the peer has closed the connection (or it is otherwise
     /// unusable) while it sat idle. Unsolicited bytes also make it unusable.
     pub(crate) fn is_stale(&self) -> bool {
