@@ -33,25 +33,28 @@ pub fn code(kind: ErrorKind) -> u8 {
     *kind.pick(&CODES)
 }
 
-/// What each code means, in words (the man page's and `--help`'s table).
+/// What each code means, in words (the man page's and `--help`'s table);
+/// a `PerKind` too, so a new kind needs its words as well as its code.
+const MEANINGS: PerKind<&'static str> = PerKind {
+    command_failed: "the daemon answered \"fail\" (before 0.10: also not found)",
+    invalid_argument: "an argument refused before anything was sent",
+    permission_denied: "permission denied (not root: only show/list)",
+    not_found: "no such map or path (0.10+)",
+    map_in_use: "the map is in use (open, mounted)",
+    daemon_timeout: "the daemon answered \"timeout\" (did not run it)",
+    connect: "connection failed (no daemon on the socket)",
+    timeout: "no reply within --timeout (it may have run)",
+    connection_closed: "the daemon closed the connection",
+    protocol: "a reply that is invalid or does not parse",
+    unknown_command: "the daemon does not know the command",
+    blacklisted: "the device is blacklisted or unknown",
+    io: "another I/O error (socket, or writing stdout)",
+    wait_timeout: "a wait or safe removal ran out of time",
+    untrusted_peer: "the socket's owner is not root (or you): nothing sent",
+};
+
 fn meaning(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::CommandFailed => "the daemon answered \"fail\" (before 0.10: also not found)",
-        ErrorKind::InvalidArgument => "an argument refused before anything was sent",
-        ErrorKind::PermissionDenied => "permission denied (not root: only show/list)",
-        ErrorKind::NotFound => "no such map or path (0.10+)",
-        ErrorKind::MapInUse => "the map is in use (open, mounted)",
-        ErrorKind::DaemonTimeout => "the daemon answered \"timeout\" (did not run it)",
-        ErrorKind::Connect => "connection failed (no daemon on the socket)",
-        ErrorKind::Timeout => "no reply within --timeout (it may have run)",
-        ErrorKind::ConnectionClosed => "the daemon closed the connection",
-        ErrorKind::Protocol => "a reply that is invalid or does not parse",
-        ErrorKind::UnknownCommand => "the daemon does not know the command",
-        ErrorKind::Blacklisted => "the device is blacklisted or unknown",
-        ErrorKind::Io => "another I/O error (socket, or writing stdout)",
-        ErrorKind::WaitTimeout => "a wait or safe removal ran out of time",
-        ErrorKind::UntrustedPeer => "the socket's owner is not root (or you): refused unsent",
-    }
+    *kind.pick(&MEANINGS)
 }
 
 /// Every code with its kind and meaning, in code order: `(code, kind name,

@@ -738,6 +738,10 @@ fn exit_16_untrusted_peer() {
 
 #[test]
 fn trust_any_talks_to_another_users_socket() {
+    assert!(
+        nix_is_root(),
+        "needs root: it starts a listener as user nobody"
+    );
     let name = format!("mpdctl-other-{}", std::process::id());
     let mut child = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
@@ -745,7 +749,6 @@ fn trust_any_talks_to_another_users_socket() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("setpriv and /usr/bin/python3 (scripts/test installs python3)");
-    assert!(nix_is_root(), "needs root: it starts a listener as user nobody");
     use std::io::{BufRead, BufReader};
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -753,7 +756,14 @@ fn trust_any_talks_to_another_users_socket() {
     let address = format!("@{name}");
     // With --trust-any the command is sent; the listener never answers, so
     // the reply times out (9), and the listener counts the bytes.
-    let r = bare(&["--socket", &address, "--trust-any", "--timeout", "300ms", "status"]);
+    let r = bare(&[
+        "--socket",
+        &address,
+        "--trust-any",
+        "--timeout",
+        "300ms",
+        "status",
+    ]);
     line.clear();
     out.read_line(&mut line).unwrap();
     let _ = child.kill();
