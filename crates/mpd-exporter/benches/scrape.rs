@@ -1,0 +1,233 @@
+//! The exporter's scrape against the fork-per-scrape approach, as the
+//! topology grows: `cargo bench -p mpd-exporter` prints Markdown tables
+//! (numbers, no assertion; BENCHMARKS.md quotes a run).
+//!
+//! Both read the same simulator (0.9.4 replies, maps of two paths: 10,
+//! 100, 1,000 and 10,000 paths) on the daemon's default abstract address,
+//! the only one Debian's `multipathd` client knows; a lock file shared
+//! with the simulator's official-client test keeps other tests off it.
+//!
+//! - exporter: one HTTP GET of `/metrics` on loopback from the exporter
+//!   (in this process, its kept connection to the daemon), response read
+//!   in full: the daemon's commands, parsing, rendering and HTTP.
+//! - fork: `multipathd show maps json` run as a process, its output parsed
+//!   into the topology (what vexxhost/multipathd_exporter does per scrape,
+//!   without rendering anything).
+//!
+//! Then the exporter binary's memory (VmRSS) over 10,000 scrapes at 100
+//! paths. `-- --smoke`: 10 paths, a few iterations, 200 scrapes.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use mpd_exporter::http::{Server, ServerOptions};
+use mpd_exporter::{Collector, CollectorOptions};
+use mpd_sim::{Address, Sim, Version};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+fn get(addr: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(
+        out.starts_with("HTTP/1.1 200 "),
+        "{}",
+        &out[..out.len().min(200)]
+    );
+    out
+}
+
+fn sample(body: &str, name: &str) -> f64 {
+    body.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(' ')))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+fn lock(path: &str) -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .or_else(|_| std::fs::File::open(path))
+        .expect("open lock file");
+    // SAFETY: flock on a descriptor we own.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(rc, 0, "flock {path}");
+    f
+}
+
+/// CPU time (user + system) of this process, and of its waited-for
+/// children.
+fn cpu() -> (Duration, Duration) {
+    let get = |who| {
+        // SAFETY: getrusage fills the struct we own.
+        let mut r: libc::rusage = unsafe { std::mem::zeroed() };
+        let rc = unsafe { libc::getrusage(who, &mut r) };
+        assert_eq!(rc, 0);
+        let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+        tv(r.ru_utime) + tv(r.ru_stime)
+    };
+    (get(libc::RUSAGE_SELF), get(libc::RUSAGE_CHILDREN))
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+fn main() {
+    let smoke = std::env::args().any(|a| a == "--smoke");
+    let multipathd = ["/usr/sbin/multipathd", "/sbin/multipathd"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("Debian's multipathd client (multipath-tools; scripts/setup installs it)");
+    let _default = lock(
+        &std::env::temp_dir()
+            .join("mpd-sim-default-address.lock")
+            .to_string_lossy(),
+    );
+
+    println!("| paths | exporter scrape (HTTP, median) | CPU per scrape | daemon commands per scrape (max) | body | fork: `multipathd show maps json` + parse (median) | CPU per scrape | fork / exporter (time) | fork / exporter (CPU) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let sizes: &[usize] = if smoke { &[5] } else { &[5, 50, 500, 5000] };
+    for &maps in sizes {
+        let sim = Sim::builder()
+            .version(Version::V0_9_4)
+            .socket(Address::default_abstract())
+            .maps(maps)
+            .paths_per_map(2)
+            .checker_tick(None)
+            .start()
+            .expect("the simulator listens on the default address (is a multipathd running?)");
+        let server = Server::start(
+            ServerOptions {
+                listen: "127.0.0.1:0".into(),
+                ..ServerOptions::default()
+            },
+            Collector::new(CollectorOptions {
+                address: Some(mpd_client::Address::default_abstract()),
+                timeout: Duration::from_secs(30),
+            }),
+        )
+        .unwrap();
+        let addr = server.local_addr().to_string();
+        let n = match (smoke, maps) {
+            (true, _) => 3,
+            (_, m) if m >= 5000 => 9,
+            (_, m) if m >= 500 => 31,
+            _ => 101,
+        };
+        get(&addr); // connects, learns the version
+        let (mut times, mut commands, mut body) = (Vec::new(), 0f64, 0usize);
+        let c0 = cpu();
+        for _ in 0..n {
+            let t = Instant::now();
+            let out = get(&addr);
+            times.push(t.elapsed());
+            commands = commands.max(sample(&out, "multipathd_scrape_commands"));
+            assert_eq!(sample(&out, "multipathd_up"), 1.0);
+            body = out.len();
+        }
+        let exporter = median(times);
+        let c1 = cpu();
+        // Everything in this process: the simulator's work, the exporter's
+        // and the HTTP client's.
+        let exporter_cpu = (c1.0 - c0.0) / n as u32;
+
+        let mut times = Vec::new();
+        let c0 = cpu();
+        for _ in 0..n {
+            let t = Instant::now();
+            let out = Command::new(multipathd)
+                .args(["show", "maps", "json"])
+                .output()
+                .expect("run multipathd");
+            let text = String::from_utf8(out.stdout).unwrap();
+            let topo = mpd_proto::model::topology::parse_topology_json(&text).unwrap();
+            times.push(t.elapsed());
+            assert_eq!(topo.maps.len(), maps);
+        }
+        let fork = median(times);
+        let c1 = cpu();
+        // The simulator and the parsing here, and the multipathd processes.
+        let fork_cpu = (c1.0 - c0.0 + (c1.1 - c0.1)) / n as u32;
+        println!(
+            "| {} | {} | {} | {} | {} kB | {} | {} | {:.1}× | {:.1}× |",
+            maps * 2,
+            ms(exporter),
+            ms(exporter_cpu),
+            commands,
+            body / 1024,
+            ms(fork),
+            ms(fork_cpu),
+            fork.as_secs_f64() / exporter.as_secs_f64(),
+            fork_cpu.as_secs_f64() / exporter_cpu.as_secs_f64()
+        );
+        server.stop();
+        sim.stop();
+    }
+    drop(_default);
+
+    // Memory: the exporter binary, 10,000 scrapes at 100 paths.
+    let sim = Sim::builder()
+        .version(Version::V0_9_4)
+        .maps(50)
+        .paths_per_map(2)
+        .checker_tick(None)
+        .start()
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpd-exporter"))
+        .args(["--listen", &addr, "--socket", &sim.address()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < until, "exporter does not listen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let total = if smoke { 200 } else { 10_000 };
+    let marks = [1, total / 10, total / 2, total];
+    let mut line = Vec::new();
+    let t = Instant::now();
+    for i in 1..=total {
+        get(&addr);
+        if marks.contains(&i) {
+            line.push(format!("{i}: {} kB", rss_kb(child.id())));
+        }
+    }
+    println!();
+    println!(
+        "exporter VmRSS over {total} scrapes at 100 paths ({:.1} s): {}",
+        t.elapsed().as_secs_f64(),
+        line.join(", ")
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
