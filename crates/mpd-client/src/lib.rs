@@ -27,14 +27,23 @@
 #![forbid(unsafe_code)]
 
 mod address;
+#[cfg(feature = "tokio")]
+mod async_client;
+#[cfg(feature = "tokio")]
+mod async_conn;
+#[cfg(feature = "tokio")]
+mod async_ops;
 mod client;
 mod error;
+mod exchange;
 mod jobs;
 mod ops;
 mod transport;
 pub mod watch;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
+#[cfg(feature = "tokio")]
+pub use async_client::AsyncClient;
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{Error, ErrorKind, PerKind, Result};
 pub use jobs::{LastSeen, PathWant, Removal, RemoveOptions, WaitOptions};

@@ -8,6 +8,7 @@
 //! | file | what |
 //! |---|---|
 //! | `crates/mpd-client/src/ops.rs` | `Client::NAME(&mut self, …)`, each a call of `Client::execute` |
+//! | `crates/mpd-client/src/async_ops.rs` | `AsyncClient::NAME(&self, …)`, the same as `async fn`s |
 //! | `crates/mpd-py/src/ops.rs` | the Python methods of `multipathd.Client` |
 //! | `python/multipathd/_multipathd.pyi` | their stubs (between two marker lines) |
 //! | `crates/mpd-ffi/src/ops.rs` | the C functions `mpd_client_NAME(…)` (and so `include/mpd.h`) |
@@ -392,15 +393,33 @@ fn rust_doc(out: &mut String, indent: &str, lines: &[&str]) {
 
 /// `crates/mpd-client/src/ops.rs`.
 pub fn client_rs() -> String {
+    rust_ops_rs("Client", false)
+}
+
+/// `crates/mpd-client/src/async_ops.rs`: the same methods on
+/// `AsyncClient`, as `async fn`s taking `&self`.
+pub fn async_client_rs() -> String {
+    rust_ops_rs("AsyncClient", true)
+}
+
+/// The named operations of the Rust client `client` (`is_async`: an
+/// `AsyncClient`, whose methods are `async` and take `&self`).
+fn rust_ops_rs(client: &str, is_async: bool) -> String {
+    let (receiver, asyncness, await_) = if is_async {
+        ("&self", "async ", ".await")
+    } else {
+        ("&mut self", "", "")
+    };
     let mut s = String::from(HEADER);
-    s.push_str(
-        "\n//! The named operations of [`Client`], one per entry of\n\
-         //! [`mpd_proto::ops::OPERATIONS`], each a call of [`Client::execute`].\n\n\
-         use mpd_proto::model::pr::{PrKey, PrStatus};\n\
-         use mpd_proto::model::{\n    DaemonState, DaemonStatus, Map, MapStats, MapStatus, MapTopology, Path, Topology,\n};\n\
+    let _ = write!(
+        s,
+        "\n//! The named operations of [`{client}`], one per entry of\n\
+         //! [`mpd_proto::ops::OPERATIONS`], each a call of [`{client}::execute`].\n\n\
+         use mpd_proto::model::pr::{{PrKey, PrStatus}};\n\
+         use mpd_proto::model::{{\n    DaemonState, DaemonStatus, Map, MapStats, MapStatus, MapTopology, Path, Topology,\n}};\n\
          use mpd_proto::ops;\n\n\
-         use crate::{Client, Result};\n\n\
-         impl Client {\n",
+         use crate::{{{client}, Result}};\n\n\
+         impl {client} {{\n",
     );
     for (i, op) in OPERATIONS.iter().enumerate() {
         if i > 0 {
@@ -422,13 +441,13 @@ pub fn client_rs() -> String {
             .collect();
         let _ = writeln!(
             s,
-            "    pub fn {}(&mut self{params}) -> Result<{}> {{",
+            "    pub {asyncness}fn {}({receiver}{params}) -> Result<{}> {{",
             op.name,
             output_map(op.output).rust
         );
         let _ = writeln!(
             s,
-            "        self.execute(&ops::{} {{ {} }})",
+            "        self.execute(&ops::{} {{ {} }}){await_}",
             op.type_name,
             fields.join(", ")
         );
@@ -660,6 +679,10 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         (
             root.join("crates/mpd-client/src/ops.rs"),
             rustfmt(&client_rs())?,
+        ),
+        (
+            root.join("crates/mpd-client/src/async_ops.rs"),
+            rustfmt(&async_client_rs())?,
         ),
         (
             root.join("crates/mpd-py/src/ops.rs"),
