@@ -12,8 +12,11 @@ use crate::async_conn::AsyncConn;
 use crate::client::{ClientBuilder, RetryPolicy};
 use crate::error::Result;
 use crate::exchange::{self, Prepared, Retrier};
+use crate::jobs::{self, Job, Step};
 #[cfg(doc)]
 use crate::Client;
+use crate::{Health, Map, MapHealth, Path, PathWant, Removal, RemoveOptions, WaitOptions};
+use mpd_proto::health;
 
 /// One connection of the pool and its reusable frame buffer.
 #[derive(Default)]
@@ -354,8 +357,18 @@ impl AsyncClient {
     /// Every named method (e.g. [`AsyncClient::resize_map`]) is this call
     /// with its operation.
     pub async fn execute<O: Operation>(&self, op: &O) -> Result<O::Output> {
+        self.execute_with(op, self.retry_policy()).await
+    }
+
+    /// [`AsyncClient::execute`] with this retry policy instead of the
+    /// client's.
+    pub(crate) async fn execute_with<O: Operation>(
+        &self,
+        op: &O,
+        policy: RetryPolicy,
+    ) -> Result<O::Output> {
         let command = op.command();
-        let reply = self.send(&command).await?;
+        let reply = self.send_with(&command, policy).await?;
         exchange::parse_output(op, &command, &reply)
     }
 
@@ -369,5 +382,71 @@ impl AsyncClient {
         let version = exchange::version_from_reply(&reply)?;
         *lock(&self.inner.version) = Some(version);
         Ok(version)
+    }
+}
+
+/// The jobs (waits, safe removal): the same state machines as the blocking
+/// client's, driven with `.await`.
+impl AsyncClient {
+    /// Runs a job to its end.
+    async fn drive<J: Job>(&self, mut job: J) -> Result<J::Output> {
+        let mut input = None;
+        loop {
+            match job.step(input.take()) {
+                Step::Send(cmd) => input = Some(self.send(&cmd).await),
+                Step::Sleep(pause) => tokio::time::sleep(pause).await,
+                Step::Done(result) => return result,
+            }
+        }
+    }
+
+    /// As [`Client::wait_for_map`].
+    pub async fn wait_for_map(
+        &self,
+        map: &str,
+        min_active: u32,
+        opts: &WaitOptions,
+    ) -> Result<Map> {
+        self.drive(jobs::wait_for_map(map, min_active, opts)?).await
+    }
+
+    /// As [`Client::wait_map_gone`].
+    pub async fn wait_map_gone(&self, map: &str, opts: &WaitOptions) -> Result<()> {
+        self.drive(jobs::wait_map_gone(map, opts)?).await
+    }
+
+    /// As [`Client::wait_for_path`].
+    pub async fn wait_for_path(
+        &self,
+        path: &str,
+        want: &PathWant,
+        opts: &WaitOptions,
+    ) -> Result<Path> {
+        self.drive(jobs::wait_for_path(path, want, opts)?).await
+    }
+
+    /// As [`Client::wait_paths_gone`].
+    pub async fn wait_paths_gone(&self, paths: &[&str], opts: &WaitOptions) -> Result<()> {
+        self.drive(jobs::wait_paths_gone(paths, opts)?).await
+    }
+
+    /// As [`Client::wait_settled`].
+    pub async fn wait_settled(&self, quiet: Duration, opts: &WaitOptions) -> Result<()> {
+        self.drive(jobs::wait_settled(quiet, opts)).await
+    }
+
+    /// As [`Client::health`].
+    pub async fn health(&self) -> Result<Health> {
+        Ok(health::health(&self.topology().await?))
+    }
+
+    /// As [`Client::map_health`].
+    pub async fn map_health(&self, map: &str) -> Result<MapHealth> {
+        Ok(health::map_health(&self.map_topology(map).await?))
+    }
+
+    /// As [`Client::remove_map_safely`].
+    pub async fn remove_map_safely(&self, map: &str, opts: &RemoveOptions) -> Result<Removal> {
+        self.drive(jobs::RemoveMap::new(map, opts)?).await
     }
 }

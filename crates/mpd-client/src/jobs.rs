@@ -494,10 +494,12 @@ pub(crate) fn wait_map_gone(map: &str, opts: &WaitOptions) -> Result<impl Job<Ou
         opts,
         vec![map_rows_command()],
         move |r| {
-            Ok(match map_rows(only(r))?.into_iter().find(|m| is_map(m, &map)) {
-                None => (Some(()), LastSeen::Map { map: None }),
-                Some(m) => (None, LastSeen::Map { map: Some(m) }),
-            })
+            Ok(
+                match map_rows(only(r))?.into_iter().find(|m| is_map(m, &map)) {
+                    None => (Some(()), LastSeen::Map { map: None }),
+                    Some(m) => (None, LastSeen::Map { map: Some(m) }),
+                },
+            )
         },
     ))
 }
@@ -754,9 +756,7 @@ impl Job for RemoveMap {
                 };
                 match output(&op, reply) {
                     Ok(()) => self.r.queueing_disabled = true,
-                    Err(e) if e.kind() == ErrorKind::PermissionDenied => {
-                        return Step::Done(Err(e))
-                    }
+                    Err(e) if e.kind() == ErrorKind::PermissionDenied => return Step::Done(Err(e)),
                     // Gone meanwhile, or the daemon busy: the removal
                     // decides.
                     Err(_) => {}

@@ -36,7 +36,7 @@ mod async_ops;
 mod client;
 mod error;
 mod exchange;
-mod jobs;
+pub(crate) mod jobs;
 mod ops;
 mod transport;
 pub mod watch;
@@ -56,6 +56,8 @@ pub use mpd_proto::model::{
     TopologyPath,
 };
 pub use mpd_proto::{Command, DaemonVersion, Event, Reply};
+#[cfg(feature = "tokio")]
+pub use watch::{AsyncWatch, WatchStream};
 pub use watch::{Watch, WatchOptions};
 
 /// The README's Rust examples, compiled as doc tests.
