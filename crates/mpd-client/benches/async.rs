@@ -69,12 +69,7 @@ fn blocking(address: &str, tasks: usize, commands: usize) -> Row {
     row("blocking", tasks, start.elapsed(), lat)
 }
 
-async fn run_async(
-    mode: &'static str,
-    client: AsyncClient,
-    tasks: usize,
-    commands: usize,
-) -> Row {
+async fn run_async(mode: &'static str, client: AsyncClient, tasks: usize, commands: usize) -> Row {
     let per = commands / tasks;
     client.daemon_state().await.unwrap();
     let start = Instant::now();
@@ -104,7 +99,10 @@ fn main() {
     let mut commands = 6000;
     while let Some(a) = args.next() {
         if a == "--commands" {
-            commands = args.next().and_then(|v| v.parse().ok()).expect("--commands K");
+            commands = args
+                .next()
+                .and_then(|v| v.parse().ok())
+                .expect("--commands K");
         }
     }
     let sim = mpd_sim::Sim::builder()
@@ -151,7 +149,12 @@ fn main() {
             r.p99.as_secs_f64() * 1e6
         );
     }
-    let one = |m: &str| rows.iter().find(|r| r.mode == m && r.tasks == 1).unwrap().p50;
+    let one = |m: &str| {
+        rows.iter()
+            .find(|r| r.mode == m && r.tasks == 1)
+            .unwrap()
+            .p50
+    };
     println!(
         "one task: async p50 / blocking p50 = {:.2} (goal: at most 1.2)",
         one("async-1conn").as_secs_f64() / one("blocking").as_secs_f64()
