@@ -22,7 +22,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::client::{address, seconds};
+use crate::client::{address, retry_policy, retry_policy_dict, seconds};
 use crate::errors::{detached, panic_error, to_pyerr};
 use crate::models::ToPython;
 use crate::watch::Event;
@@ -232,12 +232,7 @@ impl AsyncClient {
         max_backoff: f64,
         deadline: Option<f64>,
     ) -> PyResult<()> {
-        let mut policy = mpd_client::RetryPolicy::attempts(attempts)
-            .backoff(seconds(py, "backoff", backoff)?)
-            .max_backoff(seconds(py, "max_backoff", max_backoff)?);
-        if let Some(d) = deadline {
-            policy = policy.deadline(seconds(py, "deadline", d)?);
-        }
+        let policy = retry_policy(py, attempts, backoff, max_backoff, deadline)?;
         self.inner.set_retry_policy(policy);
         Ok(())
     }
@@ -245,13 +240,7 @@ impl AsyncClient {
     /// The retry policy, as Client.retry_policy.
     #[getter]
     fn retry_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let p = self.inner.retry_policy();
-        let d = pyo3::types::PyDict::new(py);
-        d.set_item("attempts", p.attempts)?;
-        d.set_item("backoff", p.backoff.as_secs_f64())?;
-        d.set_item("max_backoff", p.max_backoff.as_secs_f64())?;
-        d.set_item("deadline", p.deadline.map(|d| d.as_secs_f64()))?;
-        Ok(d)
+        retry_policy_dict(py, self.inner.retry_policy())
     }
 
     /// How many times a command was sent again under the retry policy.

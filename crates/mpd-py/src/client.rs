@@ -32,6 +32,36 @@ pub(crate) fn address(socket: &Bound<'_, PyAny>) -> PyResult<mpd_client::Address
     Ok(mpd_client::Address::Path(path))
 }
 
+/// The retry policy of `set_retry_policy`'s arguments (seconds).
+pub(crate) fn retry_policy(
+    py: Python<'_>,
+    attempts: u32,
+    backoff: f64,
+    max_backoff: f64,
+    deadline: Option<f64>,
+) -> PyResult<mpd_client::RetryPolicy> {
+    let mut policy = mpd_client::RetryPolicy::attempts(attempts)
+        .backoff(seconds(py, "backoff", backoff)?)
+        .max_backoff(seconds(py, "max_backoff", max_backoff)?);
+    if let Some(d) = deadline {
+        policy = policy.deadline(seconds(py, "deadline", d)?);
+    }
+    Ok(policy)
+}
+
+/// A retry policy as the dict of the `retry_policy` property.
+pub(crate) fn retry_policy_dict(
+    py: Python<'_>,
+    p: mpd_client::RetryPolicy,
+) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
+    let d = pyo3::types::PyDict::new(py);
+    d.set_item("attempts", p.attempts)?;
+    d.set_item("backoff", p.backoff.as_secs_f64())?;
+    d.set_item("max_backoff", p.max_backoff.as_secs_f64())?;
+    d.set_item("deadline", p.deadline.map(|d| d.as_secs_f64()))?;
+    Ok(d)
+}
+
 /// A connection to multipathd that runs one command at a time.
 ///
 /// socket: where the daemon listens, a path or "@name" for an abstract
@@ -150,12 +180,7 @@ impl Client {
         max_backoff: f64,
         deadline: Option<f64>,
     ) -> PyResult<()> {
-        let mut policy = mpd_client::RetryPolicy::attempts(attempts)
-            .backoff(seconds(py, "backoff", backoff)?)
-            .max_backoff(seconds(py, "max_backoff", max_backoff)?);
-        if let Some(d) = deadline {
-            policy = policy.deadline(seconds(py, "deadline", d)?);
-        }
+        let policy = retry_policy(py, attempts, backoff, max_backoff, deadline)?;
         self.run(py, move |c| {
             c.set_retry_policy(policy);
             Ok(())
@@ -167,12 +192,7 @@ impl Client {
     #[getter]
     fn retry_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let p = self.run(py, |c| Ok(c.retry_policy()))?;
-        let d = pyo3::types::PyDict::new(py);
-        d.set_item("attempts", p.attempts)?;
-        d.set_item("backoff", p.backoff.as_secs_f64())?;
-        d.set_item("max_backoff", p.max_backoff.as_secs_f64())?;
-        d.set_item("deadline", p.deadline.map(|d| d.as_secs_f64()))?;
-        Ok(d)
+        retry_policy_dict(py, p)
     }
 
     /// How many times the client has sent a command again under its retry
