@@ -272,14 +272,16 @@ def test_async_client_round_trip(client: multipathd.Client) -> None:
             try:
                 p = await a.wait_for_path(device, dm_state="failed", timeout=limit)
                 assert p.dm_state == "failed"
+                # The watch sees the failure (before the reinstatement, so
+                # that two snapshots differ).
+                seen = False
+                deadline = time.monotonic() + limit
+                while not seen and time.monotonic() < deadline:
+                    e = await watch.next_event(1.0)
+                    seen = e is not None and e.kind == "path_state_changed" and e.device == device
+                assert seen, f"the async watch saw {device} change"
             finally:
                 await a.reinstate_path(device)
-            seen = False
-            deadline = time.monotonic() + limit
-            while not seen and time.monotonic() < deadline:
-                e = await watch.next_event(1.0)
-                seen = e is not None and e.kind == "path_state_changed" and e.device == device
-            assert seen, f"the async watch saw {device} change"
             watch.close()
             await a.wait_for_path(device, dm_state="active", checker_state="ready", timeout=SLOW)
             m = await a.wait_for_map(name, 1, timeout=SLOW)
