@@ -206,7 +206,8 @@ def test_cancellation_at_every_point(sim: Simulator) -> None:
         # Cancelled while waiting for its turn: nothing sent.
         sent = client.commands_sent
         first = asyncio.ensure_future(client.list_maps())
-        await asyncio.sleep(0.005)
+        while client.commands_sent == sent:  # until it holds the connection
+            await asyncio.sleep(0.001)
         second = asyncio.ensure_future(client.status())
         await asyncio.sleep(0.005)
         second.cancel()
@@ -250,7 +251,8 @@ def test_the_event_loop_runs_while_a_command_waits(sim: Simulator) -> None:
         t = asyncio.ensure_future(ticker())
         await client.list_maps()
         t.cancel()
-        assert ticks >= 10, ticks
+        # A blocked loop would tick once at most.
+        assert ticks >= 3, ticks
 
     run(main())
 

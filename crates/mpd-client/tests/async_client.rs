@@ -249,7 +249,10 @@ async fn cancellation_at_every_point_leaves_the_next_command_right() {
     let sent = client.commands_sent();
     let busy = client.clone();
     let first = tokio::spawn(async move { busy.list_maps().await });
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    // Until the first command holds the connection.
+    while client.commands_sent() == sent {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     let r = tokio::time::timeout(Duration::from_millis(2), client.status()).await;
     assert!(r.is_err());
     assert_eq!(first.await.unwrap().unwrap(), maps);
