@@ -203,7 +203,9 @@ def test_cancellation_at_every_point(sim: Simulator) -> None:
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(client.status(), 0.01)
         assert await client.list_maps() == maps
-        # Cancelled while waiting for its turn: nothing sent.
+        # Cancelled while waiting for its turn: nothing sent (the first
+        # command holds the connection for 0.3 s).
+        sim.set_reply_delay(0.3)
         sent = client.commands_sent
         first = asyncio.ensure_future(client.list_maps())
         while client.commands_sent == sent:  # until it holds the connection

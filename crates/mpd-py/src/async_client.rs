@@ -56,8 +56,33 @@ impl<'py, T: ToPython> IntoPyObject<'py> for Converted<T> {
     }
 }
 
+/// A future that ends, without being polled again, once its flag is set
+/// (its Python awaitable was cancelled).
+struct CancelFirst<F> {
+    cancelled: Arc<AtomicBool>,
+    inner: Pin<Box<F>>,
+}
+
+impl<T, F: Future<Output = PyResult<T>>> Future for CancelFirst<F> {
+    type Output = PyResult<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if this.cancelled.load(Ordering::Acquire) {
+            // Never seen: the Python future is already cancelled.
+            return Poll::Ready(Err(pyo3::exceptions::PyBaseException::new_err("cancelled")));
+        }
+        this.inner.as_mut().poll(cx)
+    }
+}
+
 /// The awaitable of a Rust future: its error becomes the matching Python
 /// exception, a panic `multipathd.Error`, the value its Python object.
+///
+/// pyo3-async-runtimes drops the Rust future when the awaitable is
+/// cancelled, but polls it once more first; a done-callback of our own
+/// sets a flag that stops that poll, so that a command still waiting for
+/// its connection when its task is cancelled is not sent.
 fn awaitable<'py, T, E, Fut>(
     py: Python<'py>,
     fut: Fut,
@@ -68,13 +93,37 @@ where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
     E: Send + 'static,
 {
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let flag = cancelled.clone();
+    let guarded = async move {
         match CatchUnwind(Box::pin(fut)).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(Python::attach(|py| convert(py, e))),
             Err(payload) => Err(Python::attach(|py| panic_error(py, payload))),
         }
-    })
+    };
+    let awaitable = pyo3_async_runtimes::tokio::future_into_py(
+        py,
+        CancelFirst {
+            cancelled,
+            inner: Box::pin(guarded),
+        },
+    )?;
+    let on_done = pyo3::types::PyCFunction::new_closure(
+        py,
+        None,
+        None,
+        move |args: &Bound<'_, pyo3::types::PyTuple>,
+              _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>|
+              -> PyResult<()> {
+            if args.get_item(0)?.call_method0("cancelled")?.is_truthy()? {
+                flag.store(true, Ordering::Release);
+            }
+            Ok(())
+        },
+    )?;
+    awaitable.call_method1("add_done_callback", (on_done,))?;
+    Ok(awaitable)
 }
 
 /// The settings of the constructor and of `connect`.
