@@ -22,7 +22,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::client::{address, retry_policy, retry_policy_dict, seconds};
+use crate::client::{address, raw_command, retry_policy, retry_policy_dict, seconds};
 use crate::errors::{detached, panic_error, to_pyerr};
 use crate::models::ToPython;
 use crate::watch::Event;
@@ -342,14 +342,8 @@ impl AsyncClient {
         text: String,
         action: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let shape = if action {
-            mpd_client::mpd_proto::ReplyShape::Action
-        } else {
-            mpd_client::mpd_proto::ReplyShape::Data
-        };
-        self.run(py, move |c| async move {
-            c.call(&mpd_client::Command::Raw { text, shape }).await
-        })
+        let command = raw_command(text, action);
+        self.run(py, move |c| async move { c.call(&command).await })
     }
 
     /// As Client.daemon_version, as a coroutine.

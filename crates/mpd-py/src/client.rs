@@ -32,6 +32,17 @@ pub(crate) fn address(socket: &Bound<'_, PyAny>) -> PyResult<mpd_client::Address
     Ok(mpd_client::Address::Path(path))
 }
 
+/// The command of `command(text, action=...)`: the text as it is, read as
+/// an action or as a query.
+pub(crate) fn raw_command(text: String, action: bool) -> mpd_client::Command {
+    let shape = if action {
+        mpd_client::mpd_proto::ReplyShape::Action
+    } else {
+        mpd_client::mpd_proto::ReplyShape::Data
+    };
+    mpd_client::Command::Raw { text, shape }
+}
+
 /// The retry policy of `set_retry_policy`'s arguments (seconds).
 pub(crate) fn retry_policy(
     py: Python<'_>,
@@ -257,14 +268,8 @@ impl Client {
     /// any other text is returned.
     #[pyo3(signature = (text, *, action = false))]
     fn command(&self, py: Python<'_>, text: String, action: bool) -> PyResult<String> {
-        let shape = if action {
-            mpd_client::mpd_proto::ReplyShape::Action
-        } else {
-            mpd_client::mpd_proto::ReplyShape::Data
-        };
-        self.run(py, move |c| {
-            c.call(&mpd_client::Command::Raw { text, shape })
-        })
+        let command = raw_command(text, action);
+        self.run(py, move |c| c.call(&command))
     }
 
     // The operation methods (list_paths, fail_path, …) and the jobs
