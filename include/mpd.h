@@ -41,6 +41,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * `mpd_client_connect_with` trust: believe a daemon running as root
+ * (uid 0) or as this process's own effective uid. The default of
+ * `mpd_client_connect`; for a root caller it means root only.
+ */
+#define MPD_TRUST_ROOT_OR_SELF -1
+
+/**
+ * `mpd_client_connect_with` trust: no check, any peer is believed (a
+ * simulator run by another user). Never for a real daemon on a host
+ * where others have shells.
+ */
+#define MPD_TRUST_ANY -2
+
 #if defined(MPD_SIM)
 /**
  * `mpd_sim_start` flag: reinstated and added paths become `ready` at
@@ -75,12 +89,20 @@
 #define MPD_WATCH_UEVENTS 1
 
 /**
+ * `mpd_watch_new` flag: believe any peer (no `SO_PEERCRED` check), for a
+ * simulator run by another user. Without it the watch, like
+ * `mpd_client_connect`, believes only a daemon running as root or as the
+ * caller's own uid (`MPD_UNTRUSTED_PEER` otherwise).
+ */
+#define MPD_WATCH_TRUST_ANY 2
+
+/**
  * What a fallible `mpd_` function returns. `MPD_OK` is 0; every other
  * value is a failure, whose message is then available from
  * `mpd_client_last_error` (for functions taking a client) and
  * `mpd_last_error` (always).
  *
- * Codes 1 to 11 and 15 to 17 are the Rust client's error kinds (one code per
+ * Codes 1 to 11 and 15 to 18 are the Rust client's error kinds (one code per
  * `mpd_client::ErrorKind`, named after it); 12 to 14 are the C layer's
  * own. New codes may be added at the end: treat unknown values as
  * failures.
@@ -171,6 +193,12 @@ enum mpd_result
    * deadline; the message says what was seen last.
    */
   MPD_WAIT_TIMEOUT = 17,
+  /**
+   * The process holding the socket is not a daemon this client trusts:
+   * it runs as a uid the trust policy refuses (by default anything but
+   * root and the caller's own uid). Nothing was sent.
+   */
+  MPD_UNTRUSTED_PEER = 18,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -591,7 +619,8 @@ const char *mpd_result_str(uint32_t result);
 const char *mpd_last_error(void);
 
 /**
- * Connects to multipathd and writes a new client to `*out`.
+ * Connects to multipathd and writes a new client to `*out`: as
+ * `mpd_client_connect_with` with `MPD_TRUST_ROOT_OR_SELF`.
  *
  * - `address`: a socket path (`"/run/multipathd.socket"`) or an abstract
  *   name written `"@name"`; NULL finds the daemon as the official client
@@ -603,10 +632,25 @@ const char *mpd_last_error(void);
  * - `out`: receives the client (owned by the caller: free it with
  *   `mpd_client_free`), or NULL on failure.
  *
- * Fails with `MPD_CONNECT` when nothing answers; the reason is then in
+ * Fails with `MPD_CONNECT` when nothing answers, and with
+ * `MPD_UNTRUSTED_PEER` when the process holding the socket runs as
+ * another uid than root or the caller's; the reason is then in
  * `mpd_last_error()`.
  */
 mpd_result mpd_client_connect(const char *address, uint32_t timeout_ms, struct mpd_client **out);
+
+/**
+ * Connects to multipathd as `mpd_client_connect`, believing the peer
+ * `trust` names: `MPD_TRUST_ROOT_OR_SELF`, `MPD_TRUST_ANY` (no check), or
+ * a uid (0 or more: exactly that uid; 0 for root only). The peer's
+ * credentials (`SO_PEERCRED`) are checked on every new connection, before
+ * anything is sent; a refused peer is `MPD_UNTRUSTED_PEER`. Another
+ * negative value is `MPD_INVALID_ARGUMENT`.
+ */
+mpd_result mpd_client_connect_with(const char *address,
+                                   uint32_t timeout_ms,
+                                   int64_t trust,
+                                   struct mpd_client **out);
 
 /**
  * Closes the connection and frees the client and every string it owns.
@@ -2115,7 +2159,7 @@ void mpd_event_free(struct mpd_event *event);
  *   the official client does; `"@name"`: an abstract socket).
  * - `interval_ms`: the time between two polls, from start to start; 0
  *   means the default, 1000 ms.
- * - `flags`: `MPD_WATCH_UEVENTS`, or 0. Unknown bits are
+ * - `flags`: `MPD_WATCH_UEVENTS`, `MPD_WATCH_TRUST_ANY`, both, or 0. Unknown bits are
  *   `MPD_INVALID_ARGUMENT`.
  * - `timeout_ms`: how long to wait for the connection and for each
  *   reply (a daemon that hangs is unreachable after it); 0 means the

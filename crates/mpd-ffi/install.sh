@@ -28,6 +28,11 @@
 #                  a build without --features sim
 #   DESTDIR=DIR    stage the files under DIR (for packaging); mpd.pc still
 #                  names PREFIX
+#   LIBDIR=DIR     where the library and pkgconfig/mpd.pc go (default
+#                  PREFIX/lib; Debian's multiarch dir for the .deb), absolute
+#   INCLUDEDIR=DIR where mpd.h goes (default PREFIX/include), absolute
+#
+# The root Makefile's `make install PREFIX=...` runs this script.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ -z "$1" ]; then
@@ -61,15 +66,29 @@ fi
 
 real=libmpd.so.$version
 soname=libmpd.so.${version%%.*}
-dest=${DESTDIR:-}$prefix
-install -d "$dest/lib/pkgconfig" "$dest/include"
-install -m 0755 "$lib" "$dest/lib/$real"
+libdir=${LIBDIR:-$prefix/lib}
+includedir=${INCLUDEDIR:-$prefix/include}
+for d in "$libdir" "$includedir"; do
+  case $d in
+    /*) ;;
+    *) echo "install.sh: LIBDIR and INCLUDEDIR must be absolute (got $d)" >&2; exit 2 ;;
+  esac
+done
+# mpd.pc names them relative to ${prefix} where they are under it.
+pc_libdir=$libdir pc_includedir=$includedir
+case $libdir in "$prefix"/*) pc_libdir="\${prefix}${libdir#"$prefix"}" ;; esac
+case $includedir in "$prefix"/*) pc_includedir="\${prefix}${includedir#"$prefix"}" ;; esac
+dlib=${DESTDIR:-}$libdir
+dinc=${DESTDIR:-}$includedir
+install -d "$dlib/pkgconfig" "$dinc"
+install -m 0755 "$lib" "$dlib/$real"
 # Relative links, so that a DESTDIR staging tree can be moved as it is.
 # -f replaces what an earlier install left (links, or a plain libmpd.so).
-ln -sfn "$real" "$dest/lib/$soname"
-ln -sfn "$soname" "$dest/lib/libmpd.so"
-install -m 0644 "$root/include/mpd.h" "$dest/include/mpd.h"
-sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@URL@|${url:-}|" \
-  "$crate/mpd.pc.in" > "$dest/lib/pkgconfig/mpd.pc"
-chmod 0644 "$dest/lib/pkgconfig/mpd.pc"
-echo "installed libmpd $version into $dest (lib/$real, lib/$soname -> $real, lib/libmpd.so -> $soname, include/mpd.h, lib/pkgconfig/mpd.pc)"
+ln -sfn "$real" "$dlib/$soname"
+ln -sfn "$soname" "$dlib/libmpd.so"
+install -m 0644 "$root/include/mpd.h" "$dinc/mpd.h"
+sed -e "s|@PREFIX@|$prefix|" -e "s|@LIBDIR@|$pc_libdir|" -e "s|@INCLUDEDIR@|$pc_includedir|" \
+  -e "s|@VERSION@|$version|" -e "s|@URL@|${url:-}|" \
+  "$crate/mpd.pc.in" > "$dlib/pkgconfig/mpd.pc"
+chmod 0644 "$dlib/pkgconfig/mpd.pc"
+echo "installed libmpd $version${DESTDIR:+ under $DESTDIR}: $libdir/$real, $soname -> $real, libmpd.so -> $soname, $libdir/pkgconfig/mpd.pc, $includedir/mpd.h"

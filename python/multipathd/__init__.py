@@ -42,6 +42,7 @@ from multipathd._errors import (
     ProtocolError,
     Timeout,
     UnknownCommand,
+    UntrustedPeer,
     WaitTimeout,
 )
 from multipathd._multipathd import (
@@ -107,6 +108,7 @@ __all__ = [
     "HealthState",
     "InvalidArgument",
     "IoError",
+    "UntrustedPeer",
     "Map",
     "MapDmState",
     "MapHealth",

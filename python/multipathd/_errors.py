@@ -35,6 +35,7 @@ __all__ = [
     "Blacklisted",
     "MapInUse",
     "IoError",
+    "UntrustedPeer",
 ]
 
 
@@ -195,6 +196,24 @@ class IoError(Error, OSError):
     with errno set."""
 
 
+class UntrustedPeer(Error, ConnectionError):
+    """The process holding the socket is not a daemon this client trusts:
+    it runs as a uid the ``trust`` policy refuses (by default anything but
+    root and the caller's own uid; any local user can bind the abstract
+    name while multipathd is down). Nothing was sent. Also a
+    ConnectionError. Pass ``trust="any"`` to talk to a simulator run by
+    another user."""
+
+    address: Optional[str] = None
+    """The address connected to."""
+    uid: Optional[int] = None
+    """The peer's uid, as the kernel recorded it (None if unreadable)."""
+    pid: Optional[int] = None
+    """The peer's process id, when the kernel could tell."""
+    expected: Optional[str] = None
+    """What the policy accepts, in words ("uid 0")."""
+
+
 KINDS: Dict[str, Type[Error]] = {
     "invalid_argument": InvalidArgument,
     "connect": ConnectionFailed,
@@ -210,6 +229,7 @@ KINDS: Dict[str, Type[Error]] = {
     "map_in_use": MapInUse,
     "io": IoError,
     "wait_timeout": WaitTimeout,
+    "untrusted_peer": UntrustedPeer,
 }
 """The class for each kind of failure, by the Rust ``ErrorKind::name()``
 (``"not_found"``, ``"connect"``, ``"io"``, ...). The compiled module raises

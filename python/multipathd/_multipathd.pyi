@@ -60,6 +60,7 @@ __all__ = [
     "Blacklisted",
     "MapInUse",
     "IoError",
+    "UntrustedPeer",
     "_panic_for_tests",
     "_error_kinds",
     "_serde_json",
@@ -88,6 +89,7 @@ from multipathd._errors import DaemonTimeout as DaemonTimeout
 from multipathd._errors import Error as Error
 from multipathd._errors import InvalidArgument as InvalidArgument
 from multipathd._errors import IoError as IoError
+from multipathd._errors import UntrustedPeer as UntrustedPeer
 from multipathd._errors import MapInUse as MapInUse
 from multipathd._errors import NotFound as NotFound
 from multipathd._errors import PermissionDenied as PermissionDenied
@@ -593,7 +595,11 @@ class Client:
     """A connection to multipathd that runs one command at a time."""
 
     def __new__(
-        cls, socket: Optional[_Socket] = None, timeout: float = 4.0
+        cls,
+        socket: Optional[_Socket] = None,
+        timeout: float = 4.0,
+        *,
+        trust: Union[str, int, None] = None,
     ) -> Client: ...
     @property
     def address(self) -> str: ...
@@ -816,12 +822,16 @@ class AsyncClient:
         socket: Optional[_Socket] = None,
         timeout: float = 4.0,
         connections: int = 1,
+        *,
+        trust: Union[str, int, None] = None,
     ) -> AsyncClient: ...
     @staticmethod
     async def connect(
         socket: Optional[_Socket] = None,
         timeout: float = 4.0,
         connections: int = 1,
+        *,
+        trust: Union[str, int, None] = None,
     ) -> AsyncClient:
         """Connects without blocking the event loop."""
     @property
@@ -1057,6 +1067,7 @@ class Watch:
         interval: float = 1.0,
         uevents: bool = False,
         timeout: float = 4.0,
+        trust: Union[str, int, None] = None,
     ) -> Watch: ...
     def next_event(self, timeout: float) -> Optional[Event]: ...
     def __iter__(self) -> Watch: ...

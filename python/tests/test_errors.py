@@ -35,6 +35,7 @@ VERSIONS = ["0.8.5", "0.9.4", "0.11.1"]
         (multipathd.Blacklisted, []),
         (multipathd.MapInUse, []),
         (multipathd.IoError, [OSError]),
+        (multipathd.UntrustedPeer, [ConnectionError, OSError]),
     ],
 )
 def test_hierarchy(cls: Type[Exception], builtins: List[Type[Exception]]) -> None:
@@ -58,7 +59,7 @@ KIND_NAMES: List[str] = _multipathd._error_kinds()
 def test_every_kind_has_its_own_class() -> None:
     """`_errors.KINDS` maps exactly the Rust client's ErrorKind names, each
     to a distinct subclass of Error that the package exports."""
-    assert len(KIND_NAMES) == len(set(KIND_NAMES)) == 14
+    assert len(KIND_NAMES) == len(set(KIND_NAMES)) == 15
     assert "not_found" in KIND_NAMES and "io" in KIND_NAMES
     assert sorted(_errors.KINDS) == sorted(KIND_NAMES)  # none missing, none extra
     classes = [_errors.KINDS[k] for k in KIND_NAMES]
@@ -116,7 +117,15 @@ CAUSES: Dict[str, Callable[[], multipathd.Error]] = {
     "blacklisted": lambda: _with(lambda s, c: c.add_path("xvda")),
     "map_in_use": lambda: _with(_map_in_use, version="0.11.1"),
     "wait_timeout": lambda: _with(lambda s, c: c.wait_for_map("mpatha", 3, timeout=0.2)),
+    # A simulator of this process's uid, and a policy naming another uid.
+    "untrusted_peer": lambda: _untrusted(),
 }
+
+
+def _untrusted() -> multipathd.Error:
+    with Simulator() as sim:
+        e = _raised(lambda: Client(sim.address, timeout=1.0, trust=4_000_000))
+    return e
 # Kinds without a cause that Python can bring about, and why.
 NO_CAUSE = {
     "io": "an unclassified socket error (not a timeout, reset or closed pipe, which "
@@ -443,3 +452,29 @@ def test_a_rust_panic_is_a_multipathd_error() -> None:
         _multipathd._panic_for_tests("again")
     except Exception as caught:  # noqa: BLE001
         assert isinstance(caught, multipathd.Error)
+
+
+def test_untrusted_peer_names_the_peer_and_the_opt_outs_work() -> None:
+    """The peer check: the default believes a simulator of this uid, a
+    policy naming another uid refuses it before sending anything (with the
+    peer's uid and pid), trust="any" and the own uid believe it, and a bad
+    policy is an InvalidArgument. (mpd-client's tests/trust.rs runs an
+    impostor of another user.)"""
+    import os
+
+    with Simulator() as sim:
+        e = _raised(lambda: Client(sim.address, trust=4_000_000))
+        assert isinstance(e, multipathd.UntrustedPeer)
+        assert (e.uid, e.pid, e.address) == (os.geteuid(), os.getpid(), sim.address)
+        assert e.expected == "uid 4000000"
+        assert not e.transient and not e.may_have_run
+        for trust in (None, "root_or_self", "any", os.geteuid()):
+            with Client(sim.address, trust=trust) as c:
+                assert c.list_maps()
+        with multipathd.Watch(sim.address, trust="any") as w:
+            assert w is not None
+        e = _raised(lambda: multipathd.Watch(sim.address, trust=4_000_000))
+        assert isinstance(e, multipathd.UntrustedPeer)
+        for bad in ("root", -1, 1.5):
+            e = _raised(lambda: Client(sim.address, trust=bad))  # type: ignore[arg-type]
+            assert isinstance(e, multipathd.InvalidArgument)

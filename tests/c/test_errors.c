@@ -67,6 +67,7 @@ static void test_result_names(void)
     CHECK_DESCRIBED(MPD_NOT_FOUND);
     CHECK_DESCRIBED(MPD_DAEMON_TIMEOUT);
     CHECK_DESCRIBED(MPD_WAIT_TIMEOUT);
+    CHECK_DESCRIBED(MPD_UNTRUSTED_PEER);
     CHECK_STR(mpd_result_str(MPD_TIMEOUT),
               "MPD_TIMEOUT: no complete reply within the client's timeout: the command may "
               "have run (an action is not sent again by the library)");
@@ -502,6 +503,36 @@ static void test_remove_map_in_use_times_out(void)
     }
 }
 
+/* The peer check: a simulator run by this process's uid is refused by a
+ * policy naming another uid (MPD_UNTRUSTED_PEER, nothing sent), accepted
+ * by the default, by its own uid and by MPD_TRUST_ANY; a negative value
+ * other than the two constants is refused. (tests/trust.rs of mpd-client
+ * runs an impostor of another user.) */
+static void test_untrusted_peer(void)
+{
+    mpd_sim *sim = start_sim("0.9.4", 0);
+    mpd_client *c = SENTINEL;
+    CHECK_RESULT(mpd_client_connect_with(mpd_sim_address(sim), 500, 4000000, &c),
+                 MPD_UNTRUSTED_PEER);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(mpd_last_error(), "expected uid 4000000");
+    char uid[32];
+    snprintf(uid, sizeof uid, "uid %ld", (long)geteuid());
+    CHECK_CONTAINS(mpd_last_error(), uid);
+    CHECK_RESULT(mpd_client_connect_with(mpd_sim_address(sim), 500, -7, &c),
+                 MPD_INVALID_ARGUMENT);
+    CHECK_OK(mpd_client_connect_with(mpd_sim_address(sim), 500, (int64_t)geteuid(), &c));
+    mpd_client_free(c);
+    CHECK_OK(mpd_client_connect_with(mpd_sim_address(sim), 500, MPD_TRUST_ROOT_OR_SELF, &c));
+    mpd_client_free(c);
+    CHECK_OK(mpd_client_connect_with(mpd_sim_address(sim), 500, MPD_TRUST_ANY, &c));
+    mpd_client_free(c);
+    mpd_watch *w = NULL;
+    CHECK_OK(mpd_watch_new(mpd_sim_address(sim), 0, MPD_WATCH_TRUST_ANY, 500, &w));
+    mpd_watch_free(w);
+    mpd_sim_free(sim);
+}
+
 int main(void)
 {
     CHECK_STR(mpd_last_error(), "");
@@ -526,5 +557,6 @@ int main(void)
     test_map_in_use();
     test_wait_timeout();
     test_remove_map_in_use_times_out();
+    test_untrusted_peer();
     return checks_done("test_errors");
 }

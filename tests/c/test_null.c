@@ -182,6 +182,7 @@ static void test_calls(mpd_client *c, mpd_sim *sim)
     char *string_out = SENTINEL;
 
     CHECK_RESULT(mpd_client_connect("x", 0, NULL), MPD_NULL_ARGUMENT);
+    CHECK_RESULT(mpd_client_connect_with("x", 0, MPD_TRUST_ANY, NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_set_timeout(NULL, 0), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_close(NULL), MPD_NULL_ARGUMENT);
     CHECK_RESULT(mpd_client_list_paths(NULL, &paths_out), MPD_NULL_ARGUMENT);

@@ -13,6 +13,7 @@ use crate::client::{ClientBuilder, RetryPolicy};
 use crate::error::Result;
 use crate::exchange::{self, Prepared, Retrier};
 use crate::jobs::{self, Job, Step};
+use crate::trust::{check_peer, PeerTrust};
 #[cfg(doc)]
 use crate::Client;
 use crate::{Health, Map, MapHealth, Path, PathWant, Removal, RemoveOptions, WaitOptions};
@@ -34,6 +35,7 @@ struct Settings {
 
 struct Inner {
     address: Address,
+    trust: PeerTrust,
     connect_timeout: Duration,
     max_reply_len: usize,
     size: usize,
@@ -127,6 +129,9 @@ impl ClientBuilder {
         for addr in exchange::candidates(self.address.as_ref()) {
             match AsyncConn::connect(&addr, self.connect_timeout).await {
                 Ok(conn) => {
+                    // A peer that holds the address but is not trusted
+                    // ends the search, as for the blocking client.
+                    check_peer(conn.socket(), self.trust, &addr.to_string())?;
                     let mut idle: Vec<Slot> = (1..size).map(|_| Slot::default()).collect();
                     idle.push(Slot {
                         conn: Some(conn),
@@ -135,6 +140,7 @@ impl ClientBuilder {
                     return Ok(AsyncClient {
                         inner: Arc::new(Inner {
                             address: addr,
+                            trust: self.trust,
                             connect_timeout: self.connect_timeout,
                             max_reply_len: self.max_reply_len,
                             size,
@@ -220,6 +226,12 @@ impl AsyncClient {
     /// handle of this client).
     pub fn set_timeout(&self, timeout: Duration) {
         lock(&self.inner.settings).timeout = timeout;
+    }
+
+    /// Which peer this client believes (checked on every new connection,
+    /// before anything is sent), as [`Client::trust`].
+    pub fn trust(&self) -> PeerTrust {
+        self.inner.trust
     }
 
     /// The retry policy.
@@ -322,6 +334,7 @@ impl AsyncClient {
             let conn = AsyncConn::connect(&inner.address, inner.connect_timeout)
                 .await
                 .map_err(|source| exchange::connect_error(&inner.address, source))?;
+            check_peer(conn.socket(), inner.trust, &inner.address.to_string())?;
             slot.conn = Some(conn);
         }
         prepared.frame_into(&mut slot.frame);

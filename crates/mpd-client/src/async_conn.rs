@@ -40,12 +40,17 @@ impl AsyncConn {
                 return Err(e);
             }
         }
-        // A check of the peer on the connected stream (e.g. its
-        // credentials) goes here: `stream` is `AsFd`.
+        // The caller checks the peer's credentials on `socket()` before
+        // anything is sent.
         Ok(AsyncConn {
             stream,
             buf: vec![0u8; READ_BUF].into_boxed_slice(),
         })
+    }
+
+    /// The connected stream (for the peer check).
+    pub(crate) fn socket(&self) -> &UnixStream {
+        &self.stream
     }
 
     /// True when the peer has closed the connection while it sat idle.

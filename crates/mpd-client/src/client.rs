@@ -8,6 +8,7 @@ use crate::address::Address;
 use crate::error::Result;
 use crate::exchange::{self, Prepared, Retrier};
 use crate::transport::Conn;
+use crate::trust::{check_peer, PeerTrust};
 
 /// The default reply timeout, as libmpathcmd's `DEFAULT_REPLY_TIMEOUT`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(4000);
@@ -95,6 +96,7 @@ pub struct ClientBuilder {
     pub(crate) connect_timeout: Duration,
     pub(crate) max_reply_len: usize,
     pub(crate) retry: RetryPolicy,
+    pub(crate) trust: PeerTrust,
 }
 
 impl Default for ClientBuilder {
@@ -105,6 +107,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_TIMEOUT,
             max_reply_len: MAX_REPLY_LEN - 1,
             retry: RetryPolicy::NEVER,
+            trust: PeerTrust::RootOrSelf,
         }
     }
 }
@@ -141,6 +144,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Which peer to believe (default [`PeerTrust::RootOrSelf`]: a daemon
+    /// running as root, or as this process's own effective uid). The
+    /// peer's credentials are checked on every new connection, before
+    /// anything is sent; a refused peer is [`Error::UntrustedPeer`].
+    /// [`PeerTrust::Any`] turns the check off (simulators run by another
+    /// user).
+    pub fn trust(mut self, trust: PeerTrust) -> Self {
+        self.trust = trust;
+        self
+    }
+
     /// Connects. With no address, tries [`Address::discover`]'s list in
     /// order and keeps the first that answers.
     pub fn connect(self) -> Result<Client> {
@@ -148,6 +162,9 @@ impl ClientBuilder {
         for addr in exchange::candidates(self.address.as_ref()) {
             match Conn::connect(&addr, self.connect_timeout) {
                 Ok(conn) => {
+                    // A peer that holds the address but is not trusted
+                    // ends the search: it is reported, never skipped.
+                    check_peer(conn.socket(), self.trust, &addr.to_string())?;
                     return Ok(Client {
                         address: addr,
                         conn: Some(conn),
@@ -159,7 +176,8 @@ impl ClientBuilder {
                         retry: self.retry,
                         retries: 0,
                         commands_sent: 0,
-                    })
+                        trust: self.trust,
+                    });
                 }
                 Err(e) => last = Some((addr, e)),
             }
@@ -198,6 +216,7 @@ pub struct Client {
     retry: RetryPolicy,
     retries: u64,
     commands_sent: u64,
+    trust: PeerTrust,
 }
 
 impl std::fmt::Debug for Client {
@@ -241,6 +260,11 @@ impl Client {
     /// Changes the reply timeout for the following commands.
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
+    }
+
+    /// Which peer this client believes (checked on every new connection).
+    pub fn trust(&self) -> PeerTrust {
+        self.trust
     }
 
     /// The retry policy.
@@ -324,6 +348,7 @@ impl Client {
         if self.conn.is_none() {
             let conn = Conn::connect(&self.address, self.connect_timeout)
                 .map_err(|source| exchange::connect_error(&self.address, source))?;
+            check_peer(conn.socket(), self.trust, &self.address.to_string())?;
             self.conn = Some(conn);
         }
         let conn = self.conn.as_mut().expect("connected above");

@@ -136,6 +136,21 @@ pub enum Error {
         /// The last state seen.
         last: Box<crate::jobs::LastSeen>,
     },
+    /// The peer on the socket is not a daemon this client trusts: the
+    /// process that holds the address runs as a uid the
+    /// [`PeerTrust`](crate::PeerTrust) policy refuses (any local user can
+    /// bind the abstract name while multipathd is down). Nothing was sent.
+    #[error("refusing the peer at {address}: it runs as {}{}, expected {expected} (see PeerTrust)", uid.map(|u| format!("uid {u}")).unwrap_or_else(|| "an unknown uid".into()), pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    UntrustedPeer {
+        /// The address connected to.
+        address: String,
+        /// The peer's uid, as the kernel recorded it (None if unreadable).
+        uid: Option<u32>,
+        /// The peer's process id, when the kernel could tell.
+        pid: Option<i32>,
+        /// What the policy accepts, in words (`"uid 0"`).
+        expected: String,
+    },
     /// Another I/O error on an established connection.
     #[error("{command:?}: I/O error: {source}")]
     Io {
@@ -181,11 +196,13 @@ pub enum ErrorKind {
     Io,
     /// [`Error::WaitTimeout`].
     WaitTimeout,
+    /// [`Error::UntrustedPeer`].
+    UntrustedPeer,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 14] = [
+    pub const ALL: [ErrorKind; 15] = [
         ErrorKind::InvalidArgument,
         ErrorKind::Connect,
         ErrorKind::Timeout,
@@ -200,6 +217,7 @@ impl ErrorKind {
         ErrorKind::MapInUse,
         ErrorKind::Io,
         ErrorKind::WaitTimeout,
+        ErrorKind::UntrustedPeer,
     ];
 
     /// A stable identifier in snake case (`not_found`), the name of the
@@ -221,6 +239,7 @@ impl ErrorKind {
             ErrorKind::MapInUse => "map_in_use",
             ErrorKind::Io => "io",
             ErrorKind::WaitTimeout => "wait_timeout",
+            ErrorKind::UntrustedPeer => "untrusted_peer",
         }
     }
 
@@ -302,6 +321,7 @@ impl ErrorKind {
 ///     invalid_argument: 2, connect: 3, timeout: 4, daemon_timeout: 14, connection_closed: 5,
 ///     protocol: 6, permission_denied: 7, not_found: 8, command_failed: 9,
 ///     unknown_command: 10, blacklisted: 11, map_in_use: 12, io: 13, wait_timeout: 15,
+///     untrusted_peer: 16,
 /// };
 /// assert_eq!(*ErrorKind::NotFound.pick(&EXIT_CODES), 8);
 /// ```
@@ -335,6 +355,8 @@ pub struct PerKind<T> {
     pub io: T,
     /// For [`ErrorKind::WaitTimeout`].
     pub wait_timeout: T,
+    /// For [`ErrorKind::UntrustedPeer`].
+    pub untrusted_peer: T,
 }
 
 impl ErrorKind {
@@ -355,6 +377,7 @@ impl ErrorKind {
             ErrorKind::MapInUse => &table.map_in_use,
             ErrorKind::Io => &table.io,
             ErrorKind::WaitTimeout => &table.wait_timeout,
+            ErrorKind::UntrustedPeer => &table.untrusted_peer,
         }
     }
 }
@@ -390,6 +413,7 @@ impl Error {
             Error::MapInUse { .. } => ErrorKind::MapInUse,
             Error::Io { .. } => ErrorKind::Io,
             Error::WaitTimeout { .. } => ErrorKind::WaitTimeout,
+            Error::UntrustedPeer { .. } => ErrorKind::UntrustedPeer,
         }
     }
 
@@ -404,7 +428,10 @@ impl Error {
     /// The command this error is about, when there was one.
     pub fn command(&self) -> Option<&str> {
         match self {
-            Error::InvalidArgument(_) | Error::Connect { .. } | Error::WaitTimeout { .. } => None,
+            Error::InvalidArgument(_)
+            | Error::Connect { .. }
+            | Error::WaitTimeout { .. }
+            | Error::UntrustedPeer { .. } => None,
             Error::Timeout { command, .. }
             | Error::ConnectionClosed { command, .. }
             | Error::Protocol { command, .. }
@@ -493,6 +520,7 @@ mod tests {
             map_in_use: "map_in_use",
             io: "io",
             wait_timeout: "wait_timeout",
+            untrusted_peer: "untrusted_peer",
         };
         let mut seen = std::collections::BTreeSet::new();
         for kind in ErrorKind::ALL {

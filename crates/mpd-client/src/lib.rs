@@ -39,6 +39,7 @@ mod exchange;
 pub(crate) mod jobs;
 mod ops;
 mod transport;
+pub mod trust;
 pub mod watch;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
@@ -56,11 +57,14 @@ pub use mpd_proto::model::{
     TopologyPath,
 };
 pub use mpd_proto::{Command, DaemonVersion, Event, Reply};
+pub use trust::PeerTrust;
 #[cfg(feature = "tokio")]
 pub use watch::{AsyncWatch, WatchStream};
 pub use watch::{Watch, WatchOptions};
 
-/// The README's Rust examples, compiled as doc tests.
-#[doc = include_str!("../../../README.md")]
+/// The crate README's examples (crates/mpd-client/README.md), compiled as
+/// doc tests. (The project README's are compiled by mpd-codegen's doc
+/// tests: this crate's package for crates.io holds only its own files.)
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
-pub struct ReadmeDoctests;
+pub struct CrateReadmeDoctests;

@@ -120,6 +120,11 @@ impl Conn {
         })
     }
 
+    /// The connected socket (for the peer check).
+    pub(crate) fn socket(&self) -> &socket2::Socket {
+        &self.sock
+    }
+
     /// True when the peer has closed the connection while it sat idle.
     pub(crate) fn is_stale(&self) -> bool {
         is_stale(socket2::SockRef::from(&self.sock))

@@ -13,6 +13,7 @@
 //! | `crates/mpd-py/src/async_ops.rs` | the same methods of `multipathd.AsyncClient`, returning awaitables |
 //! | `python/multipathd/_multipathd.pyi` | their stubs (between two marker lines; `AsyncClient`'s between two others) |
 //! | `crates/mpd-ffi/src/ops.rs` | the C functions `mpd_client_NAME(…)` (and so `include/mpd.h`) |
+//! | `crates/mpdctl/src/ops.rs` | the dispatch of `mpdctl`'s operation subcommands |
 //!
 //! The generated files are checked in, so that `grep` and cbindgen see
 //! them. `cargo test -p mpd-codegen` regenerates them in memory and fails
@@ -703,6 +704,65 @@ pub fn c_rs() -> String {
     s
 }
 
+/// `crates/mpdctl/src/ops.rs`: the dispatch of mpdctl's operation
+/// subcommands (the subcommands themselves are built at run time from the
+/// same table's metadata). Each output kind is the `mpdctl::Output`
+/// variant of the same name (an action's is `Done`), so a new output kind
+/// does not compile in mpdctl until it has a rendering.
+pub fn mpdctl_rs() -> Result<String, String> {
+    let mut s = String::from(HEADER);
+    s.push_str(
+        "\n//! The dispatch of the operation subcommands: one arm per entry of\n\
+         //! [`mpd_client::mpd_proto::ops::OPERATIONS`], each a call of the client's method of\n\
+         //! that name with the subcommand's arguments.\n\n\
+         use mpd_client::{Client, Result};\n\n\
+         use crate::cli::OpArgs;\n\
+         use crate::output::Output;\n\n\
+         /// The operations [`run`] knows, in the table's order (a test compares\n\
+         /// them with the table).\n\
+         #[cfg(test)]\n\
+         pub const DISPATCHED: &[&str] = &[\n",
+    );
+    for op in OPERATIONS {
+        let _ = writeln!(s, "    \"{}\",", op.name);
+    }
+    s.push_str(
+        "];\n\n\
+         /// Runs the operation `name` with the arguments of its subcommand;\n\
+         /// `None` for a name that is not in the table.\n\
+         pub fn run(client: &mut Client, name: &str, args: &OpArgs<'_>) -> Option<Result<Output>> {\n\
+             Some(match name {\n",
+    );
+    for op in OPERATIONS {
+        let mut call = Vec::new();
+        for a in op.args {
+            call.push(match a.kind {
+                ArgKind::Path | ArgKind::Map | ArgKind::Key => format!("args.text(\"{}\")", a.name),
+                ArgKind::Group | ArgKind::Count => format!("args.number(\"{}\")", a.name),
+                other => {
+                    return Err(format!(
+                        "mpdctl: no command-line form for the argument kind {other:?} of {}",
+                        op.name
+                    ))
+                }
+            });
+        }
+        let wrap = match op.output {
+            OutputKind::Unit => "|()| Output::Done".to_owned(),
+            other => format!("Output::{other:?}"),
+        };
+        let _ = writeln!(
+            s,
+            "        \"{}\" => client.{}({}).map({wrap}),",
+            op.name,
+            op.name,
+            call.join(", ")
+        );
+    }
+    s.push_str("        _ => return None,\n    })\n}\n");
+    Ok(s)
+}
+
 /// Formats Rust source with the toolchain's `rustfmt` (as `cargo fmt`
 /// would), so that the checked-in files pass `cargo fmt --check`.
 pub fn rustfmt(source: &str) -> Result<String, String> {
@@ -756,6 +816,10 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
             rustfmt(&python_async_rs())?,
         ),
         (root.join("crates/mpd-ffi/src/ops.rs"), rustfmt(&c_rs())?),
+        (
+            root.join("crates/mpdctl/src/ops.rs"),
+            rustfmt(&mpdctl_rs()?)?,
+        ),
         (stub_path, splice_pyi(&stub)?),
     ])
 }
@@ -790,3 +854,10 @@ mod tests {
         assert!(splice_pyi("no markers").is_err());
     }
 }
+
+/// The project README's Rust examples (they use mpd-client, a
+/// dev-dependency here), compiled as doc tests. They live in this
+/// unpublished crate because the README is outside every crate's package.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -242,6 +242,15 @@ fn client_method_map() -> BTreeMap<&'static str, (Mapped, Mapped)> {
             (Ok("set_retry_policy"), Ok("mpd_client_set_retry_policy")),
         ),
         ("retries", (Ok("retries"), Ok("mpd_client_retries"))),
+        // The peer-trust policy is chosen when connecting and never
+        // changes; Python and C take it there and have no getter.
+        (
+            "trust",
+            (
+                Err("set by Client(..., trust=...), fixed for the client's life"),
+                Err("set by mpd_client_connect_with's trust, fixed for the client's life"),
+            ),
+        ),
         (
             "commands_sent",
             (Ok("commands_sent"), Ok("mpd_client_commands_sent")),
@@ -679,5 +688,37 @@ fn the_async_watch_has_every_method_of_the_watch() {
     assert_eq!(
         async_, watch,
         "AsyncWatch's methods (left) vs Watch's (right)"
+
+/// mpdctl, the command: every operation has a dispatch arm in its generated
+/// `ops.rs` (its subcommand is built from the same table at run time;
+/// mpdctl's own tests check the subcommands), and every job is placed on
+/// its command line (`JOB_COMMANDS` in `crates/mpdctl/src/cli.rs`).
+#[test]
+fn every_operation_and_job_is_in_mpdctl() {
+    let dispatch = read("crates/mpdctl/src/ops.rs");
+    let cli = read("crates/mpdctl/src/cli.rs");
+    let mut missing = Vec::new();
+    for op in OPERATIONS {
+        let arm = format!("\"{}\" => ", op.name);
+        let call = format!(".{}(", op.name);
+        if !dispatch.contains(&arm) || !dispatch.contains(&call) {
+            missing.push(format!(
+                "operation {} (regenerate: MPD_BLESS=1 cargo test -p mpd-codegen --test generated)",
+                op.name
+            ));
+        }
+    }
+    for job in JOBS {
+        if !cli.contains(&format!("(\"{}\", \"", job.name)) {
+            missing.push(format!(
+                "job {} (add it to JOB_COMMANDS and give it a subcommand)",
+                job.name
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing from mpdctl:\n{}",
+        missing.join("\n")
     );
 }

@@ -187,7 +187,29 @@ pub(crate) fn try_str_array<'a>(
 
 // ----- life cycle -----
 
-/// Connects to multipathd and writes a new client to `*out`.
+/// `mpd_client_connect_with` trust: believe a daemon running as root
+/// (uid 0) or as this process's own effective uid. The default of
+/// `mpd_client_connect`; for a root caller it means root only.
+pub const MPD_TRUST_ROOT_OR_SELF: i64 = -1;
+
+/// `mpd_client_connect_with` trust: no check, any peer is believed (a
+/// simulator run by another user). Never for a real daemon on a host
+/// where others have shells.
+pub const MPD_TRUST_ANY: i64 = -2;
+
+/// The Rust policy for a C `trust` value.
+pub(crate) fn trust_policy(trust: i64) -> Result<::mpd_client::PeerTrust, Failure> {
+    match trust {
+        MPD_TRUST_ROOT_OR_SELF => Ok(::mpd_client::PeerTrust::RootOrSelf),
+        MPD_TRUST_ANY => Ok(::mpd_client::PeerTrust::Any),
+        uid => u32::try_from(uid)
+            .map(::mpd_client::PeerTrust::Uid)
+            .map_err(|_| Failure::invalid(format!("invalid trust {uid}"))),
+    }
+}
+
+/// Connects to multipathd and writes a new client to `*out`: as
+/// `mpd_client_connect_with` with `MPD_TRUST_ROOT_OR_SELF`.
 ///
 /// - `address`: a socket path (`"/run/multipathd.socket"`) or an abstract
 ///   name written `"@name"`; NULL finds the daemon as the official client
@@ -199,12 +221,30 @@ pub(crate) fn try_str_array<'a>(
 /// - `out`: receives the client (owned by the caller: free it with
 ///   `mpd_client_free`), or NULL on failure.
 ///
-/// Fails with `MPD_CONNECT` when nothing answers; the reason is then in
+/// Fails with `MPD_CONNECT` when nothing answers, and with
+/// `MPD_UNTRUSTED_PEER` when the process holding the socket runs as
+/// another uid than root or the caller's; the reason is then in
 /// `mpd_last_error()`.
 #[no_mangle]
 pub extern "C" fn mpd_client_connect(
     address: *const c_char,
     timeout_ms: u32,
+    out: *mut *mut mpd_client,
+) -> mpd_result {
+    mpd_client_connect_with(address, timeout_ms, MPD_TRUST_ROOT_OR_SELF, out)
+}
+
+/// Connects to multipathd as `mpd_client_connect`, believing the peer
+/// `trust` names: `MPD_TRUST_ROOT_OR_SELF`, `MPD_TRUST_ANY` (no check), or
+/// a uid (0 or more: exactly that uid; 0 for root only). The peer's
+/// credentials (`SO_PEERCRED`) are checked on every new connection, before
+/// anything is sent; a refused peer is `MPD_UNTRUSTED_PEER`. Another
+/// negative value is `MPD_INVALID_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn mpd_client_connect_with(
+    address: *const c_char,
+    timeout_ms: u32,
+    trust: i64,
     out: *mut *mut mpd_client,
 ) -> mpd_result {
     ffi_boundary! {
@@ -213,7 +253,10 @@ pub extern "C" fn mpd_client_connect(
             out.check("out")?;
             let address = try_opt_str(address, "address")?;
             let t = timeout(timeout_ms);
-            let mut builder = Client::builder().timeout(t).connect_timeout(t);
+            let mut builder = Client::builder()
+                .timeout(t)
+                .connect_timeout(t)
+                .trust(trust_policy(trust)?);
             if let Some(a) = address {
                 if a.is_empty() {
                     return Err(Failure::invalid("address is empty"));

@@ -20,7 +20,7 @@ use crate::cstr::cstring;
 /// `mpd_client_last_error` (for functions taking a client) and
 /// `mpd_last_error` (always).
 ///
-/// Codes 1 to 11 and 15 to 17 are the Rust client's error kinds (one code per
+/// Codes 1 to 11 and 15 to 18 are the Rust client's error kinds (one code per
 /// `mpd_client::ErrorKind`, named after it); 12 to 14 are the C layer's
 /// own. New codes may be added at the end: treat unknown values as
 /// failures.
@@ -78,6 +78,10 @@ pub enum mpd_result {
     /// A wait (or a safe removal) did not reach its condition before its
     /// deadline; the message says what was seen last.
     MPD_WAIT_TIMEOUT = 17,
+    /// The process holding the socket is not a daemon this client trusts:
+    /// it runs as a uid the trust policy refuses (by default anything but
+    /// root and the caller's own uid). Nothing was sent.
+    MPD_UNTRUSTED_PEER = 18,
 }
 
 impl mpd_result {
@@ -121,6 +125,7 @@ const BY_KIND: PerKind<mpd_result> = PerKind {
     map_in_use: mpd_result::MPD_MAP_IN_USE,
     io: mpd_result::MPD_IO,
     wait_timeout: mpd_result::MPD_WAIT_TIMEOUT,
+    untrusted_peer: mpd_result::MPD_UNTRUSTED_PEER,
 };
 
 /// A failed call: the code and the message for the last-error functions.
@@ -255,7 +260,7 @@ mod tests {
 
     #[test]
     fn every_code_is_described_by_its_name_and_doc_comment() {
-        assert_eq!(mpd_result::VARIANTS.len(), 18, "no code added or removed");
+        assert_eq!(mpd_result::VARIANTS.len(), 19, "no code added or removed");
         for (i, r) in mpd_result::VARIANTS.iter().enumerate() {
             assert_eq!(*r as u32, i as u32, "codes are contiguous, in order");
             let name: &str = r.into();
@@ -276,7 +281,7 @@ mod tests {
             "MPD_TIMEOUT: no complete reply within the client's timeout: the command may have run (an action is not sent again by the library)"
         );
         assert_eq!(result_str(0).to_str().unwrap(), "MPD_OK: success");
-        for unknown in [18, 999, u32::MAX] {
+        for unknown in [19, 999, u32::MAX] {
             assert!(result_str(unknown)
                 .to_str()
                 .unwrap()

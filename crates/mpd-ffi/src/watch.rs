@@ -24,7 +24,13 @@ use crate::panic::{ClientCall, Fallback};
 /// (see `mpd_watch_uevents_active`).
 pub const MPD_WATCH_UEVENTS: u32 = 1;
 
-const ALL_FLAGS: u32 = MPD_WATCH_UEVENTS;
+/// `mpd_watch_new` flag: believe any peer (no `SO_PEERCRED` check), for a
+/// simulator run by another user. Without it the watch, like
+/// `mpd_client_connect`, believes only a daemon running as root or as the
+/// caller's own uid (`MPD_UNTRUSTED_PEER` otherwise).
+pub const MPD_WATCH_TRUST_ANY: u32 = 2;
+
+const ALL_FLAGS: u32 = MPD_WATCH_UEVENTS | MPD_WATCH_TRUST_ANY;
 
 /// What an `mpd_event` reports, from `mpd_event_kind` (the type cannot be
 /// called `mpd_event_kind` too: C has one namespace for both). New kinds
@@ -414,7 +420,7 @@ fn millis_or(ms: u32, default: Duration) -> Duration {
 ///   the official client does; `"@name"`: an abstract socket).
 /// - `interval_ms`: the time between two polls, from start to start; 0
 ///   means the default, 1000 ms.
-/// - `flags`: `MPD_WATCH_UEVENTS`, or 0. Unknown bits are
+/// - `flags`: `MPD_WATCH_UEVENTS`, `MPD_WATCH_TRUST_ANY`, both, or 0. Unknown bits are
 ///   `MPD_INVALID_ARGUMENT`.
 /// - `timeout_ms`: how long to wait for the connection and for each
 ///   reply (a daemon that hangs is unreachable after it); 0 means the
@@ -442,6 +448,9 @@ pub extern "C" fn mpd_watch_new(
             }
             let t = millis_or(timeout_ms, DEFAULT_TIMEOUT);
             let mut builder = Client::builder().timeout(t).connect_timeout(t);
+            if flags & MPD_WATCH_TRUST_ANY != 0 {
+                builder = builder.trust(::mpd_client::PeerTrust::Any);
+            }
             if let Some(a) = address {
                 if a.is_empty() {
                     return Err(Failure::invalid("address is empty"));

@@ -54,3 +54,8 @@ pub use events::Event;
 pub use frame::{MAX_COMMAND_LEN, MAX_REPLY_LEN};
 pub use ops::{Answer, Operation};
 pub use reply::{DaemonVersion, Failure, FailureKind, Reply};
+
+/// The crate README's examples, compiled as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

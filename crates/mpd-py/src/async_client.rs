@@ -131,6 +131,7 @@ fn builder(
     py: Python<'_>,
     socket: Option<&Bound<'_, PyAny>>,
     timeout: f64,
+    trust: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<mpd_client::ClientBuilder> {
     let timeout = seconds(py, "timeout", timeout)?;
     let mut builder = mpd_client::Client::builder()
@@ -139,13 +140,16 @@ fn builder(
     if let Some(socket) = socket {
         builder = builder.address(address(socket)?);
     }
+    if let Some(t) = trust {
+        builder = builder.trust(crate::client::trust(py, t)?);
+    }
     Ok(builder)
 }
 
 /// A connection (or a pool of connections) to multipathd for asyncio:
 /// every method of Client, as a coroutine.
 ///
-/// socket, timeout: as for Client. connections: how many commands may be
+/// socket, timeout, trust: as for Client. connections: how many commands may be
 /// in flight at once (default 1: the commands of concurrent tasks take
 /// turns on one connection); the extra connections open when first
 /// needed.
@@ -195,14 +199,15 @@ impl AsyncClient {
 #[pymethods]
 impl AsyncClient {
     #[new]
-    #[pyo3(signature = (socket = None, timeout = 4.0, connections = 1))]
+    #[pyo3(signature = (socket = None, timeout = 4.0, connections = 1, *, trust = None))]
     fn new(
         py: Python<'_>,
         socket: Option<&Bound<'_, PyAny>>,
         timeout: f64,
         connections: usize,
+        trust: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let builder = builder(py, socket, timeout)?;
+        let builder = builder(py, socket, timeout, trust)?;
         let rt = pyo3_async_runtimes::tokio::get_runtime();
         let client = detached(
             py,
@@ -214,14 +219,15 @@ impl AsyncClient {
 
     /// Connects without blocking the event loop; returns an AsyncClient.
     #[staticmethod]
-    #[pyo3(signature = (socket = None, timeout = 4.0, connections = 1))]
+    #[pyo3(signature = (socket = None, timeout = 4.0, connections = 1, *, trust = None))]
     fn connect<'py>(
         py: Python<'py>,
         socket: Option<&Bound<'_, PyAny>>,
         timeout: f64,
         connections: usize,
+        trust: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let builder = builder(py, socket, timeout)?;
+        let builder = builder(py, socket, timeout, trust)?;
         awaitable(
             py,
             async move {

@@ -73,6 +73,29 @@ pub(crate) fn retry_policy_dict(
     Ok(d)
 }
 
+/// Reads a peer-trust policy from Python: `"root_or_self"` (the
+/// default), `"any"` (no check), or an int uid (exactly that uid; 0: root
+/// only).
+pub(crate) fn trust(py: Python<'_>, trust: &Bound<'_, PyAny>) -> PyResult<mpd_client::PeerTrust> {
+    if let Ok(s) = trust.extract::<String>() {
+        return match s.as_str() {
+            "root_or_self" => Ok(mpd_client::PeerTrust::RootOrSelf),
+            "any" => Ok(mpd_client::PeerTrust::Any),
+            _ => Err(invalid_argument(
+                py,
+                format!("invalid trust {s:?}: \"root_or_self\", \"any\" or a uid"),
+            )),
+        };
+    }
+    match trust.extract::<u32>() {
+        Ok(uid) => Ok(mpd_client::PeerTrust::Uid(uid)),
+        Err(_) => Err(invalid_argument(
+            py,
+            "invalid trust: \"root_or_self\", \"any\" or a uid (int >= 0)".to_owned(),
+        )),
+    }
+}
+
 /// A connection to multipathd that runs one command at a time.
 ///
 /// socket: where the daemon listens, a path or "@name" for an abstract
@@ -83,6 +106,12 @@ pub(crate) fn retry_policy_dict(
 ///
 /// timeout: seconds to wait for the connection and for each complete reply
 /// (the `timeout` property changes the reply timeout later).
+///
+/// trust: which peer to believe, checked on every new connection before
+/// anything is sent (UntrustedPeer otherwise): "root_or_self" (the default,
+/// None: a daemon running as root or as this process's own uid), an int
+/// uid (exactly that uid; 0 for root only), or "any" (no check: a
+/// simulator run by another user).
 ///
 /// The constructor connects (ConnectionFailed if no daemon answers). The
 /// connection is kept and reused; if the daemon closed it while idle, the
@@ -128,12 +157,20 @@ impl Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (socket = None, timeout = 4.0))]
-    fn new(py: Python<'_>, socket: Option<&Bound<'_, PyAny>>, timeout: f64) -> PyResult<Self> {
+    #[pyo3(signature = (socket = None, timeout = 4.0, *, trust = None))]
+    fn new(
+        py: Python<'_>,
+        socket: Option<&Bound<'_, PyAny>>,
+        timeout: f64,
+        trust: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let timeout = seconds(py, "timeout", timeout)?;
         let mut builder = mpd_client::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout);
+        if let Some(t) = trust {
+            builder = builder.trust(self::trust(py, t)?);
+        }
         if let Some(socket) = socket {
             builder = builder.address(address(socket)?);
         }

@@ -46,6 +46,7 @@ const CLASS_NAMES: PerKind<&str> = PerKind {
     map_in_use: "MapInUse",
     io: "IoError",
     wait_timeout: "WaitTimeout",
+    untrusted_peer: "UntrustedPeer",
 };
 
 /// What the binding needs from [`MODULE`], looked up once per process.
@@ -144,6 +145,18 @@ fn build(py: Python<'_>, err: mpd_client::Error) -> PyResult<PyErr> {
     if let E::UnknownCommand { version, .. } = &err {
         let version = version.map(DaemonVersion::from);
         attrs.push(("version", version.into_bound_py_any(py)?));
+    }
+    if let E::UntrustedPeer {
+        address,
+        uid,
+        pid,
+        expected,
+    } = &err
+    {
+        attrs.push(("address", address.into_bound_py_any(py)?));
+        attrs.push(("uid", uid.into_bound_py_any(py)?));
+        attrs.push(("pid", pid.into_bound_py_any(py)?));
+        attrs.push(("expected", expected.into_bound_py_any(py)?));
     }
     if let E::Io { source, .. } = &err {
         attrs.push(("errno", source.raw_os_error().into_bound_py_any(py)?));

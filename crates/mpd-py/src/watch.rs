@@ -157,19 +157,23 @@ impl Watch {
 #[pymethods]
 impl Watch {
     #[new]
-    #[pyo3(signature = (socket = None, *, interval = 1.0, uevents = false, timeout = 4.0))]
+    #[pyo3(signature = (socket = None, *, interval = 1.0, uevents = false, timeout = 4.0, trust = None))]
     fn new(
         py: Python<'_>,
         socket: Option<&Bound<'_, PyAny>>,
         interval: f64,
         uevents: bool,
         timeout: f64,
+        trust: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let interval_d = seconds(py, "interval", interval)?;
         let timeout = seconds(py, "timeout", timeout)?;
         let mut builder = mpd_client::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout);
+        if let Some(t) = trust {
+            builder = builder.trust(crate::client::trust(py, t)?);
+        }
         if let Some(socket) = socket {
             builder = builder.address(address(socket)?);
         }

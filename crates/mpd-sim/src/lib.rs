@@ -200,6 +200,7 @@ pub struct SimBuilder {
     checker_tick: Option<Duration>,
     prkeys_file: bool,
     pid: Option<u32>,
+    command_log: Option<PathBuf>,
 }
 
 impl Default for SimBuilder {
@@ -216,6 +217,7 @@ impl Default for SimBuilder {
             checker_tick: Some(Duration::from_secs(1)),
             prkeys_file: false,
             pid: None,
+            command_log: None,
         }
     }
 }
@@ -306,6 +308,14 @@ impl SimBuilder {
         self
     }
 
+    /// Appends every command received to this file, one line each (the
+    /// text as a Rust string literal), before handling it: the daemon-side
+    /// record the fault campaign counts (no action received twice).
+    pub fn command_log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.command_log = Some(path.into());
+        self
+    }
+
     /// The initial state these settings give, without starting anything.
     pub fn initial_state(&self) -> State {
         State::new(self.maps, self.paths_per_map)
@@ -347,6 +357,15 @@ impl SimBuilder {
             address,
             self.checker_tick,
             self.pid.unwrap_or_else(std::process::id),
+            match &self.command_log {
+                Some(p) => Some(
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(p)?,
+                ),
+                None => None,
+            },
         )?;
         Ok(SimHandle { runtime })
     }
@@ -501,6 +520,12 @@ impl SimHandle {
     /// Connections accepted so far.
     pub fn connections_accepted(&self) -> usize {
         self.shared().accepted.load(Ordering::SeqCst)
+    }
+
+    /// Commands received so far (complete frames, whatever became of
+    /// them).
+    pub fn commands_received(&self) -> u64 {
+        self.shared().commands.load(Ordering::SeqCst)
     }
 
     /// False once stopped (by [`SimHandle::stop`], a [`Stopper`] or a

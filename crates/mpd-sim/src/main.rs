@@ -30,6 +30,7 @@ options:
   --hang                  same as --fault hang
   --checker-tick-ms N     real time per checker second (default 1000; 0 = no background checker)
   --prkeys-file           behave as if reservation_key file were configured
+  --command-log FILE      append every command received to FILE, one line each
   --in-use MAP            map MAP (e.g. mpatha) is open, so `del map` fails as
                           the release answers for a busy map; repeatable
   -h, --help              this text
@@ -71,6 +72,7 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
             "--maps" => b.maps(number(flag, value(flag)?)? as usize),
             "--paths-per-map" => b.paths_per_map(number(flag, value(flag)?)? as usize),
             "--immediate" => b.immediate(true),
+            "--command-log" => b.command_log(value(flag)?),
             "--force-nonroot" => b.privilege(Privilege::NonRoot),
             "--force-root" => b.privilege(Privilege::Root),
             "--delay-ms" => b.reply_delay(Duration::from_millis(number(flag, value(flag)?)?)),

@@ -47,6 +47,11 @@ pub(crate) struct Shared {
     next_conn: AtomicU64,
     pub accepted: AtomicUsize,
     pub address: Address,
+    /// Commands received (complete frames), faults included.
+    pub commands: AtomicU64,
+    /// Where each received command is appended, one line each (its text
+    /// as a Rust string literal), before it is handled.
+    pub command_log: Option<Mutex<std::fs::File>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -180,6 +185,7 @@ impl Runtime {
         address: Address,
         checker_tick: Option<Duration>,
         pid: u32,
+        command_log: Option<std::fs::File>,
     ) -> Result<Runtime, Error> {
         let listener = bind(&address)?;
         let socket_file = match &address {
@@ -198,6 +204,8 @@ impl Runtime {
             next_conn: AtomicU64::new(0),
             accepted: AtomicUsize::new(0),
             address,
+            commands: AtomicU64::new(0),
+            command_log: command_log.map(Mutex::new),
         });
         let conn_threads = Arc::new(Mutex::new(Vec::new()));
         let mut threads = Vec::new();
@@ -362,6 +370,12 @@ fn handle_command(
 ) -> bool {
     let controls = shared.controls();
     let text = String::from_utf8_lossy(payload).into_owned();
+    shared.commands.fetch_add(1, Ordering::SeqCst);
+    if let Some(log) = &shared.command_log {
+        // One write per line (O_APPEND): the record survives a kill -9.
+        let line = format!("{:?}\n", text.trim_end_matches('\0'));
+        let _ = lock(log).write_all(line.as_bytes());
+    }
     let is_root = match controls.privilege {
         Privilege::PeerCred => uid == Some(0),
         Privilege::Root => true,
