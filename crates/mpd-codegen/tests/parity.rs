@@ -688,6 +688,8 @@ fn the_async_watch_has_every_method_of_the_watch() {
     assert_eq!(
         async_, watch,
         "AsyncWatch's methods (left) vs Watch's (right)"
+    );
+}
 
 /// mpdctl, the command: every operation has a dispatch arm in its generated
 /// `ops.rs` (its subcommand is built from the same table at run time;
