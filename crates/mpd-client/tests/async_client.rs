@@ -14,7 +14,9 @@ use futures_core::Stream;
 use mpd_client::mpd_proto::frame::encode_frame;
 use mpd_client::mpd_proto::ops::{JOBS, OPERATIONS};
 use mpd_client::watch::{AsyncWatch, WatchOptions};
-use mpd_client::{AsyncClient, Client, ErrorKind, Event, PathWant, RemoveOptions, WaitOptions};
+use mpd_client::{
+    AsyncClient, Client, ErrorKind, Event, PathWant, PeerTrust, RemoveOptions, WaitOptions,
+};
 use mpd_sim::{Fault, Sim, SimHandle, Version};
 
 const VERSIONS: [Version; 3] = [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1];
@@ -527,4 +529,40 @@ fn the_async_types_are_send_and_sync() {
     send_sync::<AsyncClient>();
     send::<AsyncWatch>();
     send::<mpd_client::WatchStream>();
+}
+
+/// The peer check of the blocking client, on the connections of the async
+/// one: a daemon of another uid than the one trusted is refused before
+/// anything is sent; the uid trusted is believed, also after a reconnect;
+/// `Any` checks nothing.
+#[tokio::test(flavor = "current_thread")]
+async fn the_peer_check_applies_to_the_async_client() {
+    let sim = sim(Version::V0_9_4, 1, 1);
+    let own = mpd_client::trust::effective_uid();
+    let other = PeerTrust::Uid(own.wrapping_add(4242));
+    let e = Client::builder()
+        .address(sim.address().as_str())
+        .trust(other)
+        .connect_async()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UntrustedPeer, "{e}");
+    let client = Client::builder()
+        .address(sim.address().as_str())
+        .trust(PeerTrust::Uid(own))
+        .connect_pool(2)
+        .await
+        .unwrap();
+    assert_eq!(client.trust(), PeerTrust::Uid(own));
+    assert_eq!(client.list_maps().await.unwrap().len(), 1);
+    client.close();
+    assert_eq!(client.list_maps().await.unwrap().len(), 1);
+    let strict = Client::builder()
+        .address(sim.address().as_str())
+        .trust(PeerTrust::Any)
+        .connect_async()
+        .await
+        .unwrap();
+    assert_eq!(strict.trust(), PeerTrust::Any);
+    assert_eq!(strict.list_maps().await.unwrap().len(), 1);
 }
