@@ -147,7 +147,7 @@ impl ClientBuilder {
     /// Which peer to believe (default [`PeerTrust::RootOrSelf`]: a daemon
     /// running as root, or as this process's own effective uid). The
     /// peer's credentials are checked on every new connection, before
-    /// anything is sent; a refused peer is [`Error::UntrustedPeer`].
+    /// anything is sent; a refused peer is [`Error::UntrustedPeer`](crate::Error::UntrustedPeer).
     /// [`PeerTrust::Any`] turns the check off (simulators run by another
     /// user).
     pub fn trust(mut self, trust: PeerTrust) -> Self {

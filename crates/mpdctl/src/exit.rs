@@ -54,7 +54,8 @@ const MEANINGS: PerKind<&'static str> = PerKind {
 };
 
 fn meaning(kind: ErrorKind) -> &'static str {
-    *kind.pick(&MEANINGS)
+    let meaning: &&'static str = kind.pick(&MEANINGS);
+    meaning
 }
 
 /// Every code with its kind and meaning, in code order: `(code, kind name,
