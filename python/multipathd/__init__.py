@@ -18,6 +18,10 @@ write by hand: ``health()``, waits (``wait_for_map()``, ``wait_paths_gone()``,
 ``multipathd.Watch`` (and the generator ``multipathd.watch_events``) polls
 the daemon and yields an ``Event`` for every change.
 
+``multipathd.AsyncClient`` has every method of ``Client`` as a coroutine,
+for asyncio (``async with``; cancelling a task cancels its command), and
+``AsyncClient.watch()`` gives an ``AsyncWatch`` to use with ``async for``.
+
 ``multipathd.testing.Simulator`` runs a simulated daemon for tests. The
 exceptions are defined in ``multipathd._errors``, the rest in the compiled
 module ``multipathd._multipathd``; import everything from here.
@@ -46,6 +50,8 @@ from multipathd._multipathd import (
     DEFAULT_SOCKET_PATH,
     DEFAULT_TIMEOUT,
     SOCKET_ENV,
+    AsyncClient,
+    AsyncWatch,
     CheckerState,
     Client,
     DaemonState,
@@ -82,6 +88,8 @@ __all__ = [
     "DEFAULT_SOCKET_PATH",
     "DEFAULT_TIMEOUT",
     "SOCKET_ENV",
+    "AsyncClient",
+    "AsyncWatch",
     "Blacklisted",
     "CheckerState",
     "Client",

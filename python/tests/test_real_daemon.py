@@ -271,3 +271,52 @@ def test_jobs_and_watch(client: multipathd.Client) -> None:
             lambda: client.map_health(name).state == multipathd.HealthState.HEALTHY,
         )
         assert w.listings_sent >= 2
+
+
+def test_async_client_round_trip(client: multipathd.Client) -> None:
+    """The same round trip through multipathd.AsyncClient: listings,
+    concurrent tasks, a cancelled command, fail/reinstate with the waits,
+    the async watch."""
+    import asyncio
+
+    name, device = map_and_path(client)
+    limit = checker_interval(client)
+    maps = client.list_maps()
+    paths = [p.device for p in client.list_paths()]
+
+    async def main() -> None:
+        async with await multipathd.AsyncClient.connect(
+            env("MPD_REAL_SOCKET"), timeout=20.0, connections=4
+        ) as a:
+            assert await a.daemon_version() == client.daemon_version()
+            assert await a.list_maps() == maps
+            assert [p.device for p in await a.list_paths()] == paths
+            results = await asyncio.gather(*(a.list_maps() for _ in range(100)))
+            assert all(r == maps for r in results)
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(a.topology(), 0.0001)
+            assert await a.list_maps() == maps
+            watch = a.watch(interval=0.5)
+            assert await watch.next_event(0) is None
+            await a.fail_path(device)
+            try:
+                p = await a.wait_for_path(device, dm_state="failed", timeout=limit)
+                assert p.dm_state == "failed"
+                # The watch sees the failure (before the reinstatement, so
+                # that two snapshots differ).
+                seen = False
+                deadline = time.monotonic() + limit
+                while not seen and time.monotonic() < deadline:
+                    e = await watch.next_event(1.0)
+                    seen = e is not None and e.kind == "path_state_changed" and e.device == device
+                assert seen, f"the async watch saw {device} change"
+            finally:
+                await a.reinstate_path(device)
+            watch.close()
+            await a.wait_for_path(device, dm_state="active", checker_state="ready", timeout=SLOW)
+            m = await a.wait_for_map(name, 1, timeout=SLOW)
+            assert m.name == name
+            with pytest.raises(multipathd.InvalidArgument):
+                await a.fail_path("sda\n")
+
+    asyncio.run(main())

@@ -1,13 +1,13 @@
 //! The blocking client.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use mpd_proto::reply::classify;
-use mpd_proto::{Answer, Command, DaemonVersion, Operation, Reply, MAX_REPLY_LEN};
+use mpd_proto::{Command, DaemonVersion, Operation, Reply, MAX_REPLY_LEN};
 
 use crate::address::Address;
-use crate::error::{Error, ErrorKind, Result};
-use crate::transport::{Conn, WireError};
+use crate::error::Result;
+use crate::exchange::{self, Prepared, Retrier};
+use crate::transport::Conn;
 use crate::trust::{check_peer, PeerTrust};
 
 /// The default reply timeout, as libmpathcmd's `DEFAULT_REPLY_TIMEOUT`.
@@ -15,7 +15,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(4000);
 
 /// When a [`Client`] sends a command again by itself.
 ///
-/// Only where it is safe ([`ErrorKind::is_retry_safe`]): a read-only
+/// Only where it is safe ([`ErrorKind::is_retry_safe`](crate::ErrorKind::is_retry_safe)): a read-only
 /// command (`show …`) that failed transiently (no daemon listening, a
 /// broken connection, the client's timeout, the daemon busy: its `timeout`
 /// reply). Actions are never sent again by the client, whatever the
@@ -91,12 +91,12 @@ impl Default for RetryPolicy {
 /// Settings for a [`Client`]; build one with [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    address: Option<Address>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_reply_len: usize,
-    retry: RetryPolicy,
-    trust: PeerTrust,
+    pub(crate) address: Option<Address>,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_reply_len: usize,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) trust: PeerTrust,
 }
 
 impl Default for ClientBuilder {
@@ -147,7 +147,7 @@ impl ClientBuilder {
     /// Which peer to believe (default [`PeerTrust::RootOrSelf`]: a daemon
     /// running as root, or as this process's own effective uid). The
     /// peer's credentials are checked on every new connection, before
-    /// anything is sent; a refused peer is [`Error::UntrustedPeer`].
+    /// anything is sent; a refused peer is [`Error::UntrustedPeer`](crate::Error::UntrustedPeer).
     /// [`PeerTrust::Any`] turns the check off (simulators run by another
     /// user).
     pub fn trust(mut self, trust: PeerTrust) -> Self {
@@ -158,12 +158,8 @@ impl ClientBuilder {
     /// Connects. With no address, tries [`Address::discover`]'s list in
     /// order and keeps the first that answers.
     pub fn connect(self) -> Result<Client> {
-        let candidates = match &self.address {
-            Some(a) => vec![a.clone()],
-            None => Address::discover(),
-        };
         let mut last = None;
-        for addr in candidates {
+        for addr in exchange::candidates(self.address.as_ref()) {
             match Conn::connect(&addr, self.connect_timeout) {
                 Ok(conn) => {
                     // A peer that holds the address but is not trusted
@@ -187,10 +183,7 @@ impl ClientBuilder {
             }
         }
         let (addr, source) = last.expect("discover() yields at least one address");
-        Err(Error::Connect {
-            address: addr.to_string(),
-            source,
-        })
+        Err(exchange::connect_error(&addr, source))
     }
 }
 
@@ -314,66 +307,37 @@ impl Client {
     /// transiently (the daemon's `timeout` included) is sent again after a
     /// pause while attempts are left; an action never is.
     pub fn send(&mut self, command: &Command) -> Result<Reply> {
-        let text = command.text().map_err(Error::InvalidArgument)?;
-        let read_only = command.is_read_only();
-        let start = Instant::now();
-        let mut pause = self.retry.backoff;
-        let mut attempt = 1;
+        let prepared = Prepared::new(command)?;
+        let mut retrier = Retrier::new(self.retry, prepared.read_only);
         loop {
-            let outcome = self.send_once(command, &text);
-            let failed = match &outcome {
-                Err(e) => Some(e.kind()),
-                Ok(Reply::Failure(f)) if f.kind == mpd_proto::FailureKind::Timeout => {
-                    Some(ErrorKind::DaemonTimeout)
-                }
-                Ok(_) => None,
-            };
-            let again = failed.is_some_and(|k| k.is_retry_safe(read_only))
-                && attempt < self.retry.attempts
-                && self
-                    .retry
-                    .deadline
-                    .is_none_or(|d| start.elapsed() + pause <= d);
-            if !again {
-                return outcome;
+            let outcome = self.send_once(command, &prepared);
+            match retrier.again(&outcome) {
+                None => return outcome,
+                Some(pause) => std::thread::sleep(pause),
             }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(self.retry.max_backoff);
-            attempt += 1;
             self.retries += 1;
         }
     }
 
     /// One attempt of [`Client::send`].
-    fn send_once(&mut self, command: &Command, text: &str) -> Result<Reply> {
+    fn send_once(&mut self, command: &Command, prepared: &Prepared) -> Result<Reply> {
         self.commands_sent += 1;
         let mut frame = std::mem::take(&mut self.frame);
-        frame.clear();
-        mpd_proto::frame::encode_frame_into(text.as_bytes(), &mut frame);
-        let reply = self.round_trip(text, &frame);
+        prepared.frame_into(&mut frame);
+        let reply = self.round_trip(&prepared.text, &frame);
         self.frame = frame;
-        let reply = reply?;
-        let reply = classify(&reply, command.reply_shape());
-        if let Reply::Failure(f) = &reply {
-            if let Some(v) = f.version() {
-                self.version = Some(v);
-            }
+        let (reply, version) = exchange::classify_reply(command, &reply?);
+        if version.is_some() {
+            self.version = version;
         }
         Ok(reply)
     }
 
     /// Sends any command and returns its text: empty for `ok`, the data
-    /// for a query; a failure reply becomes the matching [`Error`].
+    /// for a query; a failure reply becomes the matching [`Error`](crate::Error).
     pub fn call(&mut self, command: &Command) -> Result<String> {
-        match self.send(command)? {
-            Reply::Ok => Ok(String::new()),
-            Reply::Data(d) => Ok(d),
-            Reply::Failure(f) => Err(Error::from_failure(&Self::shown(command), f)),
-        }
-    }
-
-    fn shown(command: &Command) -> String {
-        command.text().unwrap_or_default()
+        let reply = self.send(command)?;
+        exchange::reply_text(command, reply)
     }
 
     fn round_trip(&mut self, text: &str, frame: &[u8]) -> Result<String> {
@@ -382,37 +346,20 @@ impl Client {
             _ => {}
         }
         if self.conn.is_none() {
-            let conn = Conn::connect(&self.address, self.connect_timeout).map_err(|source| {
-                Error::Connect {
-                    address: self.address.to_string(),
-                    source,
-                }
-            })?;
+            let conn = Conn::connect(&self.address, self.connect_timeout)
+                .map_err(|source| exchange::connect_error(&self.address, source))?;
             check_peer(conn.socket(), self.trust, &self.address.to_string())?;
             self.conn = Some(conn);
         }
         let conn = self.conn.as_mut().expect("connected above");
-        let deadline = Instant::now() + self.timeout;
+        let deadline = exchange::reply_deadline(self.timeout);
         let result = conn
             .send(frame, deadline)
             .and_then(|()| conn.recv(self.max_reply_len, deadline));
         result.map_err(|e| {
             // The stream is out of step after any of these: drop it.
             self.conn = None;
-            let command = text.to_owned();
-            match e {
-                WireError::TimedOut => Error::Timeout {
-                    command,
-                    after: self.timeout,
-                    detail: format!("no complete reply within {:?}", self.timeout),
-                },
-                WireError::Closed(detail) => Error::ConnectionClosed { command, detail },
-                WireError::Frame(f) => Error::Protocol {
-                    command,
-                    source: f.into(),
-                },
-                WireError::Io(source) => Error::Io { command, source },
-            }
+            exchange::wire_error(e, text, self.timeout)
         })
     }
 
@@ -420,8 +367,8 @@ impl Client {
     /// parses the reply into its typed output. Every named method (e.g.
     /// [`Client::resize_map`]) is this call with its operation.
     ///
-    /// A failure reply becomes the matching [`Error`]; a reply that does
-    /// not parse is [`Error::Protocol`].
+    /// A failure reply becomes the matching [`Error`](crate::Error); a reply that does
+    /// not parse is [`Error::Protocol`](crate::Error::Protocol).
     ///
     /// ```no_run
     /// use mpd_client::mpd_proto::ops;
@@ -434,38 +381,12 @@ impl Client {
     pub fn execute<O: Operation>(&mut self, op: &O) -> Result<O::Output> {
         let command = op.command();
         let reply = self.send(&command)?;
-        let answer = match &reply {
-            Reply::Ok => Answer::Ok,
-            Reply::Data(d) => Answer::Data(d),
-            Reply::Failure(f) => return Err(self.failure(&command, f)),
+        let version = if exchange::needs_version(&command, &reply) {
+            self.daemon_version().ok()
+        } else {
+            None
         };
-        op.parse(answer).map_err(|source| Error::Protocol {
-            command: Self::shown(&command),
-            source,
-        })
-    }
-
-    /// The error for a failure reply. A command newer than the daemon is
-    /// [`Error::UnknownCommand`] whichever way the daemon refused it: 0.8
-    /// sends its help text, 0.9+ a bare `fail` when the unknown keyword is
-    /// not the command's last word (`getprhold map M`), which only the
-    /// daemon's version (asked once, then cached) tells from a real failure.
-    fn failure(&mut self, command: &Command, f: &mpd_proto::Failure) -> Error {
-        let shown = Self::shown(command);
-        if let (mpd_proto::FailureKind::Failed, None, Some(since)) =
-            (f.kind, f.message.as_ref(), command.since())
-        {
-            if let Ok(v) = self.daemon_version() {
-                if v < since {
-                    return Error::UnknownCommand {
-                        command: shown,
-                        version: Some(v),
-                        reply: f.text.clone(),
-                    };
-                }
-            }
-        }
-        Error::from_failure(&shown, f.clone())
+        exchange::parse_output(op, &command, &reply, version)
     }
 
     /// The daemon's multipath-tools version. It is read from the help text
@@ -476,22 +397,8 @@ impl Client {
         if let Some(v) = self.version {
             return Ok(v);
         }
-        let cmd = Command::Raw {
-            text: "show".into(),
-            shape: mpd_proto::ReplyShape::Data,
-        };
-        let reply = self.send(&cmd)?;
-        let version = match &reply {
-            Reply::Failure(f) => f.version(),
-            _ => None,
-        };
-        let version = version.ok_or_else(|| Error::Protocol {
-            command: "show".into(),
-            source: mpd_proto::Error::Parse {
-                what: "help text",
-                reason: "the reply to \"show\" names no multipath-tools version".into(),
-            },
-        })?;
+        let reply = self.send(&exchange::version_query())?;
+        let version = exchange::version_from_reply(&reply)?;
         self.version = Some(version);
         Ok(version)
     }

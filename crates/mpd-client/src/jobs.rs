@@ -40,10 +40,12 @@ use mpd_proto::model::maps::{parse_maps, MapField};
 use mpd_proto::model::paths::{parse_paths, PathField};
 use mpd_proto::model::state::{CheckerState, PathDmState};
 use mpd_proto::model::{Map, Path};
-use mpd_proto::Command;
+use mpd_proto::ops::{self, Operation};
+use mpd_proto::{Command, Reply};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::exchange;
 use crate::Client;
 
 /// The deadline and pacing of a wait.
@@ -271,32 +273,69 @@ fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::O
     s.serialize_f64(d.as_secs_f64())
 }
 
-/// Sends a raw-format listing and parses its rows (an empty listing is
-/// `ok` on 0.9+).
+/// What a job asks of the client that runs it. Each job is a state
+/// machine without I/O ([`Job::step`]); the blocking [`Client`] and the
+/// async client drive the same machines, so a job's logic is written once.
+pub(crate) enum Step<T> {
+    /// Send this command (with the client's retry policy) and step again
+    /// with its outcome.
+    Send(Command),
+    /// Pause this long, then step again with no input.
+    Sleep(Duration),
+    /// The job's result.
+    Done(Result<T>),
+}
+
+/// A job: stepped first with `None`, then with the outcome of each
+/// [`Step::Send`] (and `None` after each [`Step::Sleep`]) until
+/// [`Step::Done`].
+pub(crate) trait Job {
+    type Output;
+    fn step(&mut self, input: Option<Result<Reply>>) -> Step<Self::Output>;
+}
+
+/// The text of a listing's reply, as `call` gives it.
+fn text_of(cmd: &Command, reply: Result<Reply>) -> Result<String> {
+    exchange::reply_text(cmd, reply?)
+}
+
+/// Parses a raw-format listing's rows (an empty listing is `ok` on 0.9+).
 fn rows<T>(
-    c: &mut Client,
-    cmd: Command,
+    cmd: &Command,
+    reply: Result<Reply>,
     parse: impl FnOnce(&str) -> std::result::Result<T, mpd_proto::Error>,
 ) -> Result<T> {
-    let text = c.call(&cmd)?;
+    let text = text_of(cmd, reply)?;
     parse(mpd_proto::reply::listing(&text)).map_err(|source| Error::Protocol {
-        command: cmd.text().unwrap_or_default(),
+        command: exchange::shown(cmd),
         source,
     })
 }
 
-/// The rows of `show maps raw format "%w|%N|%n"`.
-fn map_rows(c: &mut Client) -> Result<Vec<Map>> {
-    const FIELDS: [MapField; 3] = [MapField::Uuid, MapField::Paths, MapField::Name];
-    let cmd = Command::ShowMapsFormat {
+/// `show maps raw format "%w|%N|%n"`.
+fn map_rows_command() -> Command {
+    Command::ShowMapsFormat {
         format: "%w|%N|%n".into(),
         raw: true,
-    };
-    rows(c, cmd, |t| parse_maps(t, &FIELDS))
+    }
 }
 
-/// The rows of `show paths raw format "%d|%D|%t|%T|%m"`.
-fn path_rows(c: &mut Client) -> Result<Vec<Path>> {
+/// The rows of [`map_rows_command`]'s reply.
+fn map_rows(reply: Result<Reply>) -> Result<Vec<Map>> {
+    const FIELDS: [MapField; 3] = [MapField::Uuid, MapField::Paths, MapField::Name];
+    rows(&map_rows_command(), reply, |t| parse_maps(t, &FIELDS))
+}
+
+/// `show paths raw format "%d|%D|%t|%T|%m"`.
+fn path_rows_command() -> Command {
+    Command::ShowPathsFormat {
+        format: "%d|%D|%t|%T|%m".into(),
+        raw: true,
+    }
+}
+
+/// The rows of [`path_rows_command`]'s reply.
+fn path_rows(reply: Result<Reply>) -> Result<Vec<Path>> {
     const FIELDS: [PathField; 5] = [
         PathField::Device,
         PathField::DevT,
@@ -304,11 +343,12 @@ fn path_rows(c: &mut Client) -> Result<Vec<Path>> {
         PathField::CheckerState,
         PathField::Map,
     ];
-    let cmd = Command::ShowPathsFormat {
-        format: "%d|%D|%t|%T|%m".into(),
-        raw: true,
-    };
-    rows(c, cmd, |t| parse_paths(t, &FIELDS))
+    rows(&path_rows_command(), reply, |t| parse_paths(t, &FIELDS))
+}
+
+/// The output of an operation's reply, as `execute` gives it.
+fn output<O: Operation>(op: &O, reply: Result<Reply>) -> Result<O::Output> {
+    exchange::parse_output(op, &op.command(), &reply?, None)
 }
 
 /// Refuses a name that cannot be sent (empty, control characters) with
@@ -328,124 +368,206 @@ fn passing(e: &Error) -> bool {
     e.kind().is_unreachable()
 }
 
-impl Client {
-    /// Polls `probe` until it gives a value or the deadline passes.
-    fn poll<T>(
-        &mut self,
-        what: String,
-        opts: &WaitOptions,
-        mut probe: impl FnMut(&mut Client) -> Result<(Option<T>, LastSeen)>,
-    ) -> Result<T> {
-        let start = Instant::now();
-        let mut pause = opts.first_interval;
-        loop {
-            let last = match probe(self) {
-                Ok((Some(v), _)) => return Ok(v),
+/// What one poll of a wait decides from its commands' replies: the value
+/// waited for, or what was seen instead.
+type Verdict<T> = Result<(Option<T>, LastSeen)>;
+
+/// A wait: polls with `commands` until `judge` gives a value or the
+/// deadline passes (see the module docs).
+pub(crate) struct Poll<T, F> {
+    what: String,
+    opts: WaitOptions,
+    commands: Vec<Command>,
+    replies: Vec<Result<Reply>>,
+    judge: F,
+    start: Option<Instant>,
+    pause: Duration,
+    _out: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T, F: FnMut(Vec<Result<Reply>>) -> Verdict<T>> Poll<T, F> {
+    fn new(what: String, opts: &WaitOptions, commands: Vec<Command>, judge: F) -> Self {
+        Poll {
+            what,
+            opts: *opts,
+            commands,
+            replies: Vec::new(),
+            judge,
+            start: None,
+            pause: opts.first_interval,
+            _out: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T, F: FnMut(Vec<Result<Reply>>) -> Verdict<T>> Job for Poll<T, F> {
+    type Output = T;
+
+    fn step(&mut self, input: Option<Result<Reply>>) -> Step<T> {
+        let start = *self.start.get_or_insert_with(Instant::now);
+        if let Some(reply) = input {
+            // A failure ends the poll at once: its later commands are
+            // not sent.
+            let failed = reply.is_err();
+            self.replies.push(reply);
+            if !failed && self.replies.len() < self.commands.len() {
+                return Step::Send(self.commands[self.replies.len()].clone());
+            }
+        } else {
+            self.replies.clear();
+            return Step::Send(self.commands[0].clone());
+        }
+        let replies = std::mem::take(&mut self.replies);
+        let last = match replies.iter().position(Result::is_err) {
+            Some(_) => {
+                let e = replies
+                    .into_iter()
+                    .find_map(Result::err)
+                    .expect("found above");
+                if !passing(&e) {
+                    return Step::Done(Err(e));
+                }
+                LastSeen::Nothing {
+                    error: e.to_string(),
+                }
+            }
+            None => match (self.judge)(replies) {
+                Ok((Some(v), _)) => return Step::Done(Ok(v)),
                 Ok((None, last)) => last,
                 Err(e) if passing(&e) => LastSeen::Nothing {
                     error: e.to_string(),
                 },
-                Err(e) => return Err(e),
-            };
-            let elapsed = start.elapsed();
-            if elapsed >= opts.timeout {
-                return Err(Error::WaitTimeout {
-                    what,
-                    after: opts.timeout,
-                    last: Box::new(last),
-                });
-            }
-            std::thread::sleep(pause.min(opts.timeout - elapsed));
-            pause = (pause * 2).min(opts.max_interval);
-        }
-    }
-
-    /// Waits until the map named `map` (its name, alias or WWID) exists
-    /// with at least `min_active` active paths, and returns its row (WWID,
-    /// active paths, name). One command per poll (see the module docs).
-    pub fn wait_for_map(&mut self, map: &str, min_active: u32, opts: &WaitOptions) -> Result<Map> {
-        check_name("map name", map)?;
-        self.poll(
-            format!("map {map:?} with {min_active} active paths"),
-            opts,
-            |c| {
-                let found = map_rows(c)?.into_iter().find(|m| is_map(m, map));
-                let ready = found
-                    .as_ref()
-                    .is_some_and(|m| m.active_paths.unwrap_or(0) >= min_active);
-                Ok(if ready {
-                    (found, LastSeen::Map { map: None })
-                } else {
-                    (None, LastSeen::Map { map: found })
-                })
+                Err(e) => return Step::Done(Err(e)),
             },
-        )
+        };
+        let elapsed = start.elapsed();
+        if elapsed >= self.opts.timeout {
+            return Step::Done(Err(Error::WaitTimeout {
+                what: self.what.clone(),
+                after: self.opts.timeout,
+                last: Box::new(last),
+            }));
+        }
+        let pause = self.pause.min(self.opts.timeout - elapsed);
+        self.pause = (self.pause * 2).min(self.opts.max_interval);
+        Step::Sleep(pause)
     }
+}
 
-    /// Waits until the map named `map` (name or WWID) is gone. One command
-    /// per poll.
-    pub fn wait_map_gone(&mut self, map: &str, opts: &WaitOptions) -> Result<()> {
-        check_name("map name", map)?;
-        self.poll(format!("map {map:?} gone"), opts, |c| {
-            Ok(match map_rows(c)?.into_iter().find(|m| is_map(m, map)) {
-                None => (Some(()), LastSeen::Map { map: None }),
-                Some(m) => (None, LastSeen::Map { map: Some(m) }),
+/// The one reply of a one-command poll.
+fn only(replies: Vec<Result<Reply>>) -> Result<Reply> {
+    replies.into_iter().next().expect("one command per poll")
+}
+
+/// [`Client::wait_for_map`]'s job.
+pub(crate) fn wait_for_map(
+    map: &str,
+    min_active: u32,
+    opts: &WaitOptions,
+) -> Result<impl Job<Output = Map>> {
+    check_name("map name", map)?;
+    let map = map.to_owned();
+    Ok(Poll::new(
+        format!("map {map:?} with {min_active} active paths"),
+        opts,
+        vec![map_rows_command()],
+        move |r| {
+            let found = map_rows(only(r))?.into_iter().find(|m| is_map(m, &map));
+            let ready = found
+                .as_ref()
+                .is_some_and(|m| m.active_paths.unwrap_or(0) >= min_active);
+            Ok(if ready {
+                (found, LastSeen::Map { map: None })
+            } else {
+                (None, LastSeen::Map { map: found })
             })
-        })
-    }
+        },
+    ))
+}
 
-    /// Waits until the path `path` (`sda`) is listed in the states `want`
-    /// asks for, and returns its row. One command per poll.
-    pub fn wait_for_path(
-        &mut self,
-        path: &str,
-        want: &PathWant,
-        opts: &WaitOptions,
-    ) -> Result<Path> {
-        check_name("path name", path)?;
-        self.poll(format!("path {path:?} {want}"), opts, |c| {
-            let found = path_rows(c)?.into_iter().find(|p| p.device == path);
+/// [`Client::wait_map_gone`]'s job.
+pub(crate) fn wait_map_gone(map: &str, opts: &WaitOptions) -> Result<impl Job<Output = ()>> {
+    check_name("map name", map)?;
+    let map = map.to_owned();
+    Ok(Poll::new(
+        format!("map {map:?} gone"),
+        opts,
+        vec![map_rows_command()],
+        move |r| {
+            Ok(
+                match map_rows(only(r))?.into_iter().find(|m| is_map(m, &map)) {
+                    None => (Some(()), LastSeen::Map { map: None }),
+                    Some(m) => (None, LastSeen::Map { map: Some(m) }),
+                },
+            )
+        },
+    ))
+}
+
+/// [`Client::wait_for_path`]'s job.
+pub(crate) fn wait_for_path(
+    path: &str,
+    want: &PathWant,
+    opts: &WaitOptions,
+) -> Result<impl Job<Output = Path>> {
+    check_name("path name", path)?;
+    let (path, want) = (path.to_owned(), want.clone());
+    Ok(Poll::new(
+        format!("path {path:?} {want}"),
+        opts,
+        vec![path_rows_command()],
+        move |r| {
+            let found = path_rows(only(r))?.into_iter().find(|p| p.device == path);
             Ok(match found {
                 Some(p) if want.matches(&p) => (Some(p), LastSeen::Path { path: None }),
                 other => (None, LastSeen::Path { path: other }),
             })
-        })
-    }
+        },
+    ))
+}
 
-    /// Waits until none of `paths` is listed any more (after `del path`, or
-    /// a LUN unmapped on the array). One command per poll.
-    pub fn wait_paths_gone(&mut self, paths: &[&str], opts: &WaitOptions) -> Result<()> {
-        for p in paths {
-            check_name("path name", p)?;
-        }
-        self.poll(format!("paths {paths:?} gone"), opts, |c| {
-            let left: Vec<Path> = path_rows(c)?
-                .into_iter()
-                .filter(|p| paths.contains(&p.device.as_str()))
-                .collect();
-            Ok(if left.is_empty() {
-                (Some(()), LastSeen::Paths { paths: left })
-            } else {
-                (None, LastSeen::Paths { paths: left })
-            })
-        })
+/// [`Client::wait_paths_gone`]'s job.
+pub(crate) fn wait_paths_gone(paths: &[&str], opts: &WaitOptions) -> Result<impl Job<Output = ()>> {
+    for p in paths {
+        check_name("path name", p)?;
     }
+    let what = format!("paths {paths:?} gone");
+    let paths: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
+    Ok(Poll::new(what, opts, vec![path_rows_command()], move |r| {
+        let left: Vec<Path> = path_rows(only(r))?
+            .into_iter()
+            .filter(|p| paths.contains(&p.device))
+            .collect();
+        Ok(if left.is_empty() {
+            (Some(()), LastSeen::Paths { paths: left })
+        } else {
+            (None, LastSeen::Paths { paths: left })
+        })
+    }))
+}
 
-    /// Waits until the daemon has settled: not busy, and the topology
-    /// unchanged for `quiet` — the path listing (devices, states, maps) and
-    /// each map's active paths, dm state, path-fault and table-load
-    /// counters (a path that failed and came back between two polls still
-    /// counts as a change). Three commands per poll.
-    pub fn wait_settled(&mut self, quiet: Duration, opts: &WaitOptions) -> Result<()> {
-        let mut previous: Option<(Vec<Path>, String)> = None;
-        let mut since = Instant::now();
-        let counters = Command::ShowMapsFormat {
-            format: "%w|%N|%t|%0|%2|%n".into(),
-            raw: true,
-        };
-        self.poll(format!("daemon settled for {quiet:?}"), opts, |c| {
-            let busy = c.status()?.busy;
-            let rows = (path_rows(c)?, c.call(&counters)?);
+/// [`Client::wait_settled`]'s job.
+pub(crate) fn wait_settled(quiet: Duration, opts: &WaitOptions) -> impl Job<Output = ()> {
+    let mut previous: Option<(Vec<Path>, String)> = None;
+    let mut since = Instant::now();
+    let counters = Command::ShowMapsFormat {
+        format: "%w|%N|%t|%0|%2|%n".into(),
+        raw: true,
+    };
+    let commands = vec![
+        ops::GetStatus {}.command(),
+        path_rows_command(),
+        counters.clone(),
+    ];
+    Poll::new(
+        format!("daemon settled for {quiet:?}"),
+        opts,
+        commands,
+        move |r| {
+            let mut r = r.into_iter();
+            let mut next = || r.next().expect("three commands per poll");
+            let busy = output(&ops::GetStatus {}, next())?.busy;
+            let rows = (path_rows(next())?, text_of(&counters, next())?);
             if previous.as_ref() != Some(&rows) || busy {
                 previous = Some(rows);
                 since = Instant::now();
@@ -456,7 +578,299 @@ impl Client {
             } else {
                 (None, LastSeen::Settling { busy, quiet_for })
             })
+        },
+    )
+}
+
+/// Where [`RemoveMap`] is.
+enum Phase {
+    /// The first listing (is the map there; its name).
+    Listing,
+    /// Queueing being disabled.
+    Disabling,
+    /// A `del map` sent.
+    Removing,
+    /// After a bare `fail`: is the map still listed?
+    CheckingFailure,
+    /// After a removal that looked done: is the map gone from the listing?
+    Confirming,
+    /// The deadline passed: queueing being restored.
+    Restoring,
+    /// Paused between attempts.
+    Pausing,
+}
+
+/// [`Client::remove_map_safely`]'s job.
+pub(crate) struct RemoveMap {
+    asked: String,
+    name: String,
+    opts: RemoveOptions,
+    start: Instant,
+    r: Removal,
+    phase: Phase,
+    pause: Duration,
+    /// The last `del map`'s refusal.
+    refusal: Option<Error>,
+}
+
+/// Whether a listing's reply shows the map (an unreadable listing counts
+/// as showing it).
+fn listed(reply: Result<Reply>, map: &str) -> bool {
+    map_rows(reply).map_or(true, |rows| rows.iter().any(|m| is_map(m, map)))
+}
+
+impl RemoveMap {
+    pub(crate) fn new(map: &str, opts: &RemoveOptions) -> Result<RemoveMap> {
+        check_name("map name", map)?;
+        Ok(RemoveMap {
+            asked: map.to_owned(),
+            name: map.to_owned(),
+            opts: *opts,
+            start: Instant::now(),
+            r: Removal {
+                map: map.to_owned(),
+                attempts: 0,
+                already_gone: false,
+                queueing_disabled: false,
+                queueing_restored: false,
+                last_error_kind: None,
+                last_error: None,
+                elapsed: Duration::ZERO,
+            },
+            phase: Phase::Listing,
+            pause: opts.interval,
+            refusal: None,
         })
+    }
+
+    fn finish(&mut self, result: Result<()>) -> Step<Removal> {
+        self.r.elapsed = self.start.elapsed();
+        Step::Done(result.map(|()| self.r.clone()))
+    }
+
+    fn attempt(&mut self) -> Step<Removal> {
+        self.r.attempts += 1;
+        self.phase = Phase::Removing;
+        Step::Send(
+            ops::RemoveMap {
+                map: self.name.clone(),
+            }
+            .command(),
+        )
+    }
+
+    /// After an attempt that did not end the job: give up on a refusal
+    /// that is no reason to try again, restore queueing when the deadline
+    /// has passed, or pause.
+    fn after_attempt(&mut self) -> Step<Removal> {
+        if let Some(e) = self.refusal.take() {
+            let retry = matches!(
+                e.kind(),
+                ErrorKind::MapInUse
+                    | ErrorKind::CommandFailed
+                    | ErrorKind::DaemonTimeout
+                    | ErrorKind::Connect
+                    | ErrorKind::ConnectionClosed
+                    | ErrorKind::Timeout
+            );
+            if !retry {
+                return Step::Done(Err(e));
+            }
+            self.r.last_error_kind = Some(e.kind());
+            self.r.last_error = Some(e.to_string());
+        }
+        if self.start.elapsed() + self.pause > self.opts.timeout {
+            if self.r.queueing_disabled {
+                self.phase = Phase::Restoring;
+                return Step::Send(
+                    ops::RestoreMapQueuing {
+                        map: self.name.clone(),
+                    }
+                    .command(),
+                );
+            }
+            return self.time_out();
+        }
+        self.phase = Phase::Pausing;
+        let pause = self.pause;
+        self.pause = (self.pause * 2).min(Duration::from_secs(2));
+        Step::Sleep(pause)
+    }
+
+    fn time_out(&mut self) -> Step<Removal> {
+        self.r.elapsed = self.start.elapsed();
+        Step::Done(Err(Error::WaitTimeout {
+            what: format!("remove map {:?}", self.name),
+            after: self.opts.timeout,
+            last: Box::new(LastSeen::Removal {
+                removal: self.r.clone(),
+            }),
+        }))
+    }
+
+    fn disable_or_attempt(&mut self) -> Step<Removal> {
+        if self.opts.disable_queueing {
+            self.phase = Phase::Disabling;
+            return Step::Send(
+                ops::DisableMapQueuing {
+                    map: self.name.clone(),
+                }
+                .command(),
+            );
+        }
+        self.attempt()
+    }
+}
+
+impl Job for RemoveMap {
+    type Output = Removal;
+
+    fn step(&mut self, input: Option<Result<Reply>>) -> Step<Removal> {
+        let Some(reply) = input else {
+            return match self.phase {
+                Phase::Listing => Step::Send(map_rows_command()),
+                _ => self.attempt(),
+            };
+        };
+        match self.phase {
+            Phase::Listing => match map_rows(reply) {
+                // The daemon's `del map` takes the map's name (or alias),
+                // not its WWID: the listing gives the name for a WWID.
+                Ok(rows) => match rows.into_iter().find(|m| is_map(m, &self.asked)) {
+                    Some(row) => {
+                        self.name = row.name;
+                        self.disable_or_attempt()
+                    }
+                    None => {
+                        self.r.already_gone = true;
+                        self.finish(Ok(()))
+                    }
+                },
+                // Busy or restarting: the attempts find out.
+                Err(e) if passing(&e) => self.disable_or_attempt(),
+                Err(e) => Step::Done(Err(e)),
+            },
+            Phase::Disabling => {
+                let op = ops::DisableMapQueuing {
+                    map: self.name.clone(),
+                };
+                match output(&op, reply) {
+                    Ok(()) => self.r.queueing_disabled = true,
+                    Err(e) if e.kind() == ErrorKind::PermissionDenied => return Step::Done(Err(e)),
+                    // Gone meanwhile, or the daemon busy: the removal
+                    // decides.
+                    Err(_) => {}
+                }
+                self.attempt()
+            }
+            Phase::Removing => {
+                let op = ops::RemoveMap {
+                    map: self.name.clone(),
+                };
+                match output(&op, reply) {
+                    Ok(()) => {
+                        self.phase = Phase::Confirming;
+                        Step::Send(map_rows_command())
+                    }
+                    Err(e) => {
+                        let kind = e.kind();
+                        self.refusal = Some(e);
+                        match kind {
+                            ErrorKind::NotFound => {
+                                self.phase = Phase::Confirming;
+                                Step::Send(map_rows_command())
+                            }
+                            // Old releases answer a bare "fail" for a map
+                            // that is missing and for one in use: the
+                            // listing tells which.
+                            ErrorKind::CommandFailed => {
+                                self.phase = Phase::CheckingFailure;
+                                Step::Send(map_rows_command())
+                            }
+                            _ => self.after_attempt(),
+                        }
+                    }
+                }
+            }
+            Phase::CheckingFailure => {
+                if listed(reply, &self.name) {
+                    self.after_attempt()
+                } else {
+                    self.phase = Phase::Confirming;
+                    Step::Send(map_rows_command())
+                }
+            }
+            Phase::Confirming => {
+                if listed(reply, &self.name) {
+                    self.after_attempt()
+                } else {
+                    self.finish(Ok(()))
+                }
+            }
+            Phase::Restoring => {
+                let op = ops::RestoreMapQueuing {
+                    map: self.name.clone(),
+                };
+                if output(&op, reply).is_ok() {
+                    self.r.queueing_restored = true;
+                }
+                self.time_out()
+            }
+            Phase::Pausing => self.attempt(),
+        }
+    }
+}
+
+impl Client {
+    /// Runs a job to its end.
+    fn drive<J: Job>(&mut self, mut job: J) -> Result<J::Output> {
+        let mut input = None;
+        loop {
+            match job.step(input.take()) {
+                Step::Send(cmd) => input = Some(self.send(&cmd)),
+                Step::Sleep(pause) => std::thread::sleep(pause),
+                Step::Done(result) => return result,
+            }
+        }
+    }
+
+    /// Waits until the map named `map` (its name, alias or WWID) exists
+    /// with at least `min_active` active paths, and returns its row (WWID,
+    /// active paths, name). One command per poll (see the module docs).
+    pub fn wait_for_map(&mut self, map: &str, min_active: u32, opts: &WaitOptions) -> Result<Map> {
+        self.drive(wait_for_map(map, min_active, opts)?)
+    }
+
+    /// Waits until the map named `map` (name or WWID) is gone. One command
+    /// per poll.
+    pub fn wait_map_gone(&mut self, map: &str, opts: &WaitOptions) -> Result<()> {
+        self.drive(wait_map_gone(map, opts)?)
+    }
+
+    /// Waits until the path `path` (`sda`) is listed in the states `want`
+    /// asks for, and returns its row. One command per poll.
+    pub fn wait_for_path(
+        &mut self,
+        path: &str,
+        want: &PathWant,
+        opts: &WaitOptions,
+    ) -> Result<Path> {
+        self.drive(wait_for_path(path, want, opts)?)
+    }
+
+    /// Waits until none of `paths` is listed any more (after `del path`, or
+    /// a LUN unmapped on the array). One command per poll.
+    pub fn wait_paths_gone(&mut self, paths: &[&str], opts: &WaitOptions) -> Result<()> {
+        self.drive(wait_paths_gone(paths, opts)?)
+    }
+
+    /// Waits until the daemon has settled: not busy, and the topology
+    /// unchanged for `quiet` — the path listing (devices, states, maps) and
+    /// each map's active paths, dm state, path-fault and table-load
+    /// counters (a path that failed and came back between two polls still
+    /// counts as a change). Three commands per poll.
+    pub fn wait_settled(&mut self, quiet: Duration, opts: &WaitOptions) -> Result<()> {
+        self.drive(wait_settled(quiet, opts))
     }
 
     /// Every map's health and how many maps are in each state, from one
@@ -482,93 +896,6 @@ impl Client {
     /// the error is [`Error::WaitTimeout`] with the [`Removal`] so far.
     /// Other refusals (permission denied, …) end it at once.
     pub fn remove_map_safely(&mut self, map: &str, opts: &RemoveOptions) -> Result<Removal> {
-        let start = Instant::now();
-        let mut r = Removal {
-            map: map.to_owned(),
-            attempts: 0,
-            already_gone: false,
-            queueing_disabled: false,
-            queueing_restored: false,
-            last_error_kind: None,
-            last_error: None,
-            elapsed: Duration::ZERO,
-        };
-        check_name("map name", map)?;
-        // The daemon's `del map` takes the map's name (or alias), not its
-        // WWID: the listing gives the name for a WWID.
-        let mut name = map.to_owned();
-        match map_rows(self) {
-            Ok(rows) => match rows.into_iter().find(|m| is_map(m, map)) {
-                Some(row) => name = row.name,
-                None => {
-                    r.already_gone = true;
-                    r.elapsed = start.elapsed();
-                    return Ok(r);
-                }
-            },
-            // Busy or restarting: the attempts below find out.
-            Err(e) if passing(&e) => {}
-            Err(e) => return Err(e),
-        }
-        let map = name.as_str();
-        let listed =
-            |c: &mut Client| -> Result<bool> { Ok(map_rows(c)?.iter().any(|m| is_map(m, map))) };
-        if opts.disable_queueing {
-            match self.disable_map_queuing(map) {
-                Ok(()) => r.queueing_disabled = true,
-                Err(e) if e.kind() == ErrorKind::PermissionDenied => return Err(e),
-                // Gone meanwhile, or the daemon busy: the removal decides.
-                Err(_) => {}
-            }
-        }
-        let mut pause = opts.interval;
-        loop {
-            r.attempts += 1;
-            let outcome = self.remove_map(map);
-            let gone = match &outcome {
-                Ok(()) => true,
-                Err(e) => match e.kind() {
-                    ErrorKind::NotFound => true,
-                    // Old releases answer a bare "fail" for a map that is
-                    // missing and for one in use: the listing tells which.
-                    ErrorKind::CommandFailed => !listed(self).unwrap_or(true),
-                    _ => false,
-                },
-            };
-            if gone && !listed(self).unwrap_or(true) {
-                r.elapsed = start.elapsed();
-                return Ok(r);
-            }
-            if let Err(e) = outcome {
-                let retry = matches!(
-                    e.kind(),
-                    ErrorKind::MapInUse
-                        | ErrorKind::CommandFailed
-                        | ErrorKind::DaemonTimeout
-                        | ErrorKind::Connect
-                        | ErrorKind::ConnectionClosed
-                        | ErrorKind::Timeout
-                );
-                if !retry {
-                    return Err(e);
-                }
-                r.last_error_kind = Some(e.kind());
-                r.last_error = Some(e.to_string());
-            }
-            let elapsed = start.elapsed();
-            if elapsed + pause > opts.timeout {
-                if r.queueing_disabled && self.restore_map_queuing(map).is_ok() {
-                    r.queueing_restored = true;
-                }
-                r.elapsed = start.elapsed();
-                return Err(Error::WaitTimeout {
-                    what: format!("remove map {map:?}"),
-                    after: opts.timeout,
-                    last: Box::new(LastSeen::Removal { removal: r }),
-                });
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_secs(2));
-        }
+        self.drive(RemoveMap::new(map, opts)?)
     }
 }

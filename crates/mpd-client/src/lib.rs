@@ -27,15 +27,24 @@
 #![forbid(unsafe_code)]
 
 mod address;
+#[cfg(feature = "tokio")]
+mod async_client;
+#[cfg(feature = "tokio")]
+mod async_conn;
+#[cfg(feature = "tokio")]
+mod async_ops;
 mod client;
 mod error;
-mod jobs;
+mod exchange;
+pub(crate) mod jobs;
 mod ops;
 mod transport;
 pub mod trust;
 pub mod watch;
 
 pub use address::{Address, DEFAULT_ABSTRACT_NAME, DEFAULT_SOCKET_PATH, SOCKET_ENV};
+#[cfg(feature = "tokio")]
+pub use async_client::AsyncClient;
 pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{Error, ErrorKind, PerKind, Result};
 pub use jobs::{LastSeen, PathWant, Removal, RemoveOptions, WaitOptions};
@@ -49,6 +58,8 @@ pub use mpd_proto::model::{
 };
 pub use mpd_proto::{Command, DaemonVersion, Event, Reply};
 pub use trust::PeerTrust;
+#[cfg(feature = "tokio")]
+pub use watch::{AsyncWatch, WatchStream};
 pub use watch::{Watch, WatchOptions};
 
 /// The crate README's examples (crates/mpd-client/README.md), compiled as

@@ -11,7 +11,7 @@ use mpd_proto::FrameError;
 use crate::address::Address;
 
 /// Size of the read buffer (the decoder's growth step matches it).
-const READ_BUF: usize = 64 * 1024;
+pub(crate) const READ_BUF: usize = 64 * 1024;
 
 /// What went wrong on the wire, before it is given its command for context.
 #[derive(Debug)]
@@ -29,11 +29,86 @@ pub(crate) struct Conn {
     buf: Box<[u8]>,
 }
 
+/// A new unix stream socket for `addr` and the address to connect it to.
+pub(crate) fn socket_for(addr: &Address) -> io::Result<(socket2::Socket, socket2::SockAddr)> {
+    let sa = addr.sockaddr()?;
+    let sock = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM.cloexec(), None)?;
+    Ok((sock, sa))
+}
+
+/// True when the peer has closed the connection (or it is otherwise
+/// unusable) while it sat idle. Unsolicited bytes also make it unusable.
+pub(crate) fn is_stale(sock: socket2::SockRef<'_>) -> bool {
+    let mut b = [MaybeUninit::<u8>::uninit(); 1];
+    // A non-blocking peek: one syscall, the socket's mode is unchanged.
+    match sock.recv_with_flags(&mut b, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
+        // Nothing to read: the connection is alive and quiet.
+        Err(e) => e.kind() != io::ErrorKind::WouldBlock,
+        // 0: the peer closed; more: bytes nobody asked for.
+        Ok(_) => true,
+    }
+}
+
+/// What a failed write means; `None`: interrupted, try again.
+pub(crate) fn send_error(e: io::Error) -> Option<WireError> {
+    match e.kind() {
+        io::ErrorKind::Interrupted => None,
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Some(WireError::TimedOut),
+        io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => {
+            Some(WireError::Closed(format!("while sending: {e}")))
+        }
+        _ => Some(WireError::Io(e)),
+    }
+}
+
+/// What a failed read means; `None`: interrupted, try again.
+pub(crate) fn recv_error(e: io::Error) -> Option<WireError> {
+    match e.kind() {
+        io::ErrorKind::Interrupted => None,
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Some(WireError::TimedOut),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => {
+            Some(WireError::Closed(e.to_string()))
+        }
+        _ => Some(WireError::Io(e)),
+    }
+}
+
+/// One reply being read: the bytes received go in, the reply's text
+/// comes out once complete.
+pub(crate) struct ReplyReader {
+    decoder: Decoder,
+}
+
+impl ReplyReader {
+    pub(crate) fn new(max_len: usize) -> ReplyReader {
+        ReplyReader {
+            decoder: Decoder::new(max_len),
+        }
+    }
+
+    /// Takes the bytes of one read (`bytes` empty: the peer closed).
+    /// Returns the reply once it is complete; bytes after it are an error.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<Option<String>, WireError> {
+        if bytes.is_empty() {
+            return Err(WireError::Closed(match self.decoder.finish() {
+                Ok(()) => "no reply".to_owned(),
+                Err(e) => e.to_string(),
+            }));
+        }
+        let (used, frame) = self.decoder.decode(bytes).map_err(WireError::Frame)?;
+        match frame {
+            Some(_) if used != bytes.len() => {
+                Err(WireError::Frame(FrameError::Trailing(bytes.len() - used)))
+            }
+            Some(frame) => payload_text(frame).map(Some).map_err(WireError::Frame),
+            None => Ok(None),
+        }
+    }
+}
+
 impl Conn {
     pub(crate) fn connect(addr: &Address, timeout: Duration) -> io::Result<Conn> {
-        let sa = addr.sockaddr()?;
-        let sock =
-            socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM.cloexec(), None)?;
+        let (sock, sa) = socket_for(addr)?;
         if timeout.is_zero() {
             sock.connect(&sa)?;
         } else {
@@ -50,20 +125,9 @@ impl Conn {
         &self.sock
     }
 
-    /// True when the peer has closed the connection (or it is otherwise
-    /// unusable) while it sat idle. Unsolicited bytes also make it unusable.
+    /// True when the peer has closed the connection while it sat idle.
     pub(crate) fn is_stale(&self) -> bool {
-        let mut b = [MaybeUninit::<u8>::uninit(); 1];
-        // A non-blocking peek: one syscall, the socket stays blocking.
-        match self
-            .sock
-            .recv_with_flags(&mut b, libc::MSG_PEEK | libc::MSG_DONTWAIT)
-        {
-            // Nothing to read: the connection is alive and quiet.
-            Err(e) => e.kind() != io::ErrorKind::WouldBlock,
-            // 0: the peer closed; more: bytes nobody asked for.
-            Ok(_) => true,
-        }
+        is_stale(socket2::SockRef::from(&self.sock))
     }
 
     /// Sends a whole frame, without SIGPIPE, within the deadline.
@@ -80,15 +144,9 @@ impl Conn {
                 .send_with_flags(&frame[sent..], libc::MSG_NOSIGNAL)
             {
                 Ok(n) => sent += n,
-                Err(e) => match e.kind() {
-                    io::ErrorKind::Interrupted => continue,
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-                        return Err(WireError::TimedOut)
-                    }
-                    io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => {
-                        return Err(WireError::Closed(format!("while sending: {e}")))
-                    }
-                    _ => return Err(WireError::Io(e)),
+                Err(e) => match send_error(e) {
+                    None => continue,
+                    Some(w) => return Err(w),
                 },
             }
         }
@@ -97,37 +155,21 @@ impl Conn {
 
     /// Reads one reply frame within the deadline and returns its text.
     pub(crate) fn recv(&mut self, max_len: usize, deadline: Instant) -> Result<String, WireError> {
-        let mut decoder = Decoder::new(max_len);
+        let mut reader = ReplyReader::new(max_len);
         loop {
             let left = remaining(deadline).ok_or(WireError::TimedOut)?;
             self.sock
                 .set_read_timeout(Some(left))
                 .map_err(WireError::Io)?;
             let n = match self.sock.read(&mut self.buf) {
-                Ok(0) => {
-                    return Err(WireError::Closed(match decoder.finish() {
-                        Ok(()) => "no reply".to_owned(),
-                        Err(e) => e.to_string(),
-                    }))
-                }
                 Ok(n) => n,
-                Err(e) => match e.kind() {
-                    io::ErrorKind::Interrupted => continue,
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-                        return Err(WireError::TimedOut)
-                    }
-                    io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe => {
-                        return Err(WireError::Closed(e.to_string()))
-                    }
-                    _ => return Err(WireError::Io(e)),
+                Err(e) => match recv_error(e) {
+                    None => continue,
+                    Some(w) => return Err(w),
                 },
             };
-            let (used, frame) = decoder.decode(&self.buf[..n]).map_err(WireError::Frame)?;
-            if let Some(frame) = frame {
-                if used != n {
-                    return Err(WireError::Frame(FrameError::Trailing(n - used)));
-                }
-                return payload_text(frame).map_err(WireError::Frame);
+            if let Some(text) = reader.feed(&self.buf[..n])? {
+                return Ok(text);
             }
         }
     }

@@ -1286,3 +1286,116 @@ fn pr_hold_and_pathlist_where_the_release_has_them() {
     assert_eq!(d.c.commands_sent(), sent);
     d.settled();
 }
+
+#[test]
+#[ignore = "needs a real multipathd: run tests/real/conformance (boots QEMU VMs)"]
+fn the_async_client_round_trip() {
+    use mpd_client::watch::AsyncWatch;
+    use mpd_client::AsyncClient;
+
+    let mut d = daemon(
+        "the async client: listings, fail/reinstate, waits, watch, concurrency, cancellation",
+    );
+    let (map, dev) = d.map_and_path();
+    let interval = d.checker_interval();
+    let maps = d.c.list_maps().unwrap();
+    let paths = d.c.list_paths().unwrap();
+    let version = d.version;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let a = Client::builder()
+            .address(env("MPD_REAL_SOCKET").as_str())
+            .timeout(Duration::from_secs(20))
+            .connect_pool(4)
+            .await
+            .unwrap();
+        assert_eq!(a.daemon_version().await.unwrap(), version);
+        assert_eq!(a.list_maps().await.unwrap(), maps);
+        let names = |ps: &[Path]| ps.iter().map(|p| p.device.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&a.list_paths().await.unwrap()), names(&paths));
+        let topo = a.topology().await.unwrap();
+        assert_eq!(
+            topo.maps.iter().map(|m| &m.name).collect::<Vec<_>>(),
+            maps.iter().map(|m| &m.name).collect::<Vec<_>>()
+        );
+        assert_eq!(a.health().await.unwrap().maps.len(), maps.len());
+
+        // 200 tasks at once on the pool.
+        let tasks: Vec<_> = (0..200)
+            .map(|_| {
+                let a = a.clone();
+                tokio::spawn(async move { a.list_maps().await })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap().len(), maps.len());
+        }
+
+        // Cancelled at once, and just after sending: the next command is
+        // answered right.
+        for wait in [
+            Duration::ZERO,
+            Duration::from_micros(200),
+            Duration::from_millis(2),
+        ] {
+            let _ = tokio::time::timeout(wait, a.topology()).await;
+            assert_eq!(a.list_maps().await.unwrap(), maps);
+        }
+
+        // An action and the waits, and the watch sees them.
+        let mut watch = AsyncWatch::new(
+            a.clone(),
+            WatchOptions {
+                interval: Duration::from_millis(500),
+                ..WatchOptions::default()
+            },
+        );
+        assert_eq!(watch.next_event(Duration::ZERO).await.unwrap(), None);
+        a.fail_path(&dev).await.unwrap();
+        let failed = a
+            .wait_for_path(&dev, &PathWant::failed(), &WaitOptions::timeout(interval))
+            .await;
+        // The watch sees the failure (before the reinstatement, so that
+        // two snapshots differ).
+        let mut saw = false;
+        let deadline = Instant::now() + interval;
+        while failed.is_ok() && Instant::now() < deadline && !saw {
+            if let Ok(Some(Event::PathStateChanged { device, .. })) =
+                watch.next_event(Duration::from_secs(1)).await
+            {
+                saw = device == dev;
+            }
+        }
+        // Reinstate in any case, so that the other tests find the path
+        // healthy.
+        a.reinstate_path(&dev).await.unwrap();
+        assert_eq!(failed.unwrap().dm_state, Some(PathDmState::Failed));
+        assert!(saw, "the async watch saw {dev} change");
+        a.wait_for_path(&dev, &PathWant::up(), &WaitOptions::timeout(SLOW))
+            .await
+            .unwrap();
+        a.wait_for_map(&map, d.paths as u32, &WaitOptions::timeout(SLOW))
+            .await
+            .unwrap();
+        // Invalid arguments never reach the daemon.
+        let sent = a.commands_sent();
+        assert!(matches!(
+            a.fail_path("sda\n").await,
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(a.commands_sent(), sent);
+        // The non-root peer: the same typed refusal as the blocking client.
+        let nonroot = AsyncClient::connect_to(env("MPD_REAL_NONROOT_SOCKET"))
+            .await
+            .unwrap();
+        assert_eq!(nonroot.list_maps().await.unwrap().len(), maps.len());
+        assert!(matches!(
+            nonroot.fail_path(&dev).await,
+            Err(Error::PermissionDenied { .. })
+        ));
+    });
+}

@@ -597,6 +597,100 @@ fn every_watch_method_is_in_python_and_c() {
     assert!(c.contains("mpd_event_json"));
 }
 
+/// The `pub fn`s and `pub async fn`s of the `impl TYPE {` blocks of these
+/// source files.
+fn impl_methods(files: &[&str], ty: &str) -> BTreeSet<String> {
+    let opener = format!("\nimpl {ty} {{");
+    let mut names = BTreeSet::new();
+    for file in files {
+        let src = read(file);
+        let mut rest = src.as_str();
+        while let Some(start) = rest.find(&opener) {
+            let block = &rest[start + 1..];
+            let end = block.find("\n}\n").map_or(block.len(), |e| e + 3);
+            names.extend(
+                block[..end]
+                    .lines()
+                    .filter_map(|l| {
+                        l.strip_prefix("    pub fn ")
+                            .or_else(|| l.strip_prefix("    pub async fn "))
+                    })
+                    .map(|l| l.split(['(', '<']).next().unwrap().to_owned()),
+            );
+            rest = &block[end..];
+        }
+    }
+    names
+}
+
+#[test]
+fn every_operation_and_job_is_in_the_async_client() {
+    let ops = impl_methods(&["crates/mpd-client/src/async_ops.rs"], "AsyncClient");
+    let jobs = impl_methods(&["crates/mpd-client/src/async_client.rs"], "AsyncClient");
+    let mut missing = Vec::new();
+    for op in OPERATIONS {
+        if !ops.contains(op.name) {
+            missing.push(op.name);
+        }
+    }
+    for op in JOBS {
+        if !jobs.contains(op.name) {
+            missing.push(op.name);
+        }
+    }
+    assert!(missing.is_empty(), "AsyncClient lacks: {missing:?}");
+}
+
+/// What only one of the Rust clients has, and why.
+const ASYNC_ONLY: &[(&str, &str)] = &[
+    (
+        "connections",
+        "the size of the async client's connection pool",
+    ),
+    (
+        "connections_abandoned",
+        "connections closed because a command's future was dropped mid-reply",
+    ),
+];
+
+#[test]
+fn the_async_client_has_every_method_of_the_blocking_client() {
+    let mut blocking = rust_client_methods();
+    blocking.extend(impl_methods(&["crates/mpd-client/src/ops.rs"], "Client"));
+    let mut async_ = impl_methods(
+        &[
+            "crates/mpd-client/src/async_client.rs",
+            "crates/mpd-client/src/async_ops.rs",
+        ],
+        "AsyncClient",
+    );
+    for (name, _why) in ASYNC_ONLY {
+        assert!(async_.remove(*name), "allow-list entry {name} not needed");
+    }
+    assert_eq!(
+        async_, blocking,
+        "AsyncClient's methods (left) vs Client's (right)"
+    );
+}
+
+#[test]
+fn the_async_watch_has_every_method_of_the_watch() {
+    let watch = impl_methods(&["crates/mpd-client/src/watch/mod.rs"], "Watch");
+    let mut async_ = impl_methods(
+        &["crates/mpd-client/src/watch/async_watch.rs"],
+        "AsyncWatch",
+    );
+    // Blocking only: lending the client out mutably (an AsyncClient is a
+    // handle: `client()` lends one that sends through the same
+    // connections). Async only: the Stream.
+    assert!(async_.remove("into_stream"));
+    async_.insert("client_mut".into());
+    assert_eq!(
+        async_, watch,
+        "AsyncWatch's methods (left) vs Watch's (right)"
+    );
+}
+
 /// mpdctl, the command: every operation has a dispatch arm in its generated
 /// `ops.rs` (its subcommand is built from the same table at run time;
 /// mpdctl's own tests check the subcommands), and every job is placed on

@@ -32,6 +32,47 @@ pub(crate) fn address(socket: &Bound<'_, PyAny>) -> PyResult<mpd_client::Address
     Ok(mpd_client::Address::Path(path))
 }
 
+/// The command of `command(text, action=...)`: the text as it is, read as
+/// an action or as a query.
+pub(crate) fn raw_command(text: String, action: bool) -> mpd_client::Command {
+    let shape = if action {
+        mpd_client::mpd_proto::ReplyShape::Action
+    } else {
+        mpd_client::mpd_proto::ReplyShape::Data
+    };
+    mpd_client::Command::Raw { text, shape }
+}
+
+/// The retry policy of `set_retry_policy`'s arguments (seconds).
+pub(crate) fn retry_policy(
+    py: Python<'_>,
+    attempts: u32,
+    backoff: f64,
+    max_backoff: f64,
+    deadline: Option<f64>,
+) -> PyResult<mpd_client::RetryPolicy> {
+    let mut policy = mpd_client::RetryPolicy::attempts(attempts)
+        .backoff(seconds(py, "backoff", backoff)?)
+        .max_backoff(seconds(py, "max_backoff", max_backoff)?);
+    if let Some(d) = deadline {
+        policy = policy.deadline(seconds(py, "deadline", d)?);
+    }
+    Ok(policy)
+}
+
+/// A retry policy as the dict of the `retry_policy` property.
+pub(crate) fn retry_policy_dict(
+    py: Python<'_>,
+    p: mpd_client::RetryPolicy,
+) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
+    let d = pyo3::types::PyDict::new(py);
+    d.set_item("attempts", p.attempts)?;
+    d.set_item("backoff", p.backoff.as_secs_f64())?;
+    d.set_item("max_backoff", p.max_backoff.as_secs_f64())?;
+    d.set_item("deadline", p.deadline.map(|d| d.as_secs_f64()))?;
+    Ok(d)
+}
+
 /// Reads a peer-trust policy from Python: `"root_or_self"` (the
 /// default), `"any"` (no check), or an int uid (exactly that uid; 0: root
 /// only).
@@ -187,12 +228,7 @@ impl Client {
         max_backoff: f64,
         deadline: Option<f64>,
     ) -> PyResult<()> {
-        let mut policy = mpd_client::RetryPolicy::attempts(attempts)
-            .backoff(seconds(py, "backoff", backoff)?)
-            .max_backoff(seconds(py, "max_backoff", max_backoff)?);
-        if let Some(d) = deadline {
-            policy = policy.deadline(seconds(py, "deadline", d)?);
-        }
+        let policy = retry_policy(py, attempts, backoff, max_backoff, deadline)?;
         self.run(py, move |c| {
             c.set_retry_policy(policy);
             Ok(())
@@ -204,12 +240,7 @@ impl Client {
     #[getter]
     fn retry_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let p = self.run(py, |c| Ok(c.retry_policy()))?;
-        let d = pyo3::types::PyDict::new(py);
-        d.set_item("attempts", p.attempts)?;
-        d.set_item("backoff", p.backoff.as_secs_f64())?;
-        d.set_item("max_backoff", p.max_backoff.as_secs_f64())?;
-        d.set_item("deadline", p.deadline.map(|d| d.as_secs_f64()))?;
-        Ok(d)
+        retry_policy_dict(py, p)
     }
 
     /// How many times the client has sent a command again under its retry
@@ -274,14 +305,8 @@ impl Client {
     /// any other text is returned.
     #[pyo3(signature = (text, *, action = false))]
     fn command(&self, py: Python<'_>, text: String, action: bool) -> PyResult<String> {
-        let shape = if action {
-            mpd_client::mpd_proto::ReplyShape::Action
-        } else {
-            mpd_client::mpd_proto::ReplyShape::Data
-        };
-        self.run(py, move |c| {
-            c.call(&mpd_client::Command::Raw { text, shape })
-        })
+        let command = raw_command(text, action);
+        self.run(py, move |c| c.call(&command))
     }
 
     // The operation methods (list_paths, fail_path, …) and the jobs

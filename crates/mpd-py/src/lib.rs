@@ -8,6 +8,9 @@
 //!
 //! - [`client`]: `multipathd.Client`, one method per `mpd_client::Client`
 //!   method.
+//! - [`async_client`]: `multipathd.AsyncClient` and `multipathd.AsyncWatch`,
+//!   over `mpd_client::AsyncClient` on a tokio runtime, as asyncio
+//!   awaitables.
 //! - [`models`]: `Path`, `Map`, `Topology`, … (a topology converted
 //!   lazily), the jobs' `Health`, `MapHealth`, `DownPath`, `Removal`, the
 //!   state enums (`CheckerState`, …, `HealthState`) and `PrStatus`,
@@ -24,6 +27,8 @@
 //! Build the wheel with maturin from `python/` (`pip install ./python`); the
 //! pytest suite in `python/tests` runs against the installed package.
 
+pub mod async_client;
+mod async_ops;
 pub mod client;
 pub mod errors;
 pub mod models;
@@ -48,6 +53,8 @@ fn multipathd_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("SOCKET_ENV", mpd_client::SOCKET_ENV)?;
 
     m.add_class::<client::Client>()?;
+    m.add_class::<async_client::AsyncClient>()?;
+    m.add_class::<async_client::AsyncWatch>()?;
     m.add_class::<models::Path>()?;
     m.add_class::<models::Map>()?;
     m.add_class::<models::Topology>()?;

@@ -331,7 +331,7 @@ impl Watch {
 #[pyclass(module = "multipathd", frozen, eq)]
 #[derive(PartialEq)]
 pub struct Event {
-    inner: mpd_client::Event,
+    pub(crate) inner: mpd_client::Event,
 }
 
 #[pymethods]

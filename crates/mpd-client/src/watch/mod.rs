@@ -83,6 +83,8 @@
 //! polls only, and [`Watch::uevents_active`] is false with the reason in
 //! [`Watch::uevent_error`].
 
+#[cfg(feature = "tokio")]
+mod async_watch;
 mod uevent;
 
 use std::collections::VecDeque;
@@ -95,6 +97,9 @@ use mpd_proto::{Command, DaemonVersion, Event, Reply, ReplyShape};
 use crate::client::{Client, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::Topology;
+
+#[cfg(feature = "tokio")]
+pub use async_watch::{AsyncWatch, WatchStream};
 
 /// The default poll interval.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
@@ -158,14 +163,23 @@ pub fn is_unreachable(e: &Error) -> bool {
     e.kind().is_unreachable()
 }
 
-/// Watches the daemon and yields an [`Event`] for every change (see the
-/// [module docs](self)).
-///
-/// It owns its [`Client`]; [`Watch::client_mut`] lends it out between
-/// events (commands sent that way are not counted by
-/// [`Watch::commands_sent`]) and [`Watch::into_client`] gives it back.
-pub struct Watch {
-    client: Client,
+/// What a watch does next ([`Schedule::next`]).
+pub(crate) enum Next {
+    /// Return this event.
+    Event(Event),
+    /// Take a snapshot now ([`Schedule::start_poll`] … [`Schedule::end_poll`]).
+    Poll,
+    /// Sleep until then (a uevent may cut it short).
+    Sleep(Instant),
+    /// The call's timeout passed with nothing to return.
+    Timeout,
+}
+
+/// A watch's state and timing, without I/O: when to poll, what a
+/// snapshot or a failure means, which events to queue. [`Watch`] and the
+/// async watch both drive it.
+#[derive(Debug)]
+pub(crate) struct Schedule {
     options: WatchOptions,
     queue: VecDeque<Event>,
     /// The last snapshot read; kept through an outage.
@@ -182,41 +196,19 @@ pub struct Watch {
     backoff: Duration,
     commands: u64,
     listings: u64,
-    uevents: Option<uevent::Listener>,
-    uevent_error: Option<String>,
 }
 
-impl fmt::Debug for Watch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Watch")
-            .field("client", &self.client)
-            .field("options", &self.options)
-            .field("queued", &self.queue.len())
-            .field("has_snapshot", &self.snapshot.is_some())
-            .field("daemon_reachable", &!self.down)
-            .field("commands_sent", &self.commands)
-            .field("uevents_active", &self.uevents.is_some())
-            .finish()
-    }
+/// The deadline `timeout` from now (far off for a huge timeout).
+pub(crate) fn deadline_in(timeout: Duration) -> Instant {
+    let start = Instant::now();
+    start
+        .checked_add(timeout)
+        .unwrap_or_else(|| start + Duration::from_secs(365 * 24 * 3600))
 }
 
-impl Watch {
-    /// A watch that polls through `client`. Nothing is sent yet: the first
-    /// [`next_event`](Self::next_event) takes the baseline snapshot.
-    ///
-    /// With [`WatchOptions::uevents`] the uevent socket is opened here; if
-    /// that fails the watch polls only (see [`Watch::uevent_error`]).
-    pub fn new(client: Client, options: WatchOptions) -> Watch {
-        let (uevents, uevent_error) = if options.uevents {
-            match uevent::Listener::open() {
-                Ok(l) => (Some(l), None),
-                Err(e) => (None, Some(e)),
-            }
-        } else {
-            (None, None)
-        };
-        Watch {
-            client,
+impl Schedule {
+    pub(crate) fn new(options: WatchOptions) -> Schedule {
+        Schedule {
             backoff: options.backoff_initial,
             options,
             queue: VecDeque::new(),
@@ -227,124 +219,82 @@ impl Watch {
             early_polls: Vec::new(),
             commands: 0,
             listings: 0,
-            uevents,
-            uevent_error,
         }
     }
 
-    /// The next event: a queued one at once, else the events of the polls
-    /// that fall due within `timeout`; `Ok(None)` when none came in time.
-    ///
-    /// An error that is not about the daemon's reachability (see
-    /// [`is_unreachable`]) is returned; the watch stays usable. See the
-    /// [module docs](self) for how long a call may take when a poll is
-    /// under way.
-    pub fn next_event(&mut self, timeout: Duration) -> Result<Option<Event>> {
-        let start = Instant::now();
-        let deadline = start
-            .checked_add(timeout)
-            .unwrap_or_else(|| start + Duration::from_secs(365 * 24 * 3600));
-        let mut polled = false;
-        loop {
-            if let Some(e) = self.queue.pop_front() {
-                return Ok(Some(e));
-            }
-            let now = Instant::now();
-            let due = self.next_poll.is_none_or(|t| t <= now);
-            // One poll even with a zero timeout; more only before the
-            // deadline.
-            if due && (!polled || now < deadline) {
-                polled = true;
-                self.poll()?;
-                continue;
-            }
-            if now >= deadline {
-                return Ok(None);
-            }
-            let wake = self.next_poll.map_or(deadline, |t| t.min(deadline));
-            self.wait_until(wake);
+    /// The step of `next_event`: a queued event, else a poll if one is due
+    /// (one even with a zero timeout, more only before `deadline`; `polled`
+    /// tells whether this call polled already), else a sleep.
+    pub(crate) fn next(&mut self, polled: &mut bool, deadline: Instant) -> Next {
+        if let Some(e) = self.queue.pop_front() {
+            return Next::Event(e);
         }
-    }
-
-    /// The events queued and not yet returned.
-    pub fn pending_events(&self) -> usize {
-        self.queue.len()
-    }
-
-    /// Every command this watch has sent (or tried to send) to the daemon:
-    /// one `show maps json` per poll, plus one `show` (the version query)
-    /// per [`Event::DaemonBack`].
-    pub fn commands_sent(&self) -> u64 {
-        self.commands
-    }
-
-    /// The `show maps json` listings this watch has sent (or tried to):
-    /// one per poll.
-    pub fn listings_sent(&self) -> u64 {
-        self.listings
-    }
-
-    /// The last snapshot read (kept while the daemon is unreachable);
-    /// `None` before the first successful poll.
-    pub fn snapshot(&self) -> Option<&Topology> {
-        self.snapshot.as_ref()
-    }
-
-    /// False from an [`Event::DaemonUnreachable`] until the daemon answers
-    /// again.
-    pub fn is_daemon_reachable(&self) -> bool {
-        !self.down
-    }
-
-    /// True when kernel uevents can wake the watch early.
-    pub fn uevents_active(&self) -> bool {
-        self.uevents.is_some()
-    }
-
-    /// Why [`WatchOptions::uevents`] was asked for but the watch polls
-    /// only (the socket could not be opened).
-    pub fn uevent_error(&self) -> Option<&str> {
-        self.uevent_error.as_deref()
-    }
-
-    /// The options it was made with.
-    pub fn options(&self) -> &WatchOptions {
-        &self.options
-    }
-
-    /// The client.
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    /// The client, to send other commands between events.
-    pub fn client_mut(&mut self) -> &mut Client {
-        &mut self.client
-    }
-
-    /// Ends the watch and returns its client.
-    pub fn into_client(self) -> Client {
-        self.client
+        let now = Instant::now();
+        let due = self.next_poll.is_none_or(|t| t <= now);
+        if due && (!*polled || now < deadline) {
+            *polled = true;
+            return Next::Poll;
+        }
+        if now >= deadline {
+            return Next::Timeout;
+        }
+        Next::Sleep(self.next_poll.map_or(deadline, |t| t.min(deadline)))
     }
 
     fn interval(&self) -> Duration {
         self.options.interval.max(Duration::from_millis(1))
     }
 
-    /// Takes one snapshot and queues what it shows.
-    fn poll(&mut self) -> Result<()> {
+    /// A poll starts: its listing is counted. Returns its start.
+    pub(crate) fn start_poll(&mut self) -> Instant {
         let started = Instant::now();
         self.last_poll = Some(started);
         self.commands += 1;
         self.listings += 1;
-        let listing = self.without_retries(Client::topology);
+        started
+    }
+
+    /// Whether this listing ends an outage: then the daemon's version is
+    /// read afresh ([`Schedule::version_query`]) before
+    /// [`Schedule::end_poll`].
+    pub(crate) fn comes_back(&self, listing: &Result<Topology>) -> bool {
+        self.down && listing.is_ok()
+    }
+
+    /// The version query for [`Event::DaemonBack`] (counted): `show`,
+    /// whose help text names the release.
+    pub(crate) fn version_query(&mut self) -> Command {
+        self.commands += 1;
+        Command::Raw {
+            text: "show".into(),
+            shape: ReplyShape::Data,
+        }
+    }
+
+    /// The version in the reply to [`Schedule::version_query`].
+    pub(crate) fn version_of(reply: Result<Reply>) -> Option<DaemonVersion> {
+        match reply {
+            Ok(Reply::Failure(f)) => f.version(),
+            _ => None,
+        }
+    }
+
+    /// A poll that started at `started` ended with `listing` (and, when it
+    /// [came back](Schedule::comes_back), the daemon's `version`): queues
+    /// its events and schedules the next poll. An error that is not about
+    /// reachability is returned.
+    pub(crate) fn end_poll(
+        &mut self,
+        started: Instant,
+        listing: Result<Topology>,
+        version: Option<DaemonVersion>,
+    ) -> Result<()> {
         match listing {
             Ok(topology) => {
                 self.next_poll = Some(started + self.interval());
                 if self.down {
                     self.down = false;
                     self.backoff = self.options.backoff_initial;
-                    let version = self.daemon_version();
                     self.queue.push_back(Event::DaemonBack { version });
                 }
                 if let Some(before) = &self.snapshot {
@@ -374,30 +324,175 @@ impl Watch {
         }
     }
 
-    /// The daemon's version, read afresh from its help text (the client's
-    /// cached value may be the release before a restart). Sending the
-    /// query through [`Client::send`] also refreshes what
-    /// [`Client::daemon_version`] returns.
-    fn daemon_version(&mut self) -> Option<DaemonVersion> {
-        self.commands += 1;
-        let show = Command::Raw {
-            text: "show".into(),
-            shape: ReplyShape::Data,
+    pub(crate) fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+    pub(crate) fn commands_sent(&self) -> u64 {
+        self.commands
+    }
+    pub(crate) fn listings_sent(&self) -> u64 {
+        self.listings
+    }
+    pub(crate) fn snapshot(&self) -> Option<&Topology> {
+        self.snapshot.as_ref()
+    }
+    pub(crate) fn is_daemon_reachable(&self) -> bool {
+        !self.down
+    }
+    pub(crate) fn options(&self) -> &WatchOptions {
+        &self.options
+    }
+}
+
+/// Watches the daemon and yields an [`Event`] for every change (see the
+/// [module docs](self)).
+///
+/// It owns its [`Client`]; [`Watch::client_mut`] lends it out between
+/// events (commands sent that way are not counted by
+/// [`Watch::commands_sent`]) and [`Watch::into_client`] gives it back.
+pub struct Watch {
+    client: Client,
+    core: Schedule,
+    uevents: Option<uevent::Listener>,
+    uevent_error: Option<String>,
+}
+
+impl fmt::Debug for Watch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Watch")
+            .field("client", &self.client)
+            .field("options", &self.core.options)
+            .field("queued", &self.core.queue.len())
+            .field("has_snapshot", &self.core.snapshot.is_some())
+            .field("daemon_reachable", &!self.core.down)
+            .field("commands_sent", &self.core.commands)
+            .field("uevents_active", &self.uevents.is_some())
+            .finish()
+    }
+}
+
+impl Watch {
+    /// A watch that polls through `client`. Nothing is sent yet: the first
+    /// [`next_event`](Self::next_event) takes the baseline snapshot.
+    ///
+    /// With [`WatchOptions::uevents`] the uevent socket is opened here; if
+    /// that fails the watch polls only (see [`Watch::uevent_error`]).
+    pub fn new(client: Client, options: WatchOptions) -> Watch {
+        let (uevents, uevent_error) = if options.uevents {
+            match uevent::Listener::open() {
+                Ok(l) => (Some(l), None),
+                Err(e) => (None, Some(e)),
+            }
+        } else {
+            (None, None)
         };
-        match self.without_retries(|c| c.send(&show)) {
-            Ok(Reply::Failure(f)) => f.version(),
-            _ => None,
+        Watch {
+            client,
+            core: Schedule::new(options),
+            uevents,
+            uevent_error,
         }
     }
 
-    /// Runs `f` on the client with its retry policy set aside: the watch
-    /// retries by itself, on its own schedule.
-    fn without_retries<T>(&mut self, f: impl FnOnce(&mut Client) -> T) -> T {
+    /// The next event: a queued one at once, else the events of the polls
+    /// that fall due within `timeout`; `Ok(None)` when none came in time.
+    ///
+    /// An error that is not about the daemon's reachability (see
+    /// [`is_unreachable`]) is returned; the watch stays usable. See the
+    /// [module docs](self) for how long a call may take when a poll is
+    /// under way.
+    pub fn next_event(&mut self, timeout: Duration) -> Result<Option<Event>> {
+        let deadline = deadline_in(timeout);
+        let mut polled = false;
+        loop {
+            match self.core.next(&mut polled, deadline) {
+                Next::Event(e) => return Ok(Some(e)),
+                Next::Poll => self.poll()?,
+                Next::Sleep(wake) => self.wait_until(wake),
+                Next::Timeout => return Ok(None),
+            }
+        }
+    }
+
+    /// The events queued and not yet returned.
+    pub fn pending_events(&self) -> usize {
+        self.core.pending_events()
+    }
+
+    /// Every command this watch has sent (or tried to send) to the daemon:
+    /// one `show maps json` per poll, plus one `show` (the version query)
+    /// per [`Event::DaemonBack`].
+    pub fn commands_sent(&self) -> u64 {
+        self.core.commands_sent()
+    }
+
+    /// The `show maps json` listings this watch has sent (or tried to):
+    /// one per poll.
+    pub fn listings_sent(&self) -> u64 {
+        self.core.listings_sent()
+    }
+
+    /// The last snapshot read (kept while the daemon is unreachable);
+    /// `None` before the first successful poll.
+    pub fn snapshot(&self) -> Option<&Topology> {
+        self.core.snapshot()
+    }
+
+    /// False from an [`Event::DaemonUnreachable`] until the daemon answers
+    /// again.
+    pub fn is_daemon_reachable(&self) -> bool {
+        self.core.is_daemon_reachable()
+    }
+
+    /// True when kernel uevents can wake the watch early.
+    pub fn uevents_active(&self) -> bool {
+        self.uevents.is_some()
+    }
+
+    /// Why [`WatchOptions::uevents`] was asked for but the watch polls
+    /// only (the socket could not be opened).
+    pub fn uevent_error(&self) -> Option<&str> {
+        self.uevent_error.as_deref()
+    }
+
+    /// The options it was made with.
+    pub fn options(&self) -> &WatchOptions {
+        self.core.options()
+    }
+
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The client, to send other commands between events.
+    pub fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// Ends the watch and returns its client.
+    pub fn into_client(self) -> Client {
+        self.client
+    }
+
+    /// Takes one snapshot and queues what it shows. The watch's commands
+    /// go out with the client's retry policy set aside: the watch retries
+    /// by itself, on its own schedule. The version query goes through
+    /// [`Client::send`], which also refreshes what
+    /// [`Client::daemon_version`] returns.
+    fn poll(&mut self) -> Result<()> {
+        let started = self.core.start_poll();
         let policy = self.client.retry_policy();
         self.client.set_retry_policy(RetryPolicy::NEVER);
-        let out = f(&mut self.client);
+        let listing = self.client.topology();
+        let version = if self.core.comes_back(&listing) {
+            let query = self.core.version_query();
+            Schedule::version_of(self.client.send(&query))
+        } else {
+            None
+        };
         self.client.set_retry_policy(policy);
-        out
+        self.core.end_poll(started, listing, version)
     }
 
     /// Sleeps until `wake`, or until a uevent makes a poll due at once.
@@ -408,7 +503,7 @@ impl Watch {
         }
         match &mut self.uevents {
             Some(listener) => match listener.wait(left) {
-                Ok(true) => self.on_path_uevent(),
+                Ok(true) => self.core.on_path_uevent(),
                 Ok(false) => {}
                 Err(e) => {
                     // A socket that stopped working: poll only from now on.
@@ -429,12 +524,12 @@ const EARLY_POLL_GAP: Duration = Duration::from_millis(50);
 /// At most this many early polls per interval.
 const EARLY_POLLS_PER_INTERVAL: usize = 4;
 
-impl Watch {
+impl Schedule {
     /// A dm path event arrived: poll at once, but no sooner than
     /// [`EARLY_POLL_GAP`] after the poll before, and for at most
     /// [`EARLY_POLLS_PER_INTERVAL`] early polls per interval (then the
     /// regular poll stays as it is). Never later than the poll already due.
-    fn on_path_uevent(&mut self) {
+    pub(crate) fn on_path_uevent(&mut self) {
         let now = Instant::now();
         let target = self
             .last_poll
@@ -488,30 +583,30 @@ mod tests {
         };
         let mut watch = Watch::new(client, options);
         assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
-        let polled = watch.last_poll.unwrap();
-        assert_eq!(watch.next_poll, Some(polled + Duration::from_secs(8)));
+        let polled = watch.core.last_poll.unwrap();
+        assert_eq!(watch.core.next_poll, Some(polled + Duration::from_secs(8)));
         // Right after a poll: the next one comes the least gap after it.
-        watch.on_path_uevent();
-        assert_eq!(watch.next_poll, Some(polled + EARLY_POLL_GAP));
+        watch.core.on_path_uevent();
+        assert_eq!(watch.core.next_poll, Some(polled + EARLY_POLL_GAP));
         // A second event of the burst changes nothing, and uses no budget.
-        watch.on_path_uevent();
-        assert_eq!(watch.next_poll, Some(polled + EARLY_POLL_GAP));
-        assert_eq!(watch.early_polls.len(), 1);
+        watch.core.on_path_uevent();
+        assert_eq!(watch.core.next_poll, Some(polled + EARLY_POLL_GAP));
+        assert_eq!(watch.core.early_polls.len(), 1);
         // Long after the poll before: at once.
-        watch.last_poll = Some(polled - Duration::from_secs(3));
-        watch.on_path_uevent();
-        assert_eq!(watch.next_poll, None);
+        watch.core.last_poll = Some(polled - Duration::from_secs(3));
+        watch.core.on_path_uevent();
+        assert_eq!(watch.core.next_poll, None);
         assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
         assert_eq!(watch.commands_sent(), 2);
         // Nor later than at once.
-        watch.on_path_uevent();
+        watch.core.on_path_uevent();
         assert_eq!(
-            watch.next_poll,
-            Some(watch.last_poll.unwrap() + EARLY_POLL_GAP)
+            watch.core.next_poll,
+            Some(watch.core.last_poll.unwrap() + EARLY_POLL_GAP)
         );
-        watch.next_poll = None;
-        watch.on_path_uevent();
-        assert_eq!(watch.next_poll, None);
+        watch.core.next_poll = None;
+        watch.core.on_path_uevent();
+        assert_eq!(watch.core.next_poll, None);
     }
 
     #[test]
@@ -525,14 +620,14 @@ mod tests {
         let mut watch = Watch::new(client, options);
         assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
         for _ in 0..EARLY_POLLS_PER_INTERVAL {
-            watch.on_path_uevent();
-            assert!(watch.next_poll.unwrap() <= Instant::now() + EARLY_POLL_GAP);
+            watch.core.on_path_uevent();
+            assert!(watch.core.next_poll.unwrap() <= Instant::now() + EARLY_POLL_GAP);
             std::thread::sleep(EARLY_POLL_GAP);
             assert_eq!(watch.next_event(Duration::ZERO).unwrap(), None);
         }
         assert_eq!(watch.listings_sent(), 1 + EARLY_POLLS_PER_INTERVAL as u64);
         // The budget is spent: the regular poll stays a minute off.
-        watch.on_path_uevent();
-        assert!(watch.next_poll.unwrap() > Instant::now() + Duration::from_secs(50));
+        watch.core.on_path_uevent();
+        assert!(watch.core.next_poll.unwrap() > Instant::now() + Duration::from_secs(50));
     }
 }
