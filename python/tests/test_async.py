@@ -17,7 +17,7 @@ import pytest
 import multipathd
 from multipathd.testing import Simulator
 
-VERSIONS = ["0.8.5", "0.9.4", "0.11.1"]
+VERSIONS = ["0.8.5", "0.9.4", "0.11.1", "0.15.1"]
 
 T = TypeVar("T")
 
@@ -96,6 +96,11 @@ CALLS: List[Tuple[str, Tuple[Any, ...]]] = [
     ("pr_key", ("mpatha",)),
     ("set_pr_key", ("mpatha", "0x123abc")),
     ("unset_pr_key", ("mpatha",)),
+    # 0.13+; older releases refuse them (UnknownCommand, by version).
+    ("pr_hold", ("mpatha",)),
+    ("set_pr_hold", ("mpatha",)),
+    ("unset_pr_hold", ("mpatha",)),
+    ("set_pr_status_paths", ("mpatha", ["sda", "sdb"])),
     ("remove_path", ("sdd",)),
     ("wait_paths_gone", (["sdd"], 0.3)),
     ("add_path", ("sdd",)),
