@@ -18,27 +18,7 @@ use mpd_client::{Client, ErrorKind, PeerTrust};
 /// A listener on an abstract name that answers nothing and reports, per
 /// connection, how many bytes it received (`conn N`), until its client
 /// goes away or 1 s passes in silence.
-const LISTENER: &str = r#"
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind("\0" + sys.argv[1])
-s.listen(8)
-print("ready", flush=True)
-while True:
-    c, _ = s.accept()
-    c.settimeout(1.0)
-    n = 0
-    try:
-        while True:
-            d = c.recv(4096)
-            if not d:
-                break
-            n += len(d)
-    except socket.timeout:
-        pass
-    c.close()
-    print("conn", n, flush=True)
-"#;
+const LISTENER: &str = include_str!("../../../tests/support/impostor.py");
 
 struct Impostor {
     child: Child,

@@ -681,98 +681,87 @@ fn exit_15_wait_timeout() {
         .contains("no such map"));
 }
 
-/// A listener on an abstract name, run as user `nobody`, that answers
-/// nothing and prints how many bytes each connection sent (`conn N`).
-const IMPOSTOR: &str = r#"
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind("\0" + sys.argv[1])
-s.listen(8)
-print("ready", flush=True)
-while True:
-    c, _ = s.accept()
-    c.settimeout(1.0)
-    n = 0
-    try:
-        while True:
-            d = c.recv(4096)
-            if not d:
-                break
-            n += len(d)
-    except socket.timeout:
-        pass
-    c.close()
-    print("conn", n, flush=True)
-"#;
+/// A listener of user `nobody` on an abstract name that answers nothing
+/// and reports the bytes each connection sent (tests/support/impostor.py).
+struct Impostor {
+    child: std::process::Child,
+    out: std::io::BufReader<std::process::ChildStdout>,
+    address: String,
+}
+
+impl Impostor {
+    fn start(tag: &str) -> Impostor {
+        use std::io::BufRead;
+        // Another user's process: starting one needs root (CI runs as
+        // root); as another user the test fails, saying so.
+        assert!(
+            nix_is_root(),
+            "needs root: it starts a listener as user nobody"
+        );
+        let name = format!("mpdctl-{tag}-{}", std::process::id());
+        let mut child = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .args(["/usr/bin/python3", "-c"])
+            .arg(include_str!("../../../tests/support/impostor.py"))
+            .arg(&name)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("setpriv and /usr/bin/python3 (scripts/test installs python3)");
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "ready", "the listener did not start");
+        Impostor {
+            child,
+            out,
+            address: format!("@{name}"),
+        }
+    }
+
+    /// The bytes the next connection sent (once its client has gone).
+    fn received(&mut self) -> usize {
+        use std::io::BufRead;
+        let mut line = String::new();
+        self.out.read_line(&mut line).unwrap();
+        line.trim()
+            .strip_prefix("conn ")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("the listener said {line:?}"))
+    }
+}
+
+impl Drop for Impostor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
 
 #[test]
 fn exit_16_untrusted_peer() {
-    use std::io::{BufRead, BufReader};
-    // Another user's process on the socket: this needs root to start one
-    // (CI runs as root); as another user it fails, saying so.
-    assert!(
-        nix_is_root(),
-        "exit_16_untrusted_peer needs root: it starts an impostor as user nobody"
-    );
-    let name = format!("mpdctl-impostor-{}", std::process::id());
-    let mut child = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .args(["/usr/bin/python3", "-c", IMPOSTOR, &name])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("setpriv and /usr/bin/python3 (scripts/test installs python3)");
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    assert_eq!(line.trim(), "ready");
-    let address = format!("@{name}");
-
-    let r = bare(&["--json", "--socket", &address, "fail", "sda"]);
-    let _ = child.kill();
-    line.clear();
-    out.read_line(&mut line).unwrap();
-    let _ = child.wait();
+    let mut impostor = Impostor::start("impostor");
+    let r = bare(&["--json", "--socket", &impostor.address, "fail", "sda"]);
     assert_eq!(r.code, 16, "{}", r.stderr);
     assert_eq!(json(&r.stderr)["error"]["kind"], "untrusted_peer");
     // Refused before anything was sent: the impostor got no byte.
-    assert_eq!(line.trim(), "conn 0", "the impostor received the command");
+    assert_eq!(impostor.received(), 0, "the impostor received the command");
 }
 
 #[test]
 fn trust_any_talks_to_another_users_socket() {
-    assert!(
-        nix_is_root(),
-        "needs root: it starts a listener as user nobody"
-    );
-    let name = format!("mpdctl-other-{}", std::process::id());
-    let mut child = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .args(["/usr/bin/python3", "-c", IMPOSTOR, &name])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("setpriv and /usr/bin/python3 (scripts/test installs python3)");
-    use std::io::{BufRead, BufReader};
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let address = format!("@{name}");
+    let mut other = Impostor::start("other");
     // With --trust-any the command is sent; the listener never answers, so
     // the reply times out (9), and the listener counts the bytes.
     let r = bare(&[
         "--socket",
-        &address,
+        &other.address,
         "--trust-any",
         "--timeout",
         "300ms",
         "status",
     ]);
-    line.clear();
-    out.read_line(&mut line).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
     assert_eq!(r.code, 9, "{}", r.stderr);
-    let n: usize = line.trim().strip_prefix("conn ").unwrap().parse().unwrap();
-    assert!(n > 0, "nothing reached the listener: {line:?}");
+    assert!(other.received() > 0, "nothing reached the listener");
 }
 
 fn nix_is_root() -> bool {
