@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let m = || "mpatha".to_owned();
-    match which % 24 {
+    match which % 25 {
         0 => op(ops::ListPaths {}, text),
         1 => op(ops::ListMaps {}, text),
         2 => op(ops::GetTopology {}, text),
@@ -74,6 +74,7 @@ fuzz_target!(|data: &[u8]| {
         22 => {
             let _ = mpd_proto::quote::tokenize(text);
         }
+        23 => op(ops::GetPrHold { map: m() }, text),
         _ => {
             let _ = text.parse::<mpd_proto::DaemonVersion>();
         }

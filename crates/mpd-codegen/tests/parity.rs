@@ -724,3 +724,22 @@ fn every_operation_and_job_is_in_mpdctl() {
         missing.join("\n")
     );
 }
+
+/// The fuzz target of the parsers (fuzz/fuzz_targets/parsers.rs) parses
+/// through every operation whose reply carries data: an operation added to
+/// the table with a parser of its own fails here until the target has it.
+#[test]
+fn the_parsers_fuzz_target_has_every_data_operation() {
+    use mpd_proto::ops::OutputKind;
+    let target = read("fuzz/fuzz_targets/parsers.rs");
+    let missing: Vec<_> = OPERATIONS
+        .iter()
+        .filter(|o| !matches!(o.output, OutputKind::Unit | OutputKind::Text))
+        .filter(|o| !target.contains(&format!("ops::{} ", o.type_name)))
+        .map(|o| o.type_name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fuzz/fuzz_targets/parsers.rs lacks {missing:?}"
+    );
+}
