@@ -14,6 +14,14 @@
 //!   into the topology (what vexxhost/multipathd_exporter does per scrape,
 //!   without rendering anything).
 //!
+//! Two cases: *steady*, nothing changes between scrapes (the exporter's
+//! renderer reuses what it made of identical listings), and *changing*,
+//! a path fails or comes back before every scrape (its dm state and its
+//! map's counters change, so every scrape parses and renders anew). The
+//! change is made between the timed parts. CPU is user + system time of
+//! this process (simulator, exporter, HTTP client) and, for the fork, of
+//! its children, taken around each timed part.
+//!
 //! Then the exporter binary's memory (VmRSS) over 10,000 scrapes at 100
 //! paths. `-- --smoke`: 10 paths, a few iterations, 200 scrapes.
 
@@ -35,12 +43,18 @@ fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1e3)
 }
 
-fn get(addr: &str) -> String {
+/// One HTTP GET of `/metrics`, the response read into `buf`.
+fn get(addr: &str, buf: &mut Vec<u8>) {
+    buf.clear();
     let mut s = TcpStream::connect(addr).unwrap();
     s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
+    s.read_to_end(buf).unwrap();
+}
+
+/// The body of a response, checked to be a 200.
+fn body(buf: &[u8]) -> &str {
+    let out = std::str::from_utf8(buf).unwrap();
     assert!(
         out.starts_with("HTTP/1.1 200 "),
         "{}",
@@ -107,8 +121,8 @@ fn main() {
             .to_string_lossy(),
     );
 
-    println!("| paths | exporter scrape (HTTP, median) | CPU per scrape | daemon commands per scrape (max) | body | fork: `multipathd show maps json` + parse (median) | CPU per scrape | fork / exporter (time) | fork / exporter (CPU) |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| paths | case | exporter scrape (HTTP, median) | CPU per scrape | daemon commands per scrape (max) | body | fork: `multipathd show maps json` + parse (median) | CPU per scrape | fork / exporter (time) | fork / exporter (CPU) |");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let sizes: &[usize] = if smoke { &[5] } else { &[5, 50, 500, 5000] };
     for &maps in sizes {
         let sim = Sim::builder()
@@ -117,6 +131,8 @@ fn main() {
             .maps(maps)
             .paths_per_map(2)
             .checker_tick(None)
+            // `reinstate path` takes effect at once, not at a checker tick.
+            .immediate(true)
             .start()
             .expect("the simulator listens on the default address (is a multipathd running?)");
         let server = Server::start(
@@ -127,6 +143,7 @@ fn main() {
             Collector::new(CollectorOptions {
                 address: Some(mpd_client::Address::default_abstract()),
                 timeout: Duration::from_secs(30),
+                busy: false,
             }),
         )
         .unwrap();
@@ -137,52 +154,81 @@ fn main() {
             (_, m) if m >= 500 => 31,
             _ => 101,
         };
-        get(&addr); // connects, learns the version
-        let (mut times, mut commands, mut body) = (Vec::new(), 0f64, 0usize);
-        let c0 = cpu();
-        for _ in 0..n {
-            let t = Instant::now();
-            let out = get(&addr);
-            times.push(t.elapsed());
-            commands = commands.max(sample(&out, "multipathd_scrape_commands"));
-            assert_eq!(sample(&out, "multipathd_up"), 1.0);
-            body = out.len();
-        }
-        let exporter = median(times);
-        let c1 = cpu();
-        // Everything in this process: the simulator's work, the exporter's
-        // and the HTTP client's.
-        let exporter_cpu = (c1.0 - c0.0) / n as u32;
+        // The path that fails and comes back in the changing case.
+        let first = sim.state().paths[0].dev.clone();
+        let mut failed = false;
+        let mut toggle = || {
+            let verb = if failed { "reinstate" } else { "fail" };
+            failed = !failed;
+            let reply = sim.execute(&format!("{verb} path {first}"));
+            assert_eq!(reply, "ok\n", "{verb} path {first}");
+        };
+        let mut buf = Vec::new();
+        get(&addr, &mut buf); // connects, learns the version
+        for changing in [false, true] {
+            let (mut times, mut cpus, mut commands, mut size) = (Vec::new(), Vec::new(), 0f64, 0);
+            let mut last_body: Option<Vec<u8>> = None;
+            for _ in 0..n {
+                if changing {
+                    toggle();
+                }
+                let c0 = cpu();
+                let t = Instant::now();
+                get(&addr, &mut buf);
+                times.push(t.elapsed());
+                cpus.push(cpu().0 - c0.0);
+                let text = body(&buf);
+                commands = commands.max(sample(text, "multipathd_scrape_commands"));
+                assert_eq!(sample(text, "multipathd_up"), 1.0);
+                size = buf.len();
+                // The changing case must change what is rendered.
+                let objects = text
+                    .split_once("multipathd_maps ")
+                    .map(|(_, r)| r.as_bytes().to_vec());
+                if changing {
+                    assert!(objects != last_body, "the listings did not change");
+                }
+                last_body = objects;
+            }
+            let exporter = median(times);
+            let exporter_cpu = median(cpus);
 
-        let mut times = Vec::new();
-        let c0 = cpu();
-        for _ in 0..n {
-            let t = Instant::now();
-            let out = Command::new(multipathd)
-                .args(["show", "maps", "json"])
-                .output()
-                .expect("run multipathd");
-            let text = String::from_utf8(out.stdout).unwrap();
-            let topo = mpd_proto::model::topology::parse_topology_json(&text).unwrap();
-            times.push(t.elapsed());
-            assert_eq!(topo.maps.len(), maps);
+            let (mut times, mut cpus) = (Vec::new(), Vec::new());
+            for _ in 0..n {
+                if changing {
+                    toggle();
+                }
+                let c0 = cpu();
+                let t = Instant::now();
+                let out = Command::new(multipathd)
+                    .args(["show", "maps", "json"])
+                    .output()
+                    .expect("run multipathd");
+                let text = String::from_utf8(out.stdout).unwrap();
+                let topo = mpd_proto::model::topology::parse_topology_json(&text).unwrap();
+                times.push(t.elapsed());
+                let c1 = cpu();
+                // The simulator and the parsing here, and the multipathd
+                // process.
+                cpus.push(c1.0 - c0.0 + (c1.1 - c0.1));
+                assert_eq!(topo.maps.len(), maps);
+            }
+            let fork = median(times);
+            let fork_cpu = median(cpus);
+            println!(
+                "| {} | {} | {} | {} | {} | {} kB | {} | {} | {:.1}× | {:.1}× |",
+                maps * 2,
+                if changing { "changing" } else { "steady" },
+                ms(exporter),
+                ms(exporter_cpu),
+                commands,
+                size / 1024,
+                ms(fork),
+                ms(fork_cpu),
+                fork.as_secs_f64() / exporter.as_secs_f64(),
+                fork_cpu.as_secs_f64() / exporter_cpu.as_secs_f64()
+            );
         }
-        let fork = median(times);
-        let c1 = cpu();
-        // The simulator and the parsing here, and the multipathd processes.
-        let fork_cpu = (c1.0 - c0.0 + (c1.1 - c0.1)) / n as u32;
-        println!(
-            "| {} | {} | {} | {} | {} kB | {} | {} | {:.1}× | {:.1}× |",
-            maps * 2,
-            ms(exporter),
-            ms(exporter_cpu),
-            commands,
-            body / 1024,
-            ms(fork),
-            ms(fork_cpu),
-            fork.as_secs_f64() / exporter.as_secs_f64(),
-            fork_cpu.as_secs_f64() / exporter_cpu.as_secs_f64()
-        );
         server.stop();
         sim.stop();
     }
@@ -216,8 +262,9 @@ fn main() {
     let marks = [1, total / 10, total / 2, total];
     let mut line = Vec::new();
     let t = Instant::now();
+    let mut buf = Vec::new();
     for i in 1..=total {
-        get(&addr);
+        get(&addr, &mut buf);
         if marks.contains(&i) {
             line.push(format!("{i}: {} kB", rss_kb(child.id())));
         }

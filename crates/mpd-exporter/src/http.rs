@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::metrics::{render, Format};
+use crate::metrics::{Body, Format, Renderer, StateSets};
 use crate::{Collector, Error};
 
 /// The server's limits and address.
@@ -44,6 +44,8 @@ pub struct ServerOptions {
     pub head_timeout: Duration,
     /// The deadline for writing the response (default 10 s).
     pub write_timeout: Duration,
+    /// How state sets are written (default: the current state only).
+    pub state_sets: StateSets,
 }
 
 /// The default listen address: loopback, port 9786.
@@ -58,6 +60,7 @@ impl Default for ServerOptions {
             max_head_bytes: 8192,
             head_timeout: Duration::from_secs(5),
             write_timeout: Duration::from_secs(10),
+            state_sets: StateSets::Current,
         }
     }
 }
@@ -88,7 +91,13 @@ impl Server {
         })?;
         let addr = listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
-        let collector = Arc::new(Mutex::new(collector));
+        let collector = Arc::new(Mutex::new((collector, Renderer::new(options.state_sets))));
+        // Connect and learn the version before the first scrape, without
+        // holding up the start.
+        let early = collector.clone();
+        std::thread::Builder::new()
+            .name("prepare".into())
+            .spawn(move || early.lock().unwrap_or_else(|p| p.into_inner()).0.prepare())?;
         let (tx, rx) = sync_channel::<TcpStream>(options.queue);
         let rx = Arc::new(Mutex::new(rx));
         let options = Arc::new(options);
@@ -179,7 +188,10 @@ impl Drop for Server {
     }
 }
 
-fn worker(rx: &Mutex<Receiver<TcpStream>>, options: &ServerOptions, collector: &Mutex<Collector>) {
+/// The collector and the renderer, scraped and rendered under one lock.
+type Shared = Mutex<(Collector, Renderer)>;
+
+fn worker(rx: &Mutex<Receiver<TcpStream>>, options: &ServerOptions, collector: &Shared) {
     let mut buf = vec![0u8; options.max_head_bytes];
     loop {
         let next = rx.lock().map(|r| r.recv());
@@ -321,12 +333,27 @@ fn respond(
     stream.flush()
 }
 
-fn serve(
-    mut stream: TcpStream,
-    buf: &mut [u8],
-    options: &ServerOptions,
-    collector: &Mutex<Collector>,
-) {
+/// A 200 response with a scrape's body, written part by part.
+fn respond_body(
+    stream: &mut TcpStream,
+    content_type: &str,
+    body: &Body,
+    with_body: bool,
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if with_body {
+        for part in body.parts() {
+            stream.write_all(part)?;
+        }
+    }
+    stream.flush()
+}
+
+fn serve(mut stream: TcpStream, buf: &mut [u8], options: &ServerOptions, collector: &Shared) {
     let deadline = Instant::now() + options.head_timeout;
     let _ = stream.set_write_timeout(Some(options.write_timeout));
     let text = "text/plain; charset=utf-8";
@@ -348,18 +375,19 @@ fn serve(
                 match r.path {
                     "/metrics" => {
                         let format = Format::negotiate(r.accept);
-                        let body = match collector.lock() {
-                            Ok(mut c) => render(&c.scrape(), format),
-                            // A panic in a scrape: the next one may work.
-                            Err(poisoned) => render(&poisoned.into_inner().scrape(), format),
+                        // A panic in a scrape poisons the lock: the next
+                        // scrape may work all the same.
+                        let lock = || collector.lock().unwrap_or_else(|p| p.into_inner());
+                        let body = {
+                            let mut g = lock();
+                            let (c, r) = &mut *g;
+                            r.render(&c.scrape(), format)
                         };
-                        let _ = respond(
-                            &mut stream,
-                            200,
-                            format.content_type(),
-                            body.as_bytes(),
-                            !head_only,
-                        );
+                        let _ = respond_body(&mut stream, format.content_type(), &body, !head_only);
+                        drop(body);
+                        // The version, once per connection, outside the
+                        // scrape's time and command count.
+                        lock().0.prepare();
                     }
                     "/" => {
                         let _ = respond(

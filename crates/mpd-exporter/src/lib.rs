@@ -7,13 +7,18 @@
 //! HTTP/1.1 server (fixed worker pool, connection cap, header size limit,
 //! deadlines) that serves `/metrics`.
 //!
-//! Each scrape sends `show maps json` (maps, their counters, path groups
-//! and paths with their states) and `show status` (the busy flag). The
-//! daemon's version is read once per connection from its help text; on
-//! that scrape it takes the place of `show status`, so the busy flag is
-//! missing from the first scrape after each (re)connection and the count
-//! stays at two. When the daemon does not answer, the scrape still
-//! succeeds with `multipathd_up 0`, and the next scrape connects again.
+//! Each scrape sends two small listings, `show maps raw format` (every
+//! map's WWID, active paths, queueing mode, dm state, features and the five
+//! counters) and `show paths raw format` (every path's H:C:T:L and states),
+//! both with the wildcards every supported release has
+//! ([`mpd_proto::model::snapshot`]). The daemon's version is read once per
+//! connection, between scrapes ([`Collector::prepare`], which the server
+//! calls after each response), so a scrape sends two commands; a scrape
+//! that had to connect itself goes without the version, which the next one
+//! has. The busy flag of `show status` costs a third command and is read
+//! only when asked for ([`CollectorOptions::busy`], `--busy`). When the
+//! daemon does not answer, the scrape still succeeds with
+//! `multipathd_up 0`, and the next scrape connects again.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -22,6 +27,7 @@
 //! let mut collector = Collector::new(CollectorOptions {
 //!     address: None, // where the official client looks
 //!     timeout: Duration::from_secs(4),
+//!     busy: false,
 //! });
 //! let scrape = collector.scrape();
 //! print!("{}", metrics::render(&scrape, metrics::Format::Prometheus));
@@ -31,11 +37,12 @@
 pub mod http;
 pub mod metrics;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mpd_client::{Address, Client};
-use mpd_proto::model::Topology;
-use mpd_proto::DaemonVersion;
+use mpd_proto::model::snapshot::{self, Snapshot};
+use mpd_proto::{Command, DaemonVersion, Reply};
 
 /// The errors of the exporter.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +72,9 @@ pub struct CollectorOptions {
     pub address: Option<Address>,
     /// The deadline of each daemon command (and of connecting).
     pub timeout: Duration,
+    /// Also read `show status` each scrape for `multipathd_busy`: a third
+    /// daemon command per scrape.
+    pub busy: bool,
 }
 
 impl Default for CollectorOptions {
@@ -72,6 +82,7 @@ impl Default for CollectorOptions {
         CollectorOptions {
             address: None,
             timeout: Duration::from_secs(4),
+            busy: false,
         }
     }
 }
@@ -85,9 +96,10 @@ pub struct Scrape {
     pub version: Option<DaemonVersion>,
     /// The daemon's busy flag (`show status`), when read this scrape.
     pub busy: Option<bool>,
-    /// Maps, path groups and paths (`show maps json`), when the daemon
-    /// answered.
-    pub topology: Option<Topology>,
+    /// The daemon's replies to the two listings, when it answered them;
+    /// the same `Arc` as the previous scrape's when the replies were
+    /// identical (so a renderer can reuse what it made of them).
+    pub listings: Option<Arc<Listings>>,
     /// How long the scrape took.
     pub duration: Duration,
     /// Daemon commands sent in this scrape.
@@ -105,12 +117,30 @@ impl Scrape {
             up: false,
             version: None,
             busy: None,
-            topology: None,
+            listings: None,
             duration,
             commands: 0,
             errors_total,
             error: Some(error.to_owned()),
         }
+    }
+}
+
+/// The replies to [`snapshot::maps_command`] and
+/// [`snapshot::paths_command`], kept as the daemon sent them; a
+/// [`Collector`] only keeps replies that parse.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listings {
+    /// The map listing.
+    pub maps: String,
+    /// The path listing.
+    pub paths: String,
+}
+
+impl Listings {
+    /// The maps and paths these replies show.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, mpd_proto::Error> {
+        Snapshot::parse(&self.maps, &self.paths)
     }
 }
 
@@ -124,6 +154,8 @@ pub struct Collector {
     scrapes_total: u64,
     /// Whether the last scrape reached the daemon (for logging changes).
     last_up: Option<bool>,
+    /// The last listings that parsed.
+    last: Option<Arc<Listings>>,
 }
 
 impl Collector {
@@ -136,6 +168,7 @@ impl Collector {
             errors_total: 0,
             scrapes_total: 0,
             last_up: None,
+            last: None,
         }
     }
 
@@ -159,8 +192,30 @@ impl Collector {
         b.connect()
     }
 
-    /// One scrape: at most two daemon commands; never fails (a daemon that
-    /// does not answer gives `up == false`).
+    /// Between scrapes: connects if no connection is open and reads the
+    /// daemon's version once per connection, so that scrapes need only
+    /// their two listings. Errors are left for the next scrape to meet
+    /// and report.
+    pub fn prepare(&mut self) {
+        if self.client.is_none() {
+            match self.connect() {
+                Ok(c) => self.client = Some(c),
+                Err(_) => return,
+            }
+        }
+        if self.version.is_none() {
+            if let Some(c) = self.client.as_mut() {
+                match c.daemon_version() {
+                    Ok(v) => self.version = Some(v),
+                    Err(_) => self.client = None,
+                }
+            }
+        }
+    }
+
+    /// One scrape: two daemon commands (three with
+    /// [`CollectorOptions::busy`]); never fails (a daemon that does not
+    /// answer gives `up == false`).
     pub fn scrape(&mut self) -> Scrape {
         let start = Instant::now();
         self.scrapes_total += 1;
@@ -169,10 +224,10 @@ impl Collector {
             None => self.connect(),
         };
         let (result, commands) = match client {
-            Err(e) => (Err(e), 0),
+            Err(e) => (Err(e.to_string()), 0),
             Ok(mut c) => {
                 let before = c.commands_sent();
-                let out = Self::read(&mut c, &mut self.version);
+                let out = Self::read(&mut c, self.options.busy, &mut self.last);
                 let commands = c.commands_sent() - before;
                 // After a failure the connection may be in any state: it is
                 // dropped, and the version with it (the daemon may come
@@ -185,11 +240,11 @@ impl Collector {
         };
         let duration = start.elapsed();
         let scrape = match result {
-            Ok((topology, busy)) => Scrape {
+            Ok((listings, busy)) => Scrape {
                 up: true,
                 version: self.version,
                 busy,
-                topology: Some(topology),
+                listings: Some(listings),
                 duration,
                 commands,
                 errors_total: self.errors_total,
@@ -198,19 +253,14 @@ impl Collector {
             Err(e) => {
                 self.errors_total += 1;
                 self.version = None;
-                let mut s = Scrape::unreachable(duration, self.errors_total, &e.to_string());
+                let mut s = Scrape::unreachable(duration, self.errors_total, &e);
                 s.commands = commands;
                 s
             }
         };
         if self.last_up != Some(scrape.up) {
             match &scrape.error {
-                None => eprintln!(
-                    "mpd-exporter: multipathd {} answers",
-                    scrape
-                        .version
-                        .map_or_else(|| "?".to_owned(), |v| v.to_string())
-                ),
+                None => eprintln!("mpd-exporter: multipathd answers"),
                 Some(e) => eprintln!("mpd-exporter: multipathd does not answer: {e}"),
             }
             self.last_up = Some(scrape.up);
@@ -218,19 +268,42 @@ impl Collector {
         scrape
     }
 
-    /// The commands of one scrape on a connected client.
+    /// One listing's text; a failure reply is an error.
+    fn listing(c: &mut Client, command: &Command, what: &str) -> Result<String, String> {
+        match c.send(command).map_err(|e| e.to_string())? {
+            Reply::Data(text) => Ok(text),
+            Reply::Ok => Ok(String::new()),
+            Reply::Failure(f) => Err(format!("the {what} listing failed: {f}")),
+        }
+    }
+
+    /// The commands of one scrape on a connected client. Replies equal to
+    /// the last ones that parsed are not parsed again.
     fn read(
         c: &mut Client,
-        version: &mut Option<DaemonVersion>,
-    ) -> Result<(Topology, Option<bool>), mpd_client::Error> {
-        let topology = c.topology()?;
-        let busy = match version {
-            Some(_) => Some(c.status()?.busy),
-            None => {
-                *version = Some(c.daemon_version()?);
-                None
+        busy: bool,
+        last: &mut Option<Arc<Listings>>,
+    ) -> Result<(Arc<Listings>, Option<bool>), String> {
+        let listings = Listings {
+            maps: Self::listing(c, &snapshot::maps_command(), "map")?,
+            paths: Self::listing(c, &snapshot::paths_command(), "path")?,
+        };
+        let listings = match last {
+            Some(l) if **l == listings => l.clone(),
+            _ => {
+                listings
+                    .snapshot()
+                    .map_err(|e| format!("unreadable reply: {e}"))?;
+                let l = Arc::new(listings);
+                *last = Some(l.clone());
+                l
             }
         };
-        Ok((topology, busy))
+        let busy = if busy {
+            Some(c.status().map_err(|e| e.to_string())?.busy)
+        } else {
+            None
+        };
+        Ok((listings, busy))
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use mpd_client::Address;
 use mpd_exporter::http::{Server, ServerOptions, DEFAULT_LISTEN};
+use mpd_exporter::metrics::StateSets;
 use mpd_exporter::{Collector, CollectorOptions, Error};
 
 const USAGE: &str = "\
@@ -13,8 +14,9 @@ usage: mpd-exporter [options]
 
 Serves multipathd's maps, paths and counters as Prometheus metrics on
 http://LISTEN/metrics (OpenMetrics when the scraper asks for it). Keeps one
-connection to the daemon and sends at most two commands per scrape; when
-the daemon does not answer, multipathd_up is 0. Logs to stderr.
+connection to the daemon and sends two small listings per scrape (the
+version is read once per connection, between scrapes); when the daemon
+does not answer, multipathd_up is 0. Logs to stderr.
 
 options:
   --listen ADDR          where to serve (default 127.0.0.1:9786, loopback only)
@@ -22,6 +24,10 @@ options:
                          else /run/multipathd.socket if it exists, else
                          @/org/kernel/linux/storage/multipathd)
   --timeout SECONDS      deadline of each daemon command (default 4)
+  --busy                 also read `show status` each scrape, for
+                         multipathd_busy (a third command per scrape)
+  --all-states           state sets list every known state (0 or 1), not
+                         only the current one (about 2.5 times the series)
   --workers N            HTTP worker threads (default 4)
   --queue N              connections waiting for a worker; more get 503 (default 16)
   --max-header-bytes N   longest request head (default 8192)
@@ -85,6 +91,8 @@ fn parse(args: &[String]) -> Result<Option<(ServerOptions, CollectorOptions)>, E
                 collector.address = Some(Address::parse(&v));
             }
             "--timeout" => collector.timeout = seconds(flag, &value()?)?,
+            "--busy" if inline.is_none() => collector.busy = true,
+            "--all-states" if inline.is_none() => server.state_sets = StateSets::All,
             "--workers" => server.workers = count(flag, &value()?)?,
             "--queue" => server.queue = count(flag, &value()?)?,
             "--max-header-bytes" => {

@@ -26,11 +26,13 @@
 //! ```
 
 use std::fmt::Write;
+use std::sync::Arc;
 
-use mpd_proto::health::{map_health, HealthState};
+use mpd_proto::health::HealthState;
+use mpd_proto::model::snapshot::{Snapshot, SnapshotPath};
 use mpd_proto::model::{CheckerState, DevState, MapDmState, MarginalState, PathDmState, Queueing};
 
-use crate::Scrape;
+use crate::{Listings, Scrape};
 
 /// The exposition format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,13 +110,13 @@ enum Kind {
 pub const FAMILIES: &[(&str, &str, &str)] = &[
     ("multipathd_up", "gauge", "1 if multipathd answered this scrape, else 0."),
     ("multipathd_version", "info", "multipath-tools version of the daemon."),
-    ("multipathd_busy", "gauge", "1 while the daemon is busy (reconfiguring or handling uevents)."),
+    ("multipathd_busy", "gauge", "1 while the daemon is handling uevents (`show status`; read with --busy only)."),
     ("multipathd_scrape_duration_seconds", "gauge", "How long this scrape of the daemon took."),
     ("multipathd_scrape_commands", "gauge", "Daemon commands this scrape sent."),
     ("multipathd_scrape_errors", "counter", "Scrapes in which the daemon did not answer or answered unreadably."),
     ("multipathd_maps", "gauge", "Maps the daemon monitors."),
     ("multipathd_map_active_paths", "gauge", "Active paths of the map (the daemon's count: checker usable)."),
-    ("multipathd_map_paths", "gauge", "Paths of the map in all its path groups."),
+    ("multipathd_map_paths", "gauge", "Paths of the map."),
     ("multipathd_map_up_paths", "gauge", "Paths of the map that are up (checker usable and not failed in the dm table)."),
     ("multipathd_map_health", "stateset", "Health of the map, judged from its paths, queueing and dm state."),
     ("multipathd_map_queueing", "stateset", "Queueing mode of the map when no path is left (no_path_retry): off, on, checks (N chk), seconds (N sec), unset (-)."),
@@ -148,7 +150,7 @@ fn family(name: &str) -> (Kind, &'static str) {
 
 /// Writes a label value escaped for both formats (`\\`, `\"`, `\n`).
 fn escape(out: &mut String, v: &str) {
-    if !v.contains(['\\', '"', '\n']) {
+    if !v.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) {
         out.push_str(v);
         return;
     }
@@ -165,6 +167,9 @@ fn escape(out: &mut String, v: &str) {
 struct Writer {
     out: String,
     format: Format,
+    /// Whether state sets list every known state (0 or 1) or only the
+    /// current one.
+    all_states: bool,
 }
 
 impl Writer {
@@ -216,6 +221,12 @@ impl Writer {
 
     /// One state set: every known state, and the current one if unknown.
     fn stateset(&mut self, name: &str, labels: &str, known: &[&str], current: Option<&str>) {
+        if !self.all_states {
+            if let Some(c) = current {
+                self.sample(name, labels, Some((name, c)), 1);
+            }
+            return;
+        }
         for state in known {
             let v = u64::from(current == Some(*state));
             self.sample(name, labels, Some((name, state)), v);
@@ -278,14 +289,51 @@ fn queueing_state(q: Option<&Queueing>) -> (&str, Option<u32>) {
 
 const QUEUEING: &[&str] = &["unset", "off", "on", "checks", "seconds"];
 
-/// Renders one scrape in the given format.
-pub fn render(s: &Scrape, format: Format) -> String {
-    let paths = s.topology.as_ref().map_or(0, |t| t.paths().count());
-    let mut w = Writer {
-        out: String::with_capacity(4096 + paths * 3072),
-        format,
-    };
+/// How state sets are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StateSets {
+    /// Only the current state, with the value 1: one series per object and
+    /// family (the default).
+    #[default]
+    Current,
+    /// Every known state, 1 for the current one and 0 for the others.
+    All,
+}
 
+/// Renders one scrape in the given format, with state sets that list
+/// only the current state (see [`render_with`]).
+pub fn render(s: &Scrape, format: Format) -> String {
+    render_with(s, format, StateSets::Current)
+}
+
+/// Renders one scrape in the given format and state-set style.
+pub fn render_with(s: &Scrape, format: Format, states: StateSets) -> String {
+    let objects = s
+        .listings
+        .as_ref()
+        .map(|l| render_objects(l, format, states))
+        .unwrap_or_default();
+    let mut out = render_head(s, format, states);
+    out.push_str(&objects);
+    out.push_str(eof(format));
+    out
+}
+
+/// The end of a body: `# EOF` in OpenMetrics.
+fn eof(format: Format) -> &'static str {
+    match format {
+        Format::OpenMetrics => "# EOF\n",
+        Format::Prometheus => "",
+    }
+}
+
+/// The daemon's and the scrape's own families.
+fn render_head(s: &Scrape, format: Format, states: StateSets) -> String {
+    let mut w = Writer {
+        out: String::with_capacity(2048),
+        format,
+        all_states: states == StateSets::All,
+    };
     let n = w.header("multipathd_up");
     w.sample(&n, "", None, u64::from(s.up));
     if let Some(v) = &s.version {
@@ -302,127 +350,255 @@ pub fn render(s: &Scrape, format: Format) -> String {
     w.sample(&n, "", None, s.commands);
     let n = w.header("multipathd_scrape_errors");
     w.sample(&n, "", None, s.errors_total);
+    w.out
+}
 
-    if let Some(t) = &s.topology {
-        let n = w.header("multipathd_maps");
-        w.sample(&n, "", None, t.maps.len() as u64);
+/// The maps' and paths' families of one pair of listings.
+fn render_objects(l: &Listings, format: Format, states: StateSets) -> String {
+    render_objects_into(String::new(), l, format, states)
+}
 
-        // Each map's labels, escaped once.
-        let maps: Vec<String> = t
-            .maps
-            .iter()
-            .map(|m| label_list(&[("map", &m.name), ("wwid", m.uuid.as_deref().unwrap_or(""))]))
-            .collect();
-        let healths: Vec<_> = t.maps.iter().map(map_health).collect();
+/// [`render_objects`] into `out` (cleared first; its memory reused).
+fn render_objects_into(mut out: String, l: &Listings, format: Format, states: StateSets) -> String {
+    out.clear();
+    let Ok(snap) = l.snapshot() else {
+        // A Collector keeps only listings that parse.
+        return out;
+    };
+    out.reserve(4096 + snap.paths.len() * 1024 + snap.maps.len() * 1536);
+    let mut w = Writer {
+        out,
+        format,
+        all_states: states == StateSets::All,
+    };
+    render_snapshot(&mut w, &snap);
+    w.out
+}
 
-        let per_map = |w: &mut Writer, name: &'static str, f: &dyn Fn(usize) -> Option<u64>| {
-            let n = w.header(name);
-            for (i, labels) in maps.iter().enumerate() {
-                if let Some(v) = f(i) {
-                    w.sample(&n, labels, None, v);
+/// A rendered scrape in parts, written one after the other: the part made
+/// from the daemon's listings may be shared with earlier scrapes.
+#[derive(Debug, Clone)]
+pub struct Body {
+    head: String,
+    objects: Arc<String>,
+    eof: &'static str,
+}
+
+impl Body {
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.head.len() + self.objects.len() + self.eof.len()
+    }
+
+    /// True when there is nothing to write (never for a scrape).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The parts, in order.
+    pub fn parts(&self) -> [&[u8]; 3] {
+        [
+            self.head.as_bytes(),
+            self.objects.as_bytes(),
+            self.eof.as_bytes(),
+        ]
+    }
+}
+
+/// Renders scrapes and keeps, per format, what it made of the last
+/// listings: when a scrape's listings are the previous one's (the
+/// [`Collector`](crate::Collector) hands out the same `Arc` for identical
+/// replies), the maps' and paths' families are not rendered again.
+///
+/// ```
+/// use mpd_exporter::metrics::{render, Format, Renderer, StateSets};
+/// use mpd_exporter::Scrape;
+///
+/// let down = Scrape::unreachable(std::time::Duration::from_millis(2), 1, "refused");
+/// let mut r = Renderer::new(StateSets::Current);
+/// let body = r.render(&down, Format::OpenMetrics);
+/// let text: Vec<u8> = body.parts().concat();
+/// assert_eq!(text, render(&down, Format::OpenMetrics).into_bytes());
+/// ```
+#[derive(Debug, Default)]
+pub struct Renderer {
+    states: StateSets,
+    /// Per format: the listings and their rendering.
+    cache: Vec<(Format, Arc<Listings>, Arc<String>)>,
+    renders: u64,
+}
+
+impl Renderer {
+    /// A renderer writing state sets in the given style.
+    pub fn new(states: StateSets) -> Renderer {
+        Renderer {
+            states,
+            cache: Vec::new(),
+            renders: 0,
+        }
+    }
+
+    /// How often the maps' and paths' families were rendered (not taken
+    /// from the cache).
+    pub fn renders(&self) -> u64 {
+        self.renders
+    }
+
+    /// The body of one scrape: the same bytes as [`render_with`].
+    pub fn render(&mut self, s: &Scrape, format: Format) -> Body {
+        let objects = match &s.listings {
+            None => Arc::new(String::new()),
+            Some(l) => {
+                let hit = self
+                    .cache
+                    .iter()
+                    .find(|(f, cached, _)| *f == format && Arc::ptr_eq(cached, l));
+                match hit {
+                    Some((_, _, text)) => text.clone(),
+                    None => {
+                        self.renders += 1;
+                        // The memory of this format's last rendering, when
+                        // no response holds it any more.
+                        let old = self
+                            .cache
+                            .iter()
+                            .position(|(f, _, _)| *f == format)
+                            .map(|i| self.cache.swap_remove(i).2);
+                        let buf = old
+                            .and_then(|a| Arc::try_unwrap(a).ok())
+                            .unwrap_or_default();
+                        let text = Arc::new(render_objects_into(buf, l, format, self.states));
+                        self.cache.push((format, l.clone(), text.clone()));
+                        text
+                    }
                 }
             }
         };
-        per_map(&mut w, "multipathd_map_active_paths", &|i| {
-            t.maps[i].active_paths.map(u64::from)
-        });
-        per_map(&mut w, "multipathd_map_paths", &|i| {
-            Some(u64::from(healths[i].total_paths))
-        });
-        per_map(&mut w, "multipathd_map_up_paths", &|i| {
-            Some(u64::from(healths[i].up_paths))
-        });
-
-        let health_words: Vec<&str> = HealthState::ALL.iter().map(|h| h.name()).collect();
-        let n = w.header("multipathd_map_health");
-        for (i, labels) in maps.iter().enumerate() {
-            w.stateset(&n, labels, &health_words, Some(healths[i].state.name()));
+        Body {
+            head: render_head(s, format, self.states),
+            objects,
+            eof: eof(format),
         }
+    }
+}
 
-        let n = w.header("multipathd_map_queueing");
+/// The maps' and paths' families.
+fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
+    let path_maps = snap.path_maps();
+    let healths = snap.health_with(&path_maps);
+    let n = w.header("multipathd_maps");
+    w.sample(&n, "", None, snap.maps.len() as u64);
+
+    // Each map's labels, escaped once.
+    let maps: Vec<String> = snap
+        .maps
+        .iter()
+        .map(|m| label_list(&[("map", m.name), ("wwid", m.uuid.unwrap_or(""))]))
+        .collect();
+
+    let per_map = |w: &mut Writer, name: &'static str, f: &dyn Fn(usize) -> Option<u64>| {
+        let n = w.header(name);
         for (i, labels) in maps.iter().enumerate() {
-            let (state, _) = queueing_state(t.maps[i].queueing.as_ref());
-            w.stateset(&n, labels, QUEUEING, Some(state));
-        }
-        per_map(&mut w, "multipathd_map_queueing_retries", &|i| {
-            queueing_state(t.maps[i].queueing.as_ref()).1.map(u64::from)
-        });
-        per_map(&mut w, "multipathd_map_queues_io", &|i| {
-            Some(u64::from(healths[i].queues))
-        });
-
-        let dm_words = words(MapDmState::KNOWN, |s| s.as_str());
-        let n = w.header("multipathd_map_dm_state");
-        for (i, labels) in maps.iter().enumerate() {
-            w.stateset(
-                &n,
-                labels,
-                &dm_words,
-                t.maps[i].dm_state.as_ref().map(|s| s.as_str()),
-            );
-        }
-
-        per_map(&mut w, "multipathd_map_path_faults", &|i| {
-            t.maps[i].path_faults
-        });
-        per_map(&mut w, "multipathd_map_switch_group", &|i| {
-            t.maps[i].switch_grp
-        });
-        per_map(&mut w, "multipathd_map_loads", &|i| t.maps[i].map_loads);
-        per_map(&mut w, "multipathd_map_queueing_time_seconds", &|i| {
-            t.maps[i].total_q_time
-        });
-        per_map(&mut w, "multipathd_map_queueing_timeouts", &|i| {
-            t.maps[i].q_timeouts
-        });
-
-        // Per-path state sets; each path's labels escaped once.
-        let path_labels: Vec<String> = t
-            .maps
-            .iter()
-            .zip(&maps)
-            .flat_map(|(m, labels)| {
-                m.path_groups.iter().flat_map(|g| &g.paths).map(move |p| {
-                    let mut l = labels.clone();
-                    l.push(',');
-                    l.push_str(&label_list(&[("path", &p.device)]));
-                    l
-                })
-            })
-            .collect();
-        type Pick = fn(&mpd_proto::model::TopologyPath) -> Option<&str>;
-        let path_sets: [(&'static str, Vec<&str>, Pick); 4] = [
-            (
-                "multipathd_path_dm_state",
-                words(PathDmState::KNOWN, |s| s.as_str()),
-                |p| p.dm_state.as_ref().map(|s| s.as_str()),
-            ),
-            (
-                "multipathd_path_checker_state",
-                words(CheckerState::KNOWN, |s| s.as_str()),
-                |p| p.checker_state.as_ref().map(|s| s.as_str()),
-            ),
-            (
-                "multipathd_path_device_state",
-                words(DevState::KNOWN, |s| s.as_str()),
-                |p| p.dev_state.as_ref().map(|s| s.as_str()),
-            ),
-            (
-                "multipathd_path_marginal",
-                words(MarginalState::KNOWN, |s| s.as_str()),
-                |p| p.marginal.as_ref().map(|s| s.as_str()),
-            ),
-        ];
-        for (name, known, pick) in &path_sets {
-            let n = w.header(name);
-            for ((_, p), labels) in t.paths().zip(&path_labels) {
-                w.stateset(&n, labels, known, pick(p));
+            if let Some(v) = f(i) {
+                w.sample(&n, labels, None, v);
             }
         }
+    };
+    per_map(w, "multipathd_map_active_paths", &|i| {
+        snap.maps[i].active_paths.map(u64::from)
+    });
+    per_map(w, "multipathd_map_paths", &|i| {
+        Some(u64::from(healths[i].total_paths))
+    });
+    per_map(w, "multipathd_map_up_paths", &|i| {
+        Some(u64::from(healths[i].up_paths))
+    });
+
+    let health_words: Vec<&str> = HealthState::ALL.iter().map(|h| h.name()).collect();
+    let n = w.header("multipathd_map_health");
+    for (i, labels) in maps.iter().enumerate() {
+        w.stateset(&n, labels, &health_words, Some(healths[i].state.name()));
     }
 
-    if format == Format::OpenMetrics {
-        w.out.push_str("# EOF\n");
+    let n = w.header("multipathd_map_queueing");
+    for (i, labels) in maps.iter().enumerate() {
+        let (state, _) = queueing_state(snap.maps[i].queueing.as_ref());
+        w.stateset(&n, labels, QUEUEING, Some(state));
     }
-    w.out
+    per_map(w, "multipathd_map_queueing_retries", &|i| {
+        queueing_state(snap.maps[i].queueing.as_ref())
+            .1
+            .map(u64::from)
+    });
+    per_map(w, "multipathd_map_queues_io", &|i| {
+        Some(u64::from(healths[i].queues))
+    });
+
+    let dm_words = words(MapDmState::KNOWN, |s| s.as_str());
+    let n = w.header("multipathd_map_dm_state");
+    for (i, labels) in maps.iter().enumerate() {
+        let current = snap.maps[i].dm_state.as_ref().map(|s| s.as_str());
+        w.stateset(&n, labels, &dm_words, current);
+    }
+
+    per_map(w, "multipathd_map_path_faults", &|i| {
+        snap.maps[i].path_faults
+    });
+    per_map(w, "multipathd_map_switch_group", &|i| {
+        snap.maps[i].switch_grp
+    });
+    per_map(w, "multipathd_map_loads", &|i| snap.maps[i].map_loads);
+    per_map(w, "multipathd_map_queueing_time_seconds", &|i| {
+        snap.maps[i].total_q_time
+    });
+    per_map(w, "multipathd_map_queueing_timeouts", &|i| {
+        snap.maps[i].q_timeouts
+    });
+
+    // Per-path state sets, for the paths in a map; each path's labels
+    // escaped once.
+    let paths: Vec<(&SnapshotPath<'_>, String)> = snap
+        .paths
+        .iter()
+        .zip(&path_maps)
+        .filter_map(|(p, m)| {
+            let m = (*m)?;
+            let mut l = maps[m].clone();
+            l.push(',');
+            l.push_str(&label_list(&[
+                ("path", p.device),
+                ("hcil", p.hcil.unwrap_or("")),
+            ]));
+            Some((p, l))
+        })
+        .collect();
+    type Pick = for<'a> fn(&'a SnapshotPath<'_>) -> Option<&'a str>;
+    let path_sets: [(&'static str, Vec<&str>, Pick); 4] = [
+        (
+            "multipathd_path_dm_state",
+            words(PathDmState::KNOWN, |s| s.as_str()),
+            |p| p.dm_state.as_ref().map(|s| s.as_str()),
+        ),
+        (
+            "multipathd_path_checker_state",
+            words(CheckerState::KNOWN, |s| s.as_str()),
+            |p| p.checker_state.as_ref().map(|s| s.as_str()),
+        ),
+        (
+            "multipathd_path_device_state",
+            words(DevState::KNOWN, |s| s.as_str()),
+            |p| p.dev_state.as_ref().map(|s| s.as_str()),
+        ),
+        (
+            "multipathd_path_marginal",
+            words(MarginalState::KNOWN, |s| s.as_str()),
+            |p| p.marginal.as_ref().map(|s| s.as_str()),
+        ),
+    ];
+    for (name, known, pick) in &path_sets {
+        let n = w.header(name);
+        for (p, labels) in &paths {
+            w.stateset(&n, labels, known, pick(p));
+        }
+    }
 }

@@ -13,7 +13,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{get, promtool_check_metrics, sample, Prometheus};
-use mpd_exporter::metrics::{render, Format};
+use mpd_exporter::metrics::{render, render_with, Format, Renderer, StateSets};
 use mpd_exporter::{Collector, CollectorOptions};
 use mpd_sim::{Sim, Version};
 
@@ -31,8 +31,16 @@ fn collector(sim: &mpd_sim::SimHandle) -> Collector {
     Collector::new(CollectorOptions {
         address: Some(mpd_client::Address::parse(&sim.address())),
         timeout: Duration::from_secs(2),
+        busy: false,
     })
 }
+
+const VERSIONS: [Version; 4] = [
+    Version::V0_8_5,
+    Version::V0_9_4,
+    Version::V0_11_1,
+    Version::V0_15_1,
+];
 
 /// The map of a path, from the simulator's state.
 fn map_of(sim: &mpd_sim::SimHandle, dev: &str) -> String {
@@ -47,14 +55,17 @@ fn map_of(sim: &mpd_sim::SimHandle, dev: &str) -> String {
 
 #[test]
 fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
-    for version in [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1] {
+    for version in VERSIONS {
         let sim = sim(version);
         let mut c = collector(&sim);
-        // The first scrape asks the version instead of the status.
+        // A scrape that connects itself goes without the version.
         let first = c.scrape();
         assert!(first.up, "{version}: {:?}", first.error);
         assert_eq!(first.commands, 2, "{version}");
-        assert_eq!(first.busy, None);
+        assert_eq!((first.busy, first.version), (None, None));
+        // Between scrapes the version is read, once per connection.
+        c.prepare();
+        c.prepare();
 
         let map = map_of(&sim, "sdc");
         assert!(sim.set_path_health("sdc", false));
@@ -64,8 +75,19 @@ fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
         let s = c.scrape();
         assert!(s.up);
         assert_eq!(s.commands, 2, "{version}: two commands per scrape");
-        assert_eq!(s.busy, Some(false));
+        assert_eq!(s.busy, None);
         assert_eq!(s.version.unwrap().to_string(), version.to_string());
+
+        // --busy: show status too, a third command.
+        let mut busy = Collector::new(CollectorOptions {
+            address: Some(mpd_client::Address::parse(&sim.address())),
+            timeout: Duration::from_secs(2),
+            busy: true,
+        });
+        let b = busy.scrape();
+        assert_eq!((b.commands, b.busy), (3, Some(false)), "{version}");
+        let btext = render(&b, Format::Prometheus);
+        assert_eq!(sample(&btext, "multipathd_busy"), Some(0.0));
 
         let text = render(&s, Format::Prometheus);
         let (ok, msg) = promtool_check_metrics(&text);
@@ -75,7 +97,7 @@ fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
         );
 
         assert_eq!(sample(&text, "multipathd_up"), Some(1.0));
-        assert_eq!(sample(&text, "multipathd_busy"), Some(0.0));
+        assert!(!text.contains("multipathd_busy"));
         assert_eq!(sample(&text, "multipathd_maps"), Some(2.0));
         assert_eq!(
             sample(
@@ -95,7 +117,20 @@ fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
         assert_eq!(m("multipathd_map_up_paths", ""), 1.0);
         assert_eq!(m("multipathd_map_active_paths", ""), 1.0);
         assert_eq!(m("multipathd_map_health", "=\"degraded\""), 1.0);
-        assert_eq!(m("multipathd_map_health", "=\"healthy\""), 0.0);
+        // Only the current state of a state set is listed by default.
+        assert!(!text.contains("multipathd_map_health=\"healthy\"} 0"));
+        assert!(text
+            .lines()
+            .filter(|l| l.contains("_state=\"") || l.contains("_health=\""))
+            .all(|l| l.ends_with("} 1")));
+        let counter = |name: &str| {
+            sim.execute(&format!("show map {map} raw format \"%{name}\""))
+                .trim()
+                .parse::<f64>()
+                .unwrap()
+        };
+        assert_eq!(m("multipathd_map_path_faults_total", ""), counter("0"));
+        assert_eq!(m("multipathd_map_loads_total", ""), counter("2"));
         assert!(m("multipathd_map_loads_total", "") >= 1.0);
         assert!(text.contains(&format!("multipathd_map_dm_state{{map=\"{other}\",wwid=\"")));
         assert!(text.lines().any(|l| l
@@ -112,7 +147,16 @@ fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
                 .map(|(_, v)| v.parse::<f64>().unwrap())
         };
         assert_eq!(path("multipathd_path_dm_state", "failed"), Some(1.0));
-        assert_eq!(path("multipathd_path_dm_state", "active"), Some(0.0));
+        assert_eq!(path("multipathd_path_dm_state", "active"), None);
+        let hcil = sim
+            .execute("show paths raw format \"%d %i\"")
+            .lines()
+            .find_map(|l| l.strip_prefix("sdc ").map(str::to_owned))
+            .unwrap();
+        assert!(
+            text.contains(&format!("path=\"sdc\",hcil=\"{hcil}\"")),
+            "{version}: no hcil {hcil}"
+        );
         assert_eq!(path("multipathd_path_checker_state", "faulty"), Some(1.0));
         assert_eq!(path("multipathd_path_device_state", "running"), Some(1.0));
         assert_eq!(path("multipathd_path_marginal", "normal"), Some(1.0));
@@ -142,13 +186,52 @@ fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
             samples(&om),
             "{version}: the formats differ in samples"
         );
+
+        // --all-states: every known state, 0 or 1; promtool agrees.
+        let all = render_with(&s, Format::Prometheus, StateSets::All);
+        let (ok, msg) = promtool_check_metrics(&all);
+        assert!(ok && msg.trim().is_empty(), "{version}: promtool: {msg}");
+        assert!(all.contains(&format!("multipathd_map_health{{map=\"{map}\",wwid=\"")));
+        assert!(all
+            .lines()
+            .any(|l| l.contains("path=\"sdc\"")
+                && l.ends_with("multipathd_path_dm_state=\"active\"} 0")));
+        assert!(all.len() > text.len() * 2);
+
+        // The renderer writes the same bytes, and renders the maps and
+        // paths again only when the daemon's listings changed.
+        let mut r = Renderer::new(StateSets::Current);
+        let again = c.scrape();
+        assert!(std::sync::Arc::ptr_eq(
+            again.listings.as_ref().unwrap(),
+            s.listings.as_ref().unwrap()
+        ));
+        for (scrape, format) in [(&s, Format::Prometheus), (&again, Format::Prometheus)] {
+            let body = r.render(scrape, format).parts().concat();
+            assert_eq!(body, render(scrape, format).into_bytes());
+        }
+        assert_eq!(
+            r.renders(),
+            1,
+            "{version}: identical listings rendered twice"
+        );
+        r.render(&again, Format::OpenMetrics);
+        assert_eq!(r.renders(), 2);
+        assert!(sim.set_path_health("sdc", true));
+        let changed = c.scrape();
+        let body = r.render(&changed, Format::Prometheus).parts().concat();
+        assert_eq!(r.renders(), 3);
+        assert_eq!(body, render(&changed, Format::Prometheus).into_bytes());
+        assert!(String::from_utf8(body)
+            .unwrap()
+            .contains("path=\"sdc\",hcil"));
     }
 }
 
 #[test]
 fn a_non_root_peer_reads_everything() {
     // multipathd answers reads to any peer: the exporter needs no root.
-    for version in [Version::V0_8_5, Version::V0_9_4, Version::V0_11_1] {
+    for version in VERSIONS {
         let sim = Sim::builder()
             .version(version)
             .privilege(mpd_sim::Privilege::NonRoot)
@@ -159,8 +242,12 @@ fn a_non_root_peer_reads_everything() {
             let s = c.scrape();
             assert!(s.up, "{version}: {:?}", s.error);
             assert_eq!(s.commands, 2);
-            assert_eq!(s.topology.unwrap().maps.len(), 2);
+            let l = s.listings.unwrap();
+            let snap = l.snapshot().unwrap();
+            assert_eq!(snap.maps.len(), 2);
+            assert_eq!(snap.paths.len(), 4);
         }
+        c.prepare();
         assert_eq!(c.scrape().version.unwrap().to_string(), version.to_string());
     }
 }
@@ -172,6 +259,7 @@ fn a_daemon_that_does_not_answer_gives_up_0_and_valid_metrics() {
             "@mpd-exporter-test-nobody-listens",
         )),
         timeout: Duration::from_millis(500),
+        busy: false,
     });
     let s = c.scrape();
     assert!(!s.up);

@@ -88,13 +88,27 @@ fn prometheus_sees_a_failed_path_its_reinstatement_and_a_daemon_restart() {
     let mut nonroot = mpd_exporter::Collector::new(mpd_exporter::CollectorOptions {
         address: Some(mpd_client::Address::parse(&env("MPD_REAL_NONROOT_SOCKET"))),
         timeout: Duration::from_secs(10),
+        busy: false,
     });
-    for _ in 0..2 {
+    for i in 0..2 {
+        if i == 1 {
+            nonroot.prepare();
+        }
         let s = nonroot.scrape();
         assert!(s.up, "non-root: {:?}", s.error);
         assert_eq!(s.commands, 2);
-        assert_eq!(s.version.map(|v| v.to_string()), Some(version.clone()));
+        let want = (i == 1).then(|| version.clone());
+        assert_eq!(s.version.map(|v| v.to_string()), want);
     }
+    // The H:C:T:L label, as the library lists it.
+    let mut lister = mpd_client::Client::connect_to(mpd_client::Address::parse(&socket)).unwrap();
+    let paths = lister.list_paths().unwrap();
+    let sda = paths.iter().find(|p| p.device == "sda").expect("sda");
+    let hcil = sda.hcil.clone().expect("sda has an H:C:T:L");
+    assert!(
+        body.contains(&format!("path=\"sda\",hcil=\"{hcil}\"")),
+        "no hcil {hcil} for sda"
+    );
 
     let failed = "multipathd_path_dm_state{path=\"sda\",multipathd_path_dm_state=\"failed\"}";
     let active = "multipathd_path_dm_state{path=\"sda\",multipathd_path_dm_state=\"active\"}";

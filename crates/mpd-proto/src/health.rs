@@ -134,18 +134,50 @@ pub struct MapHealth {
 /// Whether a path is up: its checker finds it usable and the kernel has
 /// not failed it.
 pub fn path_is_up(p: &TopologyPath) -> bool {
-    p.checker_state
-        .as_ref()
-        .is_some_and(CheckerState::is_usable)
-        && p.dm_state != Some(PathDmState::Failed)
+    is_up(p.checker_state.as_ref(), p.dm_state.as_ref())
+}
+
+/// Whether a path in these states is up (see [`path_is_up`]).
+pub fn is_up(checker: Option<&CheckerState>, dm: Option<&PathDmState>) -> bool {
+    checker.is_some_and(CheckerState::is_usable) && dm != Some(&PathDmState::Failed)
+}
+
+/// Whether a map with this queueing mode and these table features queues
+/// I/O when no path is left.
+pub fn map_queues(queueing: Option<&Queueing>, features: Option<&str>) -> bool {
+    queueing.is_some_and(Queueing::queues)
+        || features.is_some_and(|f| f.split_whitespace().any(|w| w == "queue_if_no_path"))
+}
+
+/// The verdict on a map from its dm state, its up and total paths, and
+/// whether it queues: the one rule behind [`map_health`], for callers that
+/// hold the states in another shape (the exporter's raw listings).
+///
+/// ```
+/// use mpd_proto::health::{verdict, HealthState};
+/// assert_eq!(verdict(false, 1, 2, false), HealthState::Degraded);
+/// assert_eq!(verdict(false, 0, 2, true), HealthState::AllPathsDownQueueing);
+/// assert_eq!(verdict(true, 2, 2, false), HealthState::Suspended);
+/// ```
+pub fn verdict(suspended: bool, up: u32, total: u32, queues: bool) -> HealthState {
+    if suspended {
+        HealthState::Suspended
+    } else if total == 0 {
+        HealthState::NoPaths
+    } else if up == total {
+        HealthState::Healthy
+    } else if up > 0 {
+        HealthState::Degraded
+    } else if queues {
+        HealthState::AllPathsDownQueueing
+    } else {
+        HealthState::AllPathsDownFailing
+    }
 }
 
 /// Whether the map queues I/O with no path left.
 fn queues(m: &MapTopology) -> bool {
-    m.queueing.as_ref().is_some_and(Queueing::queues)
-        || m.features
-            .as_deref()
-            .is_some_and(|f| f.split_whitespace().any(|w| w == "queue_if_no_path"))
+    map_queues(m.queueing.as_ref(), m.features.as_deref())
 }
 
 /// Judges one map.
@@ -166,19 +198,7 @@ pub fn map_health(m: &MapTopology) -> MapHealth {
         }
     }
     let queues = queues(m);
-    let state = if m.dm_state == Some(MapDmState::Suspend) {
-        HealthState::Suspended
-    } else if total == 0 {
-        HealthState::NoPaths
-    } else if up == total {
-        HealthState::Healthy
-    } else if up > 0 {
-        HealthState::Degraded
-    } else if queues {
-        HealthState::AllPathsDownQueueing
-    } else {
-        HealthState::AllPathsDownFailing
-    };
+    let state = verdict(m.dm_state == Some(MapDmState::Suspend), up, total, queues);
     MapHealth {
         name: m.name.clone(),
         uuid: m.uuid.clone(),

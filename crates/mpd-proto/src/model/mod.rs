@@ -9,6 +9,9 @@
 //!   from the text of `show topology`.
 //! - [`state`]: the states the daemon prints, as enums with one spelling
 //!   table each ([`CheckerState`], [`PathDmState`], [`Queueing`], …).
+//! - [`snapshot`]: a [`Snapshot`](snapshot::Snapshot) of every map (with its
+//!   counters) and path (with its H:C:T:L) from two raw listings, for
+//!   monitors.
 //! - [`status`]: [`DaemonStatus`], [`DaemonState`], [`MapStatus`],
 //!   [`MapStats`], and a generic padded [`Table`].
 //!
@@ -20,6 +23,7 @@ mod de;
 pub mod maps;
 pub mod paths;
 pub mod pr;
+pub mod snapshot;
 pub mod state;
 pub mod status;
 pub mod topology;

@@ -238,9 +238,10 @@ fn marginal_state(marginal: bool) -> MarginalState {
 
 /// The value of map wildcard `wc`.
 pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
-    let has_paths = st.map_paths(m).next().is_some();
+    // Only the vendor wildcards look at the paths.
+    let has_paths = || st.map_paths(m).next().is_some();
     let or_hash = |s: &str| {
-        if has_paths {
+        if has_paths() {
             s.to_owned()
         } else {
             "##".to_owned()
@@ -275,7 +276,7 @@ pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
         b'3' => m.stats.total_q_time.to_string(),
         b'4' => m.stats.q_timeouts.to_string(),
         b's' => {
-            if has_paths {
+            if has_paths() {
                 format!("{VENDOR},{PRODUCT}")
             } else {
                 "##,##".into()

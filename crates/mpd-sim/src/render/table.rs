@@ -153,7 +153,12 @@ pub(crate) fn map_line(
 /// `show paths` (`pretty`: header and padding) and `show paths raw format`.
 /// An empty table loses its header: the reply is empty.
 pub(crate) fn show_paths(st: &State, v: Version, format: &str, pretty: bool) -> String {
-    let widths = path_layout(st, v, true);
+    // Raw listings are not padded: no column widths to compute.
+    let widths = if pretty {
+        path_layout(st, v, true)
+    } else {
+        Vec::new()
+    };
     let mut out = String::new();
     if pretty {
         out.push_str(&header(v, format, fields::path_fields(v), &widths));
@@ -170,7 +175,11 @@ pub(crate) fn show_paths(st: &State, v: Version, format: &str, pretty: bool) -> 
 
 /// `show maps` and its variants (see [`show_paths`]).
 pub(crate) fn show_maps(st: &State, v: Version, format: &str, pretty: bool) -> String {
-    let widths = map_layout(st, v, true);
+    let widths = if pretty {
+        map_layout(st, v, true)
+    } else {
+        Vec::new()
+    };
     let mut out = String::new();
     if pretty {
         out.push_str(&header(v, format, fields::map_fields(v), &widths));
