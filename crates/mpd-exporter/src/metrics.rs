@@ -556,19 +556,18 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
     });
 
     // Per-path state sets, for the paths in a map; each path's labels
-    // escaped once.
+    // escaped once. The WWID is the map's: on the map series only.
     let paths: Vec<(&SnapshotPath<'_>, String)> = snap
         .paths
         .iter()
         .zip(&path_maps)
         .filter_map(|(p, m)| {
             let m = (*m)?;
-            let mut l = maps[m].clone();
-            l.push(',');
-            l.push_str(&label_list(&[
+            let l = label_list(&[
+                ("map", snap.maps[m].name),
                 ("path", p.device),
                 ("hcil", p.hcil.unwrap_or("")),
-            ]));
+            ]);
             Some((p, l))
         })
         .collect();

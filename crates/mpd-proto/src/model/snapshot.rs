@@ -13,9 +13,9 @@
 //! use mpd_proto::health::HealthState;
 //! use mpd_proto::model::snapshot::Snapshot;
 //!
-//! let maps = "3600a|dm-0|1|12 chk|active|1 queue_if_no_path|3|1|2|0|0|mpatha\n";
-//! let paths = "sda|0:0:0:1|active|ready|running|normal|3600a|mpatha\n\
-//!              sdb|1:0:0:1|failed|faulty|running|normal|3600a|mpatha\n";
+//! let maps = "3600a|1|12 chk|active|1 queue_if_no_path|3|1|2|0|0|mpatha\n";
+//! let paths = "sda|0:0:0:1|active|ready|running|normal|mpatha\n\
+//!              sdb|1:0:0:1|failed|faulty|running|normal|mpatha\n";
 //! let s = Snapshot::parse(maps, paths).unwrap();
 //! assert_eq!(s.maps[0].path_faults, Some(3));
 //! assert_eq!(s.paths[1].hcil, Some("1:0:0:1"));
@@ -31,16 +31,17 @@ use crate::command::Command;
 use crate::error::Error;
 use crate::health::{is_up, map_queues, verdict, HealthState};
 
-/// The map listing's format: WWID, dm device, active paths, queueing, dm
-/// state, features, the five counters, and the name last (the one value a
-/// user chooses freely, so a `|` in it cannot shift the others).
-pub const MAPS_FORMAT: &str = "%w|%d|%N|%Q|%t|%f|%0|%1|%2|%3|%4|%n";
-const MAP_FIELDS: usize = 12;
+/// The map listing's format: WWID, active paths, queueing, dm state,
+/// features, the five counters, and the name last (the one value a user
+/// chooses freely, so a `|` in it cannot shift the others).
+pub const MAPS_FORMAT: &str = "%w|%N|%Q|%t|%f|%0|%1|%2|%3|%4|%n";
+const MAP_FIELDS: usize = 11;
 
 /// The path listing's format: device, H:C:T:L, dm state, checker state,
-/// device state, marginal state, WWID, and the map's name last.
-pub const PATHS_FORMAT: &str = "%d|%i|%t|%T|%o|%M|%w|%m";
-const PATH_FIELDS: usize = 8;
+/// device state, marginal state, and the map's name last. (A path's WWID
+/// is its map's.)
+pub const PATHS_FORMAT: &str = "%d|%i|%t|%T|%o|%M|%m";
+const PATH_FIELDS: usize = 7;
 
 /// `show maps raw format` with [`MAPS_FORMAT`].
 pub fn maps_command() -> Command {
@@ -65,8 +66,6 @@ pub struct SnapshotMap<'a> {
     pub name: &'a str,
     /// WWID.
     pub uuid: Option<&'a str>,
-    /// The dm device (`dm-0`).
-    pub device: Option<&'a str>,
     /// Active paths as the daemon counts them (`%N`: checker usable).
     pub active_paths: Option<u32>,
     /// Queueing mode; `None` for `-` (not set).
@@ -102,8 +101,6 @@ pub struct SnapshotPath<'a> {
     pub dev_state: Option<DevState>,
     /// Marginal or normal.
     pub marginal: Option<MarginalState>,
-    /// WWID (empty until identified: `None`).
-    pub uuid: Option<&'a str>,
     /// The map the path belongs to; `None` for an orphan.
     pub map: Option<&'a str>,
 }
@@ -251,7 +248,7 @@ fn number<T: std::str::FromStr>(line: &str, what: &str, v: &str) -> Result<Optio
 }
 
 fn parse_map(line: &str) -> Result<SnapshotMap<'_>, Error> {
-    let [uuid, device, active, queueing, dm, features, c0, c1, c2, c3, c4, name] =
+    let [uuid, active, queueing, dm, features, c0, c1, c2, c3, c4, name] =
         fields::<MAP_FIELDS>(line).ok_or_else(|| {
             Error::parse(
                 "map listing",
@@ -267,7 +264,6 @@ fn parse_map(line: &str) -> Result<SnapshotMap<'_>, Error> {
     Ok(SnapshotMap {
         name,
         uuid: known(uuid),
-        device: known(device),
         active_paths: number(line, "active path count", active)?,
         queueing: state(queueing, Queueing::parse),
         dm_state: state(dm, MapDmState::parse),
@@ -281,8 +277,8 @@ fn parse_map(line: &str) -> Result<SnapshotMap<'_>, Error> {
 }
 
 fn parse_path(line: &str) -> Result<SnapshotPath<'_>, Error> {
-    let [device, hcil, dm, checker, dev, marginal, uuid, map] = fields::<PATH_FIELDS>(line)
-        .ok_or_else(|| {
+    let [device, hcil, dm, checker, dev, marginal, map] =
+        fields::<PATH_FIELDS>(line).ok_or_else(|| {
             Error::parse(
                 "path listing",
                 format!("expected {PATH_FIELDS} fields separated by '|' in line {line:?}"),
@@ -297,7 +293,6 @@ fn parse_path(line: &str) -> Result<SnapshotPath<'_>, Error> {
         checker_state: state(checker, CheckerState::parse),
         dev_state: state(dev, DevState::parse),
         marginal: state(marginal, MarginalState::parse),
-        uuid: known(uuid),
         map: known(map),
     })
 }
@@ -316,19 +311,16 @@ mod tests {
 
     #[test]
     fn placeholders_orphans_and_pipes_in_names() {
-        let maps = "3600b|undef|-|-|undef|0|0|0|1|0|0|odd|name\n";
-        let paths = "sdc|#:#:#:#|undef|undef|unknown|normal||[orphan]\n\
-                     sdd|2:0:0:0|active|ready|running|marginal|3600b|odd|name\n";
+        let maps = "3600b|-|-|undef|0|0|0|1|0|0|odd|name\n";
+        let paths = "sdc|#:#:#:#|undef|undef|unknown|normal|[orphan]\n\
+                     sdd|2:0:0:0|active|ready|running|marginal|odd|name\n";
         let s = Snapshot::parse(maps, paths).unwrap();
         let m = &s.maps[0];
         assert_eq!(m.name, "odd|name");
-        assert_eq!(
-            (m.device, m.active_paths, m.queueing.as_ref()),
-            (None, None, None)
-        );
+        assert_eq!((m.active_paths, m.queueing.as_ref()), (None, None));
         assert_eq!(m.dm_state, None);
         let orphan = &s.paths[0];
-        assert_eq!((orphan.hcil, orphan.map, orphan.uuid), (None, None, None));
+        assert_eq!((orphan.hcil, orphan.map), (None, None));
         assert_eq!(
             (orphan.dm_state.as_ref(), orphan.dev_state.as_ref()),
             (None, None)
@@ -343,15 +335,15 @@ mod tests {
 
     #[test]
     fn verdicts_match_map_health() {
-        let maps = "w1|dm-0|0|on|active|0|0|0|0|0|0|queued\n\
-                    w2|dm-1|0|off|active|0|0|0|0|0|0|failing\n\
-                    w3|dm-2|2|-|suspend|0|0|0|0|0|0|held\n\
-                    w4|dm-3|0|-|active|1 queue_if_no_path|0|0|0|0|0|featq\n\
-                    w5|dm-4|0|-|active|0|0|0|0|0|0|empty\n";
-        let paths = "sda|0:0:0:0|failed|faulty|running|normal|w1|queued\n\
-                     sdb|0:0:0:1|failed|faulty|running|normal|w2|failing\n\
-                     sdc|0:0:0:2|active|ready|running|normal|w3|held\n\
-                     sdd|0:0:0:3|active|i/o pending|running|normal|w4|featq\n";
+        let maps = "w1|0|on|active|0|0|0|0|0|0|queued\n\
+                    w2|0|off|active|0|0|0|0|0|0|failing\n\
+                    w3|2|-|suspend|0|0|0|0|0|0|held\n\
+                    w4|0|-|active|1 queue_if_no_path|0|0|0|0|0|featq\n\
+                    w5|0|-|active|0|0|0|0|0|0|empty\n";
+        let paths = "sda|0:0:0:0|failed|faulty|running|normal|queued\n\
+                     sdb|0:0:0:1|failed|faulty|running|normal|failing\n\
+                     sdc|0:0:0:2|active|ready|running|normal|held\n\
+                     sdd|0:0:0:3|active|i/o pending|running|normal|featq\n";
         let s = Snapshot::parse(maps, paths).unwrap();
         let states: Vec<_> = s.health().iter().map(|h| h.state).collect();
         assert_eq!(
@@ -369,11 +361,11 @@ mod tests {
     #[test]
     fn malformed_lines_are_errors_naming_the_line() {
         for (m, p) in [
-            ("w|dm-0|1|on|active\n", ""),
-            ("w|dm-0|x|on|active|0|0|0|0|0|0|m\n", ""),
-            ("w|dm-0|1|on|active|0|0|0|0|0|0|\n", ""),
+            ("w|1|on|active\n", ""),
+            ("w|x|on|active|0|0|0|0|0|0|m\n", ""),
+            ("w|1|on|active|0|0|0|0|0|0|\n", ""),
             ("", "sda|0:0:0:0|active\n"),
-            ("", "|0:0:0:0|active|ready|running|normal|w|m\n"),
+            ("", "|0:0:0:0|active|ready|running|normal|m\n"),
             ("", "fail\n"),
         ] {
             let e = Snapshot::parse(m, p).unwrap_err().to_string();

@@ -2,6 +2,7 @@
 //! each prints a value from the state.
 
 use mpd_proto::model::{CheckerState, DevState, MapDmState, MarginalState, PathDmState};
+use std::borrow::Cow;
 
 use crate::state::{SimMap, SimPath, SimPathGroup, State};
 use crate::version::Version;
@@ -199,8 +200,8 @@ fn lun_hex(lun: u64) -> String {
 }
 
 /// A state's word, or the daemon's placeholder for "none".
-fn or_placeholder(state: Option<&str>, placeholder: &str) -> String {
-    state.unwrap_or(placeholder).to_owned()
+fn or_placeholder(state: Option<&str>, placeholder: &str) -> Cow<'static, str> {
+    state.unwrap_or(placeholder).to_owned().into()
 }
 
 /// A map's device-mapper state (`%t`).
@@ -237,47 +238,47 @@ fn marginal_state(marginal: bool) -> MarginalState {
 }
 
 /// The value of map wildcard `wc`.
-pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
+pub(crate) fn map_value<'a>(st: &State, v: Version, m: &'a SimMap, wc: u8) -> Cow<'a, str> {
     // Only the vendor wildcards look at the paths.
     let has_paths = || st.map_paths(m).next().is_some();
-    let or_hash = |s: &str| {
+    let or_hash = |s: &'static str| -> Cow<'a, str> {
         if has_paths() {
-            s.to_owned()
+            s.into()
         } else {
-            "##".to_owned()
+            "##".into()
         }
     };
     match wc {
-        b'n' => m.alias.clone(),
-        b'w' => m.wwid.clone(),
-        b'd' => format!("dm-{}", m.minor),
+        b'n' => m.alias.as_str().into(),
+        b'w' => m.wwid.as_str().into(),
+        b'd' => format!("dm-{}", m.minor).into(),
         b'F' => match v {
             Version::V0_11_1 | Version::V0_15_1 => "manual".into(),
             _ => "-".into(),
         },
         b'Q' => match &m.queueing {
-            Some(q) => q.to_string(),
+            Some(q) => q.to_string().into(),
             None => "-".into(),
         },
-        b'N' => st.active_paths(m).to_string(),
+        b'N' => st.active_paths(m).to_string().into(),
         b'r' => "rw".into(),
-        b't' => map_dm_state(m).as_str().into(),
-        b'S' => size_text(m.size_sectors),
+        b't' => map_dm_state(m).as_str().to_owned().into(),
+        b'S' => size_text(m.size_sectors).into(),
         b'f' => FEATURES.into(),
-        b'x' => m.stats.map_failures.to_string(),
+        b'x' => m.stats.map_failures.to_string().into(),
         b'h' => HWHANDLER.into(),
         b'A' => match m.action {
             crate::state::MapAction::Create => "create".into(),
-            crate::state::MapAction::Nothing => String::new(),
+            crate::state::MapAction::Nothing => "".into(),
         },
-        b'0' => m.stats.path_faults.to_string(),
-        b'1' => m.stats.switch_grp.to_string(),
-        b'2' => m.stats.map_loads.to_string(),
-        b'3' => m.stats.total_q_time.to_string(),
-        b'4' => m.stats.q_timeouts.to_string(),
+        b'0' => m.stats.path_faults.to_string().into(),
+        b'1' => m.stats.switch_grp.to_string().into(),
+        b'2' => m.stats.map_loads.to_string().into(),
+        b'3' => m.stats.total_q_time.to_string().into(),
+        b'4' => m.stats.q_timeouts.to_string().into(),
         b's' => {
             if has_paths() {
-                format!("{VENDOR},{PRODUCT}")
+                format!("{VENDOR},{PRODUCT}").into()
             } else {
                 "##,##".into()
             }
@@ -288,58 +289,61 @@ pub(crate) fn map_value(st: &State, v: Version, m: &SimMap, wc: u8) -> String {
         b'G' => "--".into(),
         b'g' => "[undef]".into(),
         b'k' if v.is_0_11_plus() => MAX_SECTORS_KB.into(),
-        _ => String::new(),
+        _ => "".into(),
     }
 }
 
 /// The value of path wildcard `wc`.
-pub(crate) fn path_value(_st: &State, v: Version, p: &SimPath, wc: u8) -> String {
+pub(crate) fn path_value<'a>(_st: &State, v: Version, p: &'a SimPath, wc: u8) -> Cow<'a, str> {
     let orphan = p.map.is_none();
     match wc {
-        b'w' => p.wwid.clone(),
-        b'i' => p.hcil.to_string(),
-        b'd' => p.dev.clone(),
-        b'D' => p.dev_t.clone(),
+        b'w' => p.wwid.as_str().into(),
+        b'i' => p.hcil.to_string().into(),
+        b'd' => p.dev.as_str().into(),
+        b'D' => p.dev_t.as_str().into(),
         b't' => or_placeholder(p.dm_state.as_ref().map(PathDmState::as_str), "undef"),
         b'o' => or_placeholder(dev_state(p).as_ref().map(DevState::as_str), "unknown"),
         b'T' => or_placeholder(checker_state(p).as_ref().map(CheckerState::as_str), "undef"),
         b's' => match v {
-            Version::V0_11_1 | Version::V0_15_1 => format!("{VENDOR},{PRODUCT},{REVISION}"),
-            _ => format!("{VENDOR},{PRODUCT}"),
+            Version::V0_11_1 | Version::V0_15_1 => format!("{VENDOR},{PRODUCT},{REVISION}").into(),
+            _ => format!("{VENDOR},{PRODUCT}").into(),
         },
         b'c' => if orphan { "(null)" } else { CHECKER }.into(),
         b'C' => {
             if orphan {
                 "orphan".into()
             } else {
-                progress(p.tick, p.checkint)
+                progress(p.tick, p.checkint).into()
             }
         }
-        b'p' => p.priority.to_string(),
-        b'S' => size_text(LUN_SECTORS),
-        b'z' => p.serial.clone(),
-        b'M' => marginal_state(p.marginal).as_str().into(),
-        b'm' => p.map.clone().unwrap_or_else(|| "[orphan]".into()),
+        b'p' => p.priority.to_string().into(),
+        b'S' => size_text(LUN_SECTORS).into(),
+        b'z' => p.serial.as_str().into(),
+        b'M' => marginal_state(p.marginal).as_str().to_owned().into(),
+        b'm' => p.map.as_deref().unwrap_or("[orphan]").into(),
         b'N' | b'n' | b'R' | b'r' | b'a' | b'g' => "[undef]".into(),
         b'G' => "--".into(),
         b'0' => "0".into(),
         b'P' => "scsi:unspec".into(),
         b'I' if v != Version::V0_8_5 => if orphan { "new" } else { "ok" }.into(),
-        b'L' if v != Version::V0_8_5 => lun_hex(p.hcil.lun),
-        b'A' if v.is_0_11_plus() => format!("0x{:04x}", p.tpg),
+        b'L' if v != Version::V0_8_5 => lun_hex(p.hcil.lun).into(),
+        b'A' if v.is_0_11_plus() => format!("0x{:04x}", p.tpg).into(),
         b'k' if v.is_0_11_plus() => MAX_SECTORS_KB.into(),
-        _ => String::new(),
+        _ => "".into(),
     }
 }
 
 /// The value of path group wildcard `wc`.
-pub(crate) fn group_value(st: &State, g: &SimPathGroup, wc: u8) -> String {
+pub(crate) fn group_value(st: &State, g: &SimPathGroup, wc: u8) -> Cow<'static, str> {
     match wc {
         b's' => SELECTOR.into(),
-        b'p' => st.group_priority(g).0.to_string(),
-        b't' => g.state.as_str().into(),
-        b'M' => marginal_state(st.group_priority(g).1).as_str().into(),
-        _ => String::new(),
+        b'p' => st.group_priority(g).0.to_string().into(),
+        b't' => g.state.as_str().to_owned().into(),
+        b'M' => marginal_state(st.group_priority(g).1)
+            .as_str()
+            .to_owned()
+            .into(),
+        _ => "".into(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! (values printed with `%s`, no escaping), byte for byte.
 
 use super::fields::{self, GROUP_FIELDS};
-use super::table::expand;
+use super::table::expand_into;
 use crate::state::{SimMap, State};
 use crate::version::Version;
 
@@ -59,26 +59,27 @@ fn indent(n: usize) -> String {
     " ".repeat(n * 3)
 }
 
-fn footer(out: &mut String, level: usize, last: bool) {
-    out.push_str(&indent(level));
-    out.push_str(if last { "}" } else { "}," });
+fn footer(out: &mut Vec<u8>, level: usize, last: bool) {
+    out.extend_from_slice(indent(level).as_bytes());
+    out.extend_from_slice(if last { b"}" } else { b"}," });
 }
 
-fn header(out: &mut String) {
-    out.push_str("{\n   \"major_version\": 0,\n   \"minor_version\": 1,\n");
+fn header(out: &mut Vec<u8>) {
+    out.extend_from_slice("{\n   \"major_version\": 0,\n   \"minor_version\": 1,\n".as_bytes());
 }
 
-fn map_fields(st: &State, v: Version, m: &SimMap, out: &mut String, last: bool) {
+fn map_fields(st: &State, v: Version, m: &SimMap, out: &mut Vec<u8>, last: bool) {
     let fs = fields::map_fields(v);
-    out.push_str(&expand(
+    expand_into(
+        out,
         v,
         JSON_MAP,
         fs,
         &|i| fields::map_value(st, v, m, fs[i].wc),
         None,
-    ));
-    out.push_str(&indent(2));
-    out.push_str("\"path_groups\": [");
+    );
+    out.extend_from_slice(indent(2).as_bytes());
+    out.extend_from_slice("\"path_groups\": [".as_bytes());
     let path_format = if v == Version::V0_8_5 {
         format!("{JSON_PATH_HEAD}{JSON_PATH_TAIL}")
     } else {
@@ -86,55 +87,57 @@ fn map_fields(st: &State, v: Version, m: &SimMap, out: &mut String, last: bool) 
     };
     let pfs = fields::path_fields(v);
     for (i, g) in m.groups.iter().enumerate() {
-        out.push_str(&expand(
+        expand_into(
+            out,
             v,
             JSON_GROUP,
             &GROUP_FIELDS,
             &|k| fields::group_value(st, g, GROUP_FIELDS[k].wc),
             None,
-        ));
-        out.push_str(&format!("{}\"group\" : {},\n", indent(3), i + 1));
-        out.push_str(&indent(3));
-        out.push_str("\"paths\": [");
+        );
+        out.extend_from_slice(format!("{}\"group\" : {},\n", indent(3), i + 1).as_bytes());
+        out.extend_from_slice(indent(3).as_bytes());
+        out.extend_from_slice("\"paths\": [".as_bytes());
         let paths: Vec<_> = g.paths.iter().filter_map(|d| st.path(d)).collect();
         for (j, p) in paths.iter().enumerate() {
-            out.push_str(&expand(
+            expand_into(
+                out,
                 v,
                 &path_format,
                 pfs,
                 &|k| fields::path_value(st, v, p, pfs[k].wc),
                 None,
-            ));
+            );
             footer(out, 3, j + 1 == paths.len());
         }
-        out.push_str("]\n");
+        out.extend_from_slice("]\n".as_bytes());
         footer(out, 2, i + 1 == m.groups.len());
     }
-    out.push_str("]\n");
+    out.extend_from_slice("]\n".as_bytes());
     footer(out, 1, last);
 }
 
 /// `show maps json`.
 pub(crate) fn maps_json(st: &State, v: Version) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     header(&mut out);
-    out.push_str(&indent(1));
-    out.push_str("\"maps\": [");
+    out.extend_from_slice(indent(1).as_bytes());
+    out.extend_from_slice("\"maps\": [".as_bytes());
     for (i, m) in st.maps.iter().enumerate() {
         map_fields(st, v, m, &mut out, i + 1 == st.maps.len());
     }
-    out.push_str("]\n");
-    out.push_str("}\n");
-    out
+    out.extend_from_slice("]\n".as_bytes());
+    out.extend_from_slice("}\n".as_bytes());
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `show map M json`.
 pub(crate) fn map_json(st: &State, v: Version, m: &SimMap) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     header(&mut out);
-    out.push_str("   \"map\":");
+    out.extend_from_slice("   \"map\":".as_bytes());
     map_fields(st, v, m, &mut out, true);
-    out.push('\n');
-    out.push_str("}\n");
-    out
+    out.push(b'\n');
+    out.extend_from_slice("}\n".as_bytes());
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

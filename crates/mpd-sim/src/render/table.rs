@@ -10,6 +10,8 @@
 //! the last character written with the newline (its `__endline`); 0.9+ read
 //! past the string (undefined) — the simulator ends the line there.
 
+use std::borrow::Cow;
+
 use super::fields::{self, Field};
 use crate::state::{SimMap, SimPath, State};
 use crate::version::Version;
@@ -19,15 +21,29 @@ pub(crate) type Widths = Vec<usize>;
 
 /// Expands `format` for one object: `value(i)` is the value of field `i`,
 /// `widths` pads (absent: no padding).
-pub(crate) fn expand(
+pub(crate) fn expand<'a>(
     v: Version,
     format: &str,
     fields: &[Field],
-    value: &dyn Fn(usize) -> String,
+    value: &dyn Fn(usize) -> Cow<'a, str>,
     widths: Option<&[usize]>,
 ) -> String {
+    let mut out = Vec::with_capacity(format.len() + 32);
+    expand_into(&mut out, v, format, fields, value, widths);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`expand`], appending to `out`.
+pub(crate) fn expand_into<'a>(
+    out: &mut Vec<u8>,
+    v: Version,
+    format: &str,
+    fields: &[Field],
+    value: &dyn Fn(usize) -> Cow<'a, str>,
+    widths: Option<&[usize]>,
+) {
     let fmt = format.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(fmt.len() + 32);
+    let line_start = out.len();
     let mut i = 0;
     loop {
         let Some(rel) = fmt[i..].iter().position(|&b| b == b'%') else {
@@ -40,8 +56,10 @@ pub(crate) fn expand(
         if pct + 1 >= fmt.len() {
             // A lone '%' at the end.
             if v.is_legacy() {
-                if let Some(last) = out.last_mut() {
-                    *last = b'\n';
+                if out.len() > line_start {
+                    if let Some(last) = out.last_mut() {
+                        *last = b'\n';
+                    }
                 }
             } else {
                 out.push(b'\n');
@@ -61,7 +79,6 @@ pub(crate) fn expand(
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The header line of a padded table.
@@ -70,7 +87,7 @@ pub(crate) fn header(v: Version, format: &str, fields: &[Field], widths: &[usize
         v,
         format,
         fields,
-        &|i| fields[i].header.to_owned(),
+        &|i| fields[i].header.into(),
         Some(widths),
     )
 }
@@ -82,7 +99,7 @@ pub(crate) fn layout<T>(
     fields: &[Field],
     items: &[T],
     with_header: bool,
-    value: &dyn Fn(&T, u8) -> String,
+    value: &dyn Fn(&T, u8) -> Cow<'_, str>,
 ) -> Widths {
     fields
         .iter()
@@ -164,13 +181,22 @@ pub(crate) fn show_paths(st: &State, v: Version, format: &str, pretty: bool) -> 
         out.push_str(&header(v, format, fields::path_fields(v), &widths));
     }
     let hdr = out.len();
+    let mut bytes = out.into_bytes();
+    let fs = fields::path_fields(v);
     for p in &st.paths {
-        out.push_str(&path_line(st, v, p, format, pretty.then_some(&widths[..])));
+        expand_into(
+            &mut bytes,
+            v,
+            format,
+            fs,
+            &|i| fields::path_value(st, v, p, fs[i].wc),
+            pretty.then_some(&widths[..]),
+        );
     }
-    if pretty && out.len() == hdr {
-        out.clear();
+    if pretty && bytes.len() == hdr {
+        bytes.clear();
     }
-    out
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `show maps` and its variants (see [`show_paths`]).
@@ -185,13 +211,22 @@ pub(crate) fn show_maps(st: &State, v: Version, format: &str, pretty: bool) -> S
         out.push_str(&header(v, format, fields::map_fields(v), &widths));
     }
     let hdr = out.len();
+    let mut bytes = out.into_bytes();
+    let fs = fields::map_fields(v);
     for m in &st.maps {
-        out.push_str(&map_line(st, v, m, format, pretty.then_some(&widths[..])));
+        expand_into(
+            &mut bytes,
+            v,
+            format,
+            fs,
+            &|i| fields::map_value(st, v, m, fs[i].wc),
+            pretty.then_some(&widths[..]),
+        );
     }
-    if pretty && out.len() == hdr {
-        out.clear();
+    if pretty && bytes.len() == hdr {
+        bytes.clear();
     }
-    out
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `show map M format F` (`padded`) and `show map M raw format F`: one
