@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let m = || "mpatha".to_owned();
-    match which % 25 {
+    match which % 26 {
         0 => op(ops::ListPaths {}, text),
         1 => op(ops::ListMaps {}, text),
         2 => op(ops::GetTopology {}, text),
@@ -75,6 +75,14 @@ fuzz_target!(|data: &[u8]| {
             let _ = mpd_proto::quote::tokenize(text);
         }
         23 => op(ops::GetPrHold { map: m() }, text),
+        24 => {
+            // The exporter's two listings: split the text in two at the
+            // first NUL (none: all maps), and judge what parses.
+            let (maps, paths) = text.split_once('\0').unwrap_or((text, ""));
+            if let Ok(s) = model::snapshot::Snapshot::parse(maps, paths) {
+                let _ = s.health();
+            }
+        }
         _ => {
             let _ = text.parse::<mpd_proto::DaemonVersion>();
         }
