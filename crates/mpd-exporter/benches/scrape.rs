@@ -14,10 +14,11 @@
 //!   into the topology (what vexxhost/multipathd_exporter does per scrape,
 //!   without rendering anything).
 //!
-//! Two cases: *steady*, nothing changes between scrapes (the exporter's
-//! renderer reuses what it made of identical listings), and *changing*,
-//! a path fails or comes back before every scrape (its dm state and its
-//! map's counters change, so every scrape parses and renders anew). The
+//! Three cases: *steady*, nothing changes between scrapes (the exporter's
+//! renderer reuses what it made of identical listings); *changing*, a
+//! path fails or comes back before every scrape (its dm state and its
+//! map's counters change, so every scrape parses and renders anew); and
+//! steady with `--all-states` (every state of a state set, 0 or 1). The
 //! change is made between the timed parts. CPU is user + system time of
 //! this process (simulator, exporter, HTTP client) and, for the fork, of
 //! its children, taken around each timed part.
@@ -31,6 +32,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mpd_exporter::http::{Server, ServerOptions};
+use mpd_exporter::metrics::StateSets;
 use mpd_exporter::{Collector, CollectorOptions};
 use mpd_sim::{Address, Sim, Version};
 
@@ -135,19 +137,25 @@ fn main() {
             .immediate(true)
             .start()
             .expect("the simulator listens on the default address (is a multipathd running?)");
-        let server = Server::start(
-            ServerOptions {
-                listen: "127.0.0.1:0".into(),
-                ..ServerOptions::default()
-            },
-            Collector::new(CollectorOptions {
-                address: Some(mpd_client::Address::default_abstract()),
-                timeout: Duration::from_secs(30),
-                busy: false,
-            }),
-        )
-        .unwrap();
+        let start = |state_sets| {
+            Server::start(
+                ServerOptions {
+                    listen: "127.0.0.1:0".into(),
+                    state_sets,
+                    ..ServerOptions::default()
+                },
+                Collector::new(CollectorOptions {
+                    address: Some(mpd_client::Address::default_abstract()),
+                    timeout: Duration::from_secs(30),
+                    busy: false,
+                }),
+            )
+            .unwrap()
+        };
+        let server = start(StateSets::Current);
+        let server_all = start(StateSets::All);
         let addr = server.local_addr().to_string();
+        let addr_all = server_all.local_addr().to_string();
         let n = match (smoke, maps) {
             (true, _) => 3,
             (_, m) if m >= 5000 => 9,
@@ -164,8 +172,15 @@ fn main() {
             assert_eq!(reply, "ok\n", "{verb} path {first}");
         };
         let mut buf = Vec::new();
-        get(&addr, &mut buf); // connects, learns the version
-        for changing in [false, true] {
+        // Connect, learn the version.
+        get(&addr, &mut buf);
+        get(&addr_all, &mut buf);
+        let cases = [
+            ("steady", &addr, false),
+            ("changing", &addr, true),
+            ("steady, `--all-states`", &addr_all, false),
+        ];
+        for (case, addr, changing) in cases {
             let (mut times, mut cpus, mut commands, mut size) = (Vec::new(), Vec::new(), 0f64, 0);
             let mut last_body: Option<Vec<u8>> = None;
             for _ in 0..n {
@@ -218,7 +233,7 @@ fn main() {
             println!(
                 "| {} | {} | {} | {} | {} | {} kB | {} | {} | {:.1}× | {:.1}× |",
                 maps * 2,
-                if changing { "changing" } else { "steady" },
+                case,
                 ms(exporter),
                 ms(exporter_cpu),
                 commands,
@@ -230,6 +245,7 @@ fn main() {
             );
         }
         server.stop();
+        server_all.stop();
         sim.stop();
     }
     drop(_default);
