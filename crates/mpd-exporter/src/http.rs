@@ -381,7 +381,7 @@ fn serve(mut stream: TcpStream, buf: &mut [u8], options: &ServerOptions, collect
                         let body = {
                             let mut g = lock();
                             let (c, r) = &mut *g;
-                            r.render(&c.scrape(), format)
+                            c.scrape_with(|s, parsed| r.render_parsed(s, parsed, format))
                         };
                         let _ = respond_body(&mut stream, format.content_type(), &body, !head_only);
                         drop(body);

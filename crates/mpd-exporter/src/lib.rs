@@ -20,6 +20,10 @@
 //! daemon does not answer, the scrape still succeeds with
 //! `multipathd_up 0`, and the next scrape connects again.
 //!
+//! The server renders with a [`metrics::Renderer`] inside
+//! [`Collector::scrape_with`]: listings equal to the last ones are neither
+//! parsed nor rendered again, and new ones are parsed once.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use mpd_exporter::{metrics, Collector, CollectorOptions};
@@ -217,17 +221,58 @@ impl Collector {
     /// [`CollectorOptions::busy`]); never fails (a daemon that does not
     /// answer gives `up == false`).
     pub fn scrape(&mut self) -> Scrape {
+        self.scrape_with(|s, _| s.clone())
+    }
+
+    /// One scrape, handed to `f` with the maps and paths parsed when the
+    /// listings differ from the last ones (`None` when they are the same,
+    /// or when the daemon did not answer): a renderer that keeps what it
+    /// made of the last listings then never parses them again.
+    pub fn scrape_with<R>(&mut self, f: impl FnOnce(&Scrape, Option<&Snapshot<'_>>) -> R) -> R {
         let start = Instant::now();
         self.scrapes_total += 1;
+        let (read, commands) = self.read_listings();
+        let (listings, busy) = match read {
+            Ok(r) => r,
+            Err(e) => {
+                let s = self.finish(start, Err(e), commands);
+                return f(&s, None);
+            }
+        };
+        if let Some(last) = self.last.as_ref().filter(|l| ***l == listings) {
+            let last = last.clone();
+            let s = self.finish(start, Ok((last, busy)), commands);
+            return f(&s, None);
+        }
+        let listings = Arc::new(listings);
+        match listings.snapshot() {
+            Ok(snap) => {
+                self.last = Some(listings.clone());
+                let s = self.finish(start, Ok((listings.clone(), busy)), commands);
+                f(&s, Some(&snap))
+            }
+            Err(e) => {
+                // Replies that do not parse: start afresh on a new
+                // connection.
+                self.client = None;
+                let e = format!("unreadable reply: {e}");
+                let s = self.finish(start, Err(e), commands);
+                f(&s, None)
+            }
+        }
+    }
+
+    /// The scrape's commands, on the kept connection or a new one.
+    fn read_listings(&mut self) -> (Result<(Listings, Option<bool>), String>, u64) {
         let client = match self.client.take() {
             Some(c) => Ok(c),
             None => self.connect(),
         };
-        let (result, commands) = match client {
+        match client {
             Err(e) => (Err(e.to_string()), 0),
             Ok(mut c) => {
                 let before = c.commands_sent();
-                let out = Self::read(&mut c, self.options.busy, &mut self.last);
+                let out = Self::read(&mut c, self.options.busy);
                 let commands = c.commands_sent() - before;
                 // After a failure the connection may be in any state: it is
                 // dropped, and the version with it (the daemon may come
@@ -237,7 +282,17 @@ impl Collector {
                 }
                 (out, commands)
             }
-        };
+        }
+    }
+
+    /// The scrape from what was read; logs when the daemon starts or stops
+    /// answering.
+    fn finish(
+        &mut self,
+        start: Instant,
+        result: Result<(Arc<Listings>, Option<bool>), String>,
+        commands: u64,
+    ) -> Scrape {
         let duration = start.elapsed();
         let scrape = match result {
             Ok((listings, busy)) => Scrape {
@@ -277,27 +332,11 @@ impl Collector {
         }
     }
 
-    /// The commands of one scrape on a connected client. Replies equal to
-    /// the last ones that parsed are not parsed again.
-    fn read(
-        c: &mut Client,
-        busy: bool,
-        last: &mut Option<Arc<Listings>>,
-    ) -> Result<(Arc<Listings>, Option<bool>), String> {
+    /// The commands of one scrape on a connected client.
+    fn read(c: &mut Client, busy: bool) -> Result<(Listings, Option<bool>), String> {
         let listings = Listings {
             maps: Self::listing(c, &snapshot::maps_command(), "map")?,
             paths: Self::listing(c, &snapshot::paths_command(), "path")?,
-        };
-        let listings = match last {
-            Some(l) if **l == listings => l.clone(),
-            _ => {
-                listings
-                    .snapshot()
-                    .map_err(|e| format!("unreadable reply: {e}"))?;
-                let l = Arc::new(listings);
-                *last = Some(l.clone());
-                l
-            }
         };
         let busy = if busy {
             Some(c.status().map_err(|e| e.to_string())?.busy)

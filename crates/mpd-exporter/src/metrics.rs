@@ -255,18 +255,47 @@ fn push_u64(out: &mut String, mut v: u64) {
 }
 
 /// An escaped label list: `k1="v1",k2="v2"`.
-fn label_list(pairs: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 4).sum());
+/// Appends an escaped label list to `out`.
+fn push_labels(out: &mut String, pairs: &[(&str, &str)]) {
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str(k);
         out.push_str("=\"");
-        escape(&mut out, v);
+        escape(out, v);
         out.push('"');
     }
-    out
+}
+
+/// The escaped label lists of many objects, in one string.
+#[derive(Default)]
+struct Labels {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Labels {
+    fn with_capacity(objects: usize, bytes_each: usize) -> Labels {
+        Labels {
+            text: String::with_capacity(objects * bytes_each),
+            ends: Vec::with_capacity(objects),
+        }
+    }
+
+    fn push(&mut self, pairs: &[(&str, &str)]) {
+        push_labels(&mut self.text, pairs);
+        self.ends.push(self.text.len());
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
 }
 
 fn words<T>(known: &[T], f: impl Fn(&T) -> &str) -> Vec<&str> {
@@ -355,23 +384,46 @@ fn render_head(s: &Scrape, format: Format, states: StateSets) -> String {
 
 /// The maps' and paths' families of one pair of listings.
 fn render_objects(l: &Listings, format: Format, states: StateSets) -> String {
-    render_objects_into(String::new(), l, format, states)
+    render_objects_into(String::new(), l, None, format, states)
 }
 
-/// [`render_objects`] into `out` (cleared first; its memory reused).
-fn render_objects_into(mut out: String, l: &Listings, format: Format, states: StateSets) -> String {
+/// [`render_objects`] into `out` (cleared first; its memory reused);
+/// `parsed` spares parsing the listings again.
+fn render_objects_into(
+    out: String,
+    l: &Listings,
+    parsed: Option<&Snapshot<'_>>,
+    format: Format,
+    states: StateSets,
+) -> String {
+    match parsed {
+        Some(snap) => render_snapshot_into(out, snap, format, states),
+        None => match l.snapshot() {
+            Ok(snap) => render_snapshot_into(out, &snap, format, states),
+            // A Collector keeps only listings that parse.
+            Err(_) => {
+                let mut out = out;
+                out.clear();
+                out
+            }
+        },
+    }
+}
+
+fn render_snapshot_into(
+    mut out: String,
+    snap: &Snapshot<'_>,
+    format: Format,
+    states: StateSets,
+) -> String {
     out.clear();
-    let Ok(snap) = l.snapshot() else {
-        // A Collector keeps only listings that parse.
-        return out;
-    };
     out.reserve(4096 + snap.paths.len() * 1024 + snap.maps.len() * 1536);
     let mut w = Writer {
         out,
         format,
         all_states: states == StateSets::All,
     };
-    render_snapshot(&mut w, &snap);
+    render_snapshot(&mut w, snap);
     w.out
 }
 
@@ -446,6 +498,18 @@ impl Renderer {
 
     /// The body of one scrape: the same bytes as [`render_with`].
     pub fn render(&mut self, s: &Scrape, format: Format) -> Body {
+        self.render_parsed(s, None, format)
+    }
+
+    /// [`Renderer::render`] with the scrape's listings already parsed, as
+    /// [`Collector::scrape_with`](crate::Collector::scrape_with) hands them
+    /// over: they are then not parsed again.
+    pub fn render_parsed(
+        &mut self,
+        s: &Scrape,
+        parsed: Option<&Snapshot<'_>>,
+        format: Format,
+    ) -> Body {
         let objects = match &s.listings {
             None => Arc::new(String::new()),
             Some(l) => {
@@ -467,7 +531,8 @@ impl Renderer {
                         let buf = old
                             .and_then(|a| Arc::try_unwrap(a).ok())
                             .unwrap_or_default();
-                        let text = Arc::new(render_objects_into(buf, l, format, self.states));
+                        let text =
+                            Arc::new(render_objects_into(buf, l, parsed, format, self.states));
                         self.cache.push((format, l.clone(), text.clone()));
                         text
                     }
@@ -490,11 +555,10 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
     w.sample(&n, "", None, snap.maps.len() as u64);
 
     // Each map's labels, escaped once.
-    let maps: Vec<String> = snap
-        .maps
-        .iter()
-        .map(|m| label_list(&[("map", m.name), ("wwid", m.uuid.unwrap_or(""))]))
-        .collect();
+    let mut maps = Labels::with_capacity(snap.maps.len(), 64);
+    for m in &snap.maps {
+        maps.push(&[("map", m.name), ("wwid", m.uuid.unwrap_or(""))]);
+    }
 
     let per_map = |w: &mut Writer, name: &'static str, f: &dyn Fn(usize) -> Option<u64>| {
         let n = w.header(name);
@@ -557,20 +621,18 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
 
     // Per-path state sets, for the paths in a map; each path's labels
     // escaped once. The WWID is the map's: on the map series only.
-    let paths: Vec<(&SnapshotPath<'_>, String)> = snap
-        .paths
-        .iter()
-        .zip(&path_maps)
-        .filter_map(|(p, m)| {
-            let m = (*m)?;
-            let l = label_list(&[
+    let mut paths: Vec<&SnapshotPath<'_>> = Vec::with_capacity(snap.paths.len());
+    let mut path_labels = Labels::with_capacity(snap.paths.len(), 48);
+    for (p, m) in snap.paths.iter().zip(&path_maps) {
+        if let Some(m) = *m {
+            paths.push(p);
+            path_labels.push(&[
                 ("map", snap.maps[m].name),
                 ("path", p.device),
                 ("hcil", p.hcil.unwrap_or("")),
             ]);
-            Some((p, l))
-        })
-        .collect();
+        }
+    }
     type Pick = for<'a> fn(&'a SnapshotPath<'_>) -> Option<&'a str>;
     let path_sets: [(&'static str, Vec<&str>, Pick); 4] = [
         (
@@ -596,7 +658,7 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
     ];
     for (name, known, pick) in &path_sets {
         let n = w.header(name);
-        for (p, labels) in &paths {
+        for (p, labels) in paths.iter().zip(path_labels.iter()) {
             w.stateset(&n, labels, known, pick(p));
         }
     }

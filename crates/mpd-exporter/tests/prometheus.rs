@@ -226,6 +226,27 @@ fn the_metrics_of_every_release_pass_promtool_and_show_the_daemons_state() {
         assert!(String::from_utf8(body)
             .unwrap()
             .contains("path=\"sdc\",hcil"));
+
+        // What the server does: the collector hands over the listings it
+        // parsed, only when they changed, and the renderer uses them.
+        let mut r = Renderer::new(StateSets::Current);
+        assert!(sim.set_path_health("sdc", false));
+        for changed in [true, false] {
+            let (body, plain, handed) = c.scrape_with(|s, parsed| {
+                let body = r
+                    .render_parsed(s, parsed, Format::OpenMetrics)
+                    .parts()
+                    .concat();
+                (
+                    body,
+                    render(s, Format::OpenMetrics).into_bytes(),
+                    parsed.is_some(),
+                )
+            });
+            assert_eq!(handed, changed, "{version}");
+            assert_eq!(body, plain, "{version}");
+        }
+        assert_eq!(r.renders(), 1);
     }
 }
 
