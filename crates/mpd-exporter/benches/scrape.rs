@@ -189,7 +189,7 @@ fn main() {
                 }
                 let c0 = cpu();
                 let t = Instant::now();
-                get(&addr, &mut buf);
+                get(addr, &mut buf);
                 times.push(t.elapsed());
                 cpus.push(cpu().0 - c0.0);
                 let text = body(&buf);
