@@ -171,59 +171,56 @@ pub(crate) fn map_line(
 /// An empty table loses its header: the reply is empty.
 pub(crate) fn show_paths(st: &State, v: Version, format: &str, pretty: bool) -> String {
     // Raw listings are not padded: no column widths to compute.
-    let widths = if pretty {
-        path_layout(st, v, true)
-    } else {
-        Vec::new()
-    };
-    let mut out = String::new();
-    if pretty {
-        out.push_str(&header(v, format, fields::path_fields(v), &widths));
-    }
-    let hdr = out.len();
-    let mut bytes = out.into_bytes();
-    let fs = fields::path_fields(v);
-    for p in &st.paths {
-        expand_into(
-            &mut bytes,
-            v,
-            format,
-            fs,
-            &|i| fields::path_value(st, v, p, fs[i].wc),
-            pretty.then_some(&widths[..]),
-        );
-    }
-    if pretty && bytes.len() == hdr {
-        bytes.clear();
-    }
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let widths = pretty.then(|| path_layout(st, v, true));
+    table(
+        v,
+        format,
+        fields::path_fields(v),
+        &st.paths,
+        widths,
+        |p, wc| fields::path_value(st, v, p, wc),
+    )
 }
 
 /// `show maps` and its variants (see [`show_paths`]).
 pub(crate) fn show_maps(st: &State, v: Version, format: &str, pretty: bool) -> String {
-    let widths = if pretty {
-        map_layout(st, v, true)
-    } else {
-        Vec::new()
-    };
-    let mut out = String::new();
-    if pretty {
-        out.push_str(&header(v, format, fields::map_fields(v), &widths));
+    let widths = pretty.then(|| map_layout(st, v, true));
+    table(
+        v,
+        format,
+        fields::map_fields(v),
+        &st.maps,
+        widths,
+        |m, wc| fields::map_value(st, v, m, wc),
+    )
+}
+
+/// Every object of a listing expanded with `format`; with `widths`, a
+/// padded table under a header line (none when there is no object).
+fn table<'a, T>(
+    v: Version,
+    format: &str,
+    fs: &[Field],
+    items: &'a [T],
+    widths: Option<Widths>,
+    value: impl Fn(&'a T, u8) -> Cow<'a, str>,
+) -> String {
+    let mut bytes = Vec::new();
+    if let Some(w) = &widths {
+        bytes.extend_from_slice(header(v, format, fs, w).as_bytes());
     }
-    let hdr = out.len();
-    let mut bytes = out.into_bytes();
-    let fs = fields::map_fields(v);
-    for m in &st.maps {
+    let hdr = bytes.len();
+    for it in items {
         expand_into(
             &mut bytes,
             v,
             format,
             fs,
-            &|i| fields::map_value(st, v, m, fs[i].wc),
-            pretty.then_some(&widths[..]),
+            &|i| value(it, fs[i].wc),
+            widths.as_deref(),
         );
     }
-    if pretty && bytes.len() == hdr {
+    if widths.is_some() && bytes.len() == hdr {
         bytes.clear();
     }
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
