@@ -196,12 +196,16 @@ impl Collector {
         b.connect()
     }
 
-    /// Between scrapes: connects if no connection is open and reads the
-    /// daemon's version once per connection, so that scrapes need only
-    /// their two listings. Errors are left for the next scrape to meet
-    /// and report.
+    /// Between scrapes: reads the daemon's version once per connection,
+    /// so that scrapes need only their two listings. Before the first
+    /// scrape it connects too; after a failed scrape it leaves connecting
+    /// to the next one (a daemon that hangs then holds up one scrape, not
+    /// two). Errors are left for the next scrape to meet and report.
     pub fn prepare(&mut self) {
         if self.client.is_none() {
+            if self.scrapes_total > 0 {
+                return;
+            }
             match self.connect() {
                 Ok(c) => self.client = Some(c),
                 Err(_) => return,

@@ -91,8 +91,11 @@ fn parse(args: &[String]) -> Result<Option<(ServerOptions, CollectorOptions)>, E
                 collector.address = Some(Address::parse(&v));
             }
             "--timeout" => collector.timeout = seconds(flag, &value()?)?,
-            "--busy" if inline.is_none() => collector.busy = true,
-            "--all-states" if inline.is_none() => server.state_sets = StateSets::All,
+            "--busy" | "--all-states" if inline.is_some() => {
+                return Err(Error::Usage(format!("{flag} takes no value")));
+            }
+            "--busy" => collector.busy = true,
+            "--all-states" => server.state_sets = StateSets::All,
             "--workers" => server.workers = count(flag, &value()?)?,
             "--queue" => server.queue = count(flag, &value()?)?,
             "--max-header-bytes" => {

@@ -226,3 +226,45 @@ fn many_connections_are_capped_and_answered_503_beyond_the_queue() {
     std::thread::sleep(Duration::from_millis(1500));
     assert_serves(&addr);
 }
+
+#[test]
+fn the_binary_reads_the_version_between_scrapes_and_takes_busy_and_all_states() {
+    let sim = mpd_sim::Sim::builder().start().unwrap();
+    let version = sim.version().to_string();
+    let info = format!("multipathd_version_info{{version=\"{version}\"}}");
+
+    // The defaults: two commands a scrape, the version learned at start
+    // (or after the first scrape), no busy flag, current states only.
+    let (_p, addr) = common::start_exporter(&sim.address(), &[]);
+    let mut body = String::new();
+    for _ in 0..3 {
+        body = get(&addr, "/metrics", None).body;
+        if sample(&body, &info).is_some() {
+            break;
+        }
+    }
+    assert_eq!(sample(&body, &info), Some(1.0), "{body}");
+    assert_eq!(sample(&body, "multipathd_scrape_commands"), Some(2.0));
+    assert!(!body.contains("multipathd_busy"));
+    assert!(!body
+        .lines()
+        .any(|l| l.ends_with("\"} 0") && l.contains("_state=")));
+
+    // --busy: show status too; --all-states: the states that do not hold,
+    // with 0.
+    let (_q, addr) = common::start_exporter(&sim.address(), &["--busy", "--all-states"]);
+    let body = get(&addr, "/metrics", None).body;
+    assert_eq!(sample(&body, "multipathd_scrape_commands"), Some(3.0));
+    assert_eq!(sample(&body, "multipathd_busy"), Some(0.0));
+    assert!(body.lines().any(
+        |l| l.contains("path=\"sda\"") && l.ends_with("multipathd_path_dm_state=\"failed\"} 0")
+    ));
+
+    // Flags that take no value refuse one.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mpd-exporter"))
+        .arg("--busy=yes")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--busy takes no value"));
+}
