@@ -214,7 +214,10 @@ impl Collector {
         if self.version.is_none() {
             if let Some(c) = self.client.as_mut() {
                 match c.daemon_version() {
-                    Ok(v) => self.version = Some(v),
+                    Ok(v) => {
+                        eprintln!("mpd-exporter: multipathd {v}");
+                        self.version = Some(v);
+                    }
                     Err(_) => self.client = None,
                 }
             }
