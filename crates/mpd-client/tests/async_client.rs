@@ -314,7 +314,8 @@ async fn cancellation_mid_reply_drops_the_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hung_daemon_times_out_within_ten_percent_of_the_deadline() {
     let sim = sim(Version::V0_9_4, 1, 1);
-    let deadline = Duration::from_millis(500);
+    // 10 % of it (100 ms) covers the scheduler's delays under load.
+    let deadline = Duration::from_secs(1);
     let client = Client::builder()
         .address(sim.address().as_str())
         .timeout(deadline)
