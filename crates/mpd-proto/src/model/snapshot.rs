@@ -25,6 +25,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::state::{CheckerState, DevState, MapDmState, MarginalState, PathDmState, Queueing};
 use crate::command::Command;
@@ -62,6 +63,9 @@ pub fn paths_command() -> Command {
 /// One map of a [`Snapshot`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotMap<'a> {
+    /// The listing's line this map was read from (without its newline):
+    /// equal lines mean equal maps.
+    pub line: &'a str,
     /// Map name (alias, or the WWID without one).
     pub name: &'a str,
     /// WWID.
@@ -89,6 +93,8 @@ pub struct SnapshotMap<'a> {
 /// One path of a [`Snapshot`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotPath<'a> {
+    /// The listing's line this path was read from (without its newline).
+    pub line: &'a str,
     /// Kernel device name (`sda`).
     pub device: &'a str,
     /// SCSI host:channel:target:LUN; `None` for `#:#:#:#` (not SCSI).
@@ -129,10 +135,37 @@ pub struct SnapshotHealth {
 
 /// A value, or `None` for the daemon's placeholders.
 fn known(s: &str) -> Option<&str> {
+    // Every placeholder is empty or starts with one of these.
+    if !matches!(s.as_bytes().first(), None | Some(b'-' | b'[' | b'u' | b'#')) {
+        return Some(s);
+    }
     match s {
         "" | "-" | "[undef]" | "undef" | "[orphan]" | "[offline]" | "[unknown]" | "#"
         | "#:#:#:#" => None,
         v => Some(v),
+    }
+}
+
+/// FNV-1a: map names are short and come from the daemon, so a simple
+/// hash does (SipHash's resistance to chosen keys buys nothing here).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
@@ -189,7 +222,7 @@ impl<'a> Snapshot<'a> {
     /// For each path, the index of its map in [`Snapshot::maps`] (`None`
     /// for an orphan, or a map the map listing did not show).
     pub fn path_maps(&self) -> Vec<Option<usize>> {
-        let index: HashMap<&str, usize> = self
+        let index: HashMap<&str, usize, BuildHasherDefault<Fnv>> = self
             .maps
             .iter()
             .enumerate()
@@ -262,6 +295,7 @@ fn parse_map(line: &str) -> Result<SnapshotMap<'_>, Error> {
         ));
     }
     Ok(SnapshotMap {
+        line,
         name,
         uuid: known(uuid),
         active_paths: number(line, "active path count", active)?,
@@ -287,6 +321,7 @@ fn parse_path(line: &str) -> Result<SnapshotPath<'_>, Error> {
     let device = known(device)
         .ok_or_else(|| Error::parse("path listing", format!("no device in line {line:?}")))?;
     Ok(SnapshotPath {
+        line,
         device,
         hcil: known(hcil),
         dm_state: state(dm, PathDmState::parse),
@@ -310,6 +345,41 @@ mod tests {
     }
 
     #[test]
+    fn every_placeholder_is_none_and_look_alikes_are_values() {
+        for p in [
+            "",
+            "-",
+            "[undef]",
+            "undef",
+            "[orphan]",
+            "[offline]",
+            "[unknown]",
+            "#",
+            "#:#:#:#",
+        ] {
+            assert_eq!(known(p), None, "{p:?}");
+        }
+        for v in ["--", "[x]", "undefined", "u", "#1", "0:0:0:0", "ready", "0"] {
+            assert_eq!(known(v), Some(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn map_names_index_paths_whatever_their_order() {
+        let maps: String = (0..50)
+            .map(|i| format!("w{i}|1|-|active|0|0|0|1|0|0|m{i}\n"))
+            .collect();
+        let paths: String = (0..50)
+            .rev()
+            .map(|i| format!("sd{i}|0:0:0:{i}|active|ready|running|normal|m{i}\n"))
+            .chain(["sdx|#|undef|undef|undef|normal|gone\n".to_owned()])
+            .collect();
+        let s = Snapshot::parse(&maps, &paths).unwrap();
+        let expected: Vec<Option<usize>> = (0..50).rev().map(Some).chain([None]).collect();
+        assert_eq!(s.path_maps(), expected);
+    }
+
+    #[test]
     fn placeholders_orphans_and_pipes_in_names() {
         let maps = "3600b|-|-|undef|0|0|0|1|0|0|odd|name\n";
         let paths = "sdc|#:#:#:#|undef|undef|unknown|normal|[orphan]\n\
@@ -327,6 +397,8 @@ mod tests {
         );
         assert_eq!(s.paths[1].map, Some("odd|name"));
         assert_eq!(s.paths[1].marginal, Some(MarginalState::Marginal));
+        assert_eq!(m.line, maps.trim_end());
+        assert_eq!(s.paths[1].line, paths.lines().nth(1).unwrap());
         assert_eq!(s.path_maps(), vec![None, Some(0)]);
         let h = s.health();
         assert_eq!((h[0].up_paths, h[0].total_paths), (1, 1));
