@@ -25,7 +25,9 @@
 //! assert!(render(&down, Format::OpenMetrics).ends_with("# EOF\n"));
 //! ```
 
+use std::borrow::Cow;
 use std::fmt::Write;
+use std::ops::Range;
 use std::sync::Arc;
 
 use mpd_proto::health::HealthState;
@@ -164,17 +166,200 @@ fn escape(out: &mut String, v: &str) {
     }
 }
 
-struct Writer {
+struct Writer<'p> {
     out: String,
     format: Format,
     /// Whether state sets list every known state (0 or 1) or only the
     /// current one.
     all_states: bool,
+    /// The previous rendering of the same maps and paths, and which of
+    /// them changed since: the samples of the others are copied from it.
+    prev: Option<Prev<'p>>,
+    /// Where each object's samples went, family by family.
+    sections: Vec<Section>,
+    /// Bytes copied from the previous rendering.
+    reused: u64,
+    /// Whether `sections` is unfit for the next rendering.
+    broken: bool,
 }
 
-impl Writer {
-    /// The metadata lines of a family; returns the sample name.
-    fn header(&mut self, name: &'static str) -> String {
+impl Writer<'_> {
+    fn new(out: String, format: Format, states: StateSets) -> Writer<'static> {
+        Writer {
+            out,
+            format,
+            all_states: states == StateSets::All,
+            prev: None,
+            sections: Vec::new(),
+            reused: 0,
+            broken: false,
+        }
+    }
+}
+
+/// The kinds of objects whose samples are kept apart.
+#[derive(Debug, Clone, Copy)]
+enum Object {
+    Map,
+    Path,
+}
+
+/// A previous rendering, its layout, and the objects that changed since
+/// (indices, ascending).
+struct Prev<'p> {
+    text: &'p str,
+    layout: &'p Layout,
+    maps: Vec<usize>,
+    paths: Vec<usize>,
+}
+
+impl Prev<'_> {
+    fn changed(&self, kind: Object) -> &[usize] {
+        match kind {
+            Object::Map => &self.maps,
+            Object::Path => &self.paths,
+        }
+    }
+}
+
+/// Where a rendering put each object's samples, and the listing lines it
+/// made them from: enough for the next rendering to copy the samples of
+/// every object whose line (and, for a map, whose paths' lines) did not
+/// change.
+#[derive(Debug, Default)]
+struct Layout {
+    /// Per family of per-object samples, in the order written.
+    sections: Vec<Section>,
+    /// Each map's line, as a range of the map listing.
+    map_lines: Vec<Range<usize>>,
+    /// Each path's line, as a range of the path listing.
+    path_lines: Vec<Range<usize>>,
+    /// Each path's map.
+    path_maps: Vec<Option<usize>>,
+}
+
+/// One family's per-object samples: where they start, and where each
+/// object's end (an object without samples ends where it starts).
+#[derive(Debug)]
+struct Section {
+    start: usize,
+    ends: Vec<usize>,
+}
+
+impl Section {
+    fn range(&self, i: usize) -> Range<usize> {
+        let start = if i == 0 { self.start } else { self.ends[i - 1] };
+        start..self.ends[i]
+    }
+}
+
+/// A family's sample name, and the start of its labelled samples
+/// (`name{`), made once per family.
+struct Family {
+    name: String,
+    open: String,
+}
+
+/// The ends of a state set's samples after an object's labels, made once
+/// per family: `,family="state"} 1` and `… 0`, per known state.
+struct States<'w> {
+    words: &'w [&'w str],
+    ones: Vec<String>,
+    zeros: Vec<String>,
+}
+
+impl<'w> States<'w> {
+    fn new(family: &Family, words: &'w [&'w str]) -> States<'w> {
+        let end = |w: &str, v: char| {
+            let mut s = String::with_capacity(family.name.len() + w.len() + 9);
+            s.push(',');
+            s.push_str(&family.name);
+            s.push_str("=\"");
+            escape(&mut s, w);
+            s.push_str("\"} ");
+            s.push(v);
+            s.push('\n');
+            s
+        };
+        States {
+            words,
+            ones: words.iter().map(|w| end(w, '1')).collect(),
+            zeros: words.iter().map(|w| end(w, '0')).collect(),
+        }
+    }
+}
+
+impl Writer<'_> {
+    /// The objects of a kind whose samples are written rather than copied
+    /// (ascending); `None` for all of them.
+    fn written(&self, kind: Object) -> Option<&[usize]> {
+        self.prev.as_ref().map(|p| p.changed(kind))
+    }
+
+    /// One family's samples for each of `n` objects of a kind, `one`
+    /// writing object `i`'s; the objects that did not change since the
+    /// previous rendering have theirs copied from it instead, each run of
+    /// them in one piece.
+    fn objects(&mut self, kind: Object, n: usize, mut one: impl FnMut(&mut Self, usize)) {
+        let prev = self.prev.take();
+        let k = self.sections.len();
+        let start = self.out.len();
+        let mut ends = Vec::with_capacity(n);
+        let from = prev.as_ref().and_then(|p| {
+            let section = p.layout.sections.get(k)?;
+            (section.ends.len() == n).then_some((p.text, section, p.changed(kind)))
+        });
+        match from {
+            None => {
+                for i in 0..n {
+                    one(self, i);
+                    ends.push(self.out.len());
+                }
+            }
+            Some((text, section, changed)) => {
+                // The first object not written yet.
+                let mut next = 0;
+                for &c in changed.iter().chain([n].iter()) {
+                    if next < c {
+                        // The unchanged objects next..c.
+                        let old = section.range(next).start..section.ends[c - 1];
+                        match text.get(old.clone()) {
+                            Some(t) => {
+                                let at = self.out.len();
+                                self.out.push_str(t);
+                                self.reused += t.len() as u64;
+                                ends.extend(
+                                    section.ends[next..c]
+                                        .iter()
+                                        .map(|e| e.saturating_sub(old.start) + at),
+                                );
+                            }
+                            // Not expected (a layout always matches its
+                            // text): written instead, and this layout
+                            // not kept.
+                            None => {
+                                self.broken = true;
+                                for i in next..c {
+                                    one(self, i);
+                                    ends.push(self.out.len());
+                                }
+                            }
+                        }
+                    }
+                    if c < n {
+                        one(self, c);
+                        ends.push(self.out.len());
+                    }
+                    next = c + 1;
+                }
+            }
+        }
+        self.prev = prev;
+        self.sections.push(Section { start, ends });
+    }
+
+    /// The metadata lines of a family; returns its sample name.
+    fn header(&mut self, name: &'static str) -> Family {
         let (kind, help) = family(name);
         let om = self.format == Format::OpenMetrics;
         let (family, sample, ty) = match (kind, om) {
@@ -191,67 +376,80 @@ impl Writer {
         if om && name.ends_with("_seconds") {
             let _ = writeln!(self.out, "# UNIT {family} seconds");
         }
-        sample
+        Family {
+            open: format!("{sample}{{"),
+            name: sample,
+        }
     }
 
     /// One sample: `name{labels} value`, where `labels` is an escaped,
     /// comma-separated label list (possibly empty) and `state` one more
     /// label (a state set's) to append.
-    fn sample(&mut self, name: &str, labels: &str, state: Option<(&str, &str)>, value: u64) {
+    fn sample(&mut self, f: &Family, labels: &str, state: Option<(&str, &str)>, value: u64) {
         let o = &mut self.out;
-        o.push_str(name);
-        if !labels.is_empty() || state.is_some() {
-            o.push('{');
-            o.push_str(labels);
-            if let Some((k, v)) = state {
-                if !labels.is_empty() {
-                    o.push(',');
-                }
-                o.push_str(k);
-                o.push_str("=\"");
-                escape(o, v);
-                o.push('"');
-            }
-            o.push('}');
-        }
-        o.push(' ');
-        push_u64(o, value);
-        o.push('\n');
-    }
-
-    /// One state set: every known state, and the current one if unknown.
-    fn stateset(&mut self, name: &str, labels: &str, known: &[&str], current: Option<&str>) {
-        if !self.all_states {
-            if let Some(c) = current {
-                self.sample(name, labels, Some((name, c)), 1);
-            }
+        if labels.is_empty() && state.is_none() {
+            o.push_str(&f.name);
+            push_value(o, " ", value);
             return;
         }
-        for state in known {
-            let v = u64::from(current == Some(*state));
-            self.sample(name, labels, Some((name, state)), v);
-        }
-        if let Some(c) = current {
-            if !known.contains(&c) {
-                self.sample(name, labels, Some((name, c)), 1);
+        o.push_str(&f.open);
+        o.push_str(labels);
+        if let Some((k, v)) = state {
+            if !labels.is_empty() {
+                o.push(',');
             }
+            o.push_str(k);
+            o.push_str("=\"");
+            escape(o, v);
+            o.push('"');
+        }
+        push_value(o, "} ", value);
+    }
+
+    /// One state set's samples for an object: every known state, and the
+    /// current one if unknown; with `labels` not empty.
+    fn stateset(&mut self, f: &Family, labels: &str, states: &States<'_>, current: Option<&str>) {
+        debug_assert!(!labels.is_empty());
+        let at = current.and_then(|c| states.words.iter().position(|w| *w == c));
+        let line = |o: &mut String, end: &str| {
+            o.push_str(&f.open);
+            o.push_str(labels);
+            o.push_str(end);
+        };
+        if self.all_states {
+            for (i, (one, zero)) in states.ones.iter().zip(&states.zeros).enumerate() {
+                line(&mut self.out, if at == Some(i) { one } else { zero });
+            }
+        } else if let Some(i) = at {
+            line(&mut self.out, &states.ones[i]);
+        }
+        if let (None, Some(c)) = (at, current) {
+            self.sample(f, labels, Some((&f.name, c)), 1);
         }
     }
 }
 
-fn push_u64(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+/// Appends `sep`, `value` and a newline in one step.
+fn push_value(out: &mut String, sep: &str, value: u64) {
+    let mut buf = [0u8; 24];
+    let n = sep.len();
+    buf[..n].copy_from_slice(sep.as_bytes());
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = value;
     loop {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
+        digits[i] = b'0' + (v % 10) as u8;
         v /= 10;
         if v == 0 {
             break;
         }
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    let d = digits.len() - i;
+    buf[n..n + d].copy_from_slice(&digits[i..]);
+    buf[n + d] = b'\n';
+    // `sep` is a str and the rest ASCII.
+    out.push_str(std::str::from_utf8(&buf[..n + d + 1]).unwrap_or("\n"));
 }
 
 /// An escaped label list: `k1="v1",k2="v2"`.
@@ -276,25 +474,50 @@ struct Labels {
 }
 
 impl Labels {
-    fn with_capacity(objects: usize, bytes_each: usize) -> Labels {
-        Labels {
-            text: String::with_capacity(objects * bytes_each),
-            ends: Vec::with_capacity(objects),
+    /// The label lists of objects `0..n` as `pairs` gives them (`None`:
+    /// no labels): of every object, or only of those in `only`
+    /// (ascending), the others left empty.
+    fn of<'a, const K: usize>(
+        n: usize,
+        only: Option<&[usize]>,
+        bytes_each: usize,
+        pairs: impl Fn(usize) -> Option<[(&'a str, &'a str); K]>,
+    ) -> Labels {
+        let mut l = Labels {
+            text: String::with_capacity(only.map_or(n, <[usize]>::len) * bytes_each),
+            ends: Vec::with_capacity(n),
+        };
+        let mut only = only.map(|o| o.iter().peekable());
+        for i in 0..n {
+            let wanted = match only.as_mut() {
+                None => true,
+                Some(o) => o.next_if_eq(&&i).is_some(),
+            };
+            if let Some(p) = pairs(i).filter(|_| wanted) {
+                push_labels(&mut l.text, &p);
+            }
+            l.ends.push(l.text.len());
         }
+        l
     }
 
-    fn push(&mut self, pairs: &[(&str, &str)]) {
-        push_labels(&mut self.text, pairs);
-        self.ends.push(self.text.len());
-    }
-
-    fn get(&self, i: usize) -> &str {
+    /// Object `i`'s labels; made from `pairs` when they were left out.
+    fn get<'a, const K: usize>(
+        &self,
+        i: usize,
+        pairs: impl Fn(usize) -> Option<[(&'a str, &'a str); K]>,
+    ) -> Cow<'_, str> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
+        match &self.text[start..self.ends[i]] {
+            "" => {
+                let mut out = String::new();
+                if let Some(p) = pairs(i) {
+                    push_labels(&mut out, &p);
+                }
+                Cow::Owned(out)
+            }
+            l => Cow::Borrowed(l),
+        }
     }
 }
 
@@ -358,11 +581,7 @@ fn eof(format: Format) -> &'static str {
 
 /// The daemon's and the scrape's own families.
 fn render_head(s: &Scrape, format: Format, states: StateSets) -> String {
-    let mut w = Writer {
-        out: String::with_capacity(2048),
-        format,
-        all_states: states == StateSets::All,
-    };
+    let mut w = Writer::new(String::with_capacity(2048), format, states);
     let n = w.header("multipathd_up");
     w.sample(&n, "", None, u64::from(s.up));
     if let Some(v) = &s.version {
@@ -374,7 +593,7 @@ fn render_head(s: &Scrape, format: Format, states: StateSets) -> String {
         w.sample(&n, "", None, u64::from(busy));
     }
     let n = w.header("multipathd_scrape_duration_seconds");
-    let _ = writeln!(w.out, "{n} {:.6}", s.duration.as_secs_f64());
+    let _ = writeln!(w.out, "{} {:.6}", n.name, s.duration.as_secs_f64());
     let n = w.header("multipathd_scrape_commands");
     w.sample(&n, "", None, s.commands);
     let n = w.header("multipathd_scrape_errors");
@@ -384,47 +603,15 @@ fn render_head(s: &Scrape, format: Format, states: StateSets) -> String {
 
 /// The maps' and paths' families of one pair of listings.
 fn render_objects(l: &Listings, format: Format, states: StateSets) -> String {
-    render_objects_into(String::new(), l, None, format, states)
-}
-
-/// [`render_objects`] into `out` (cleared first; its memory reused);
-/// `parsed` spares parsing the listings again.
-fn render_objects_into(
-    out: String,
-    l: &Listings,
-    parsed: Option<&Snapshot<'_>>,
-    format: Format,
-    states: StateSets,
-) -> String {
-    match parsed {
-        Some(snap) => render_snapshot_into(out, snap, format, states),
-        None => match l.snapshot() {
-            Ok(snap) => render_snapshot_into(out, &snap, format, states),
-            // A Collector keeps only listings that parse.
-            Err(_) => {
-                let mut out = out;
-                out.clear();
-                out
-            }
-        },
+    match l.snapshot() {
+        Ok(snap) => {
+            let mut w = Writer::new(String::new(), format, states);
+            render_snapshot(&mut w, &snap);
+            w.out
+        }
+        // A Collector keeps only listings that parse.
+        Err(_) => String::new(),
     }
-}
-
-fn render_snapshot_into(
-    mut out: String,
-    snap: &Snapshot<'_>,
-    format: Format,
-    states: StateSets,
-) -> String {
-    out.clear();
-    out.reserve(4096 + snap.paths.len() * 1024 + snap.maps.len() * 1536);
-    let mut w = Writer {
-        out,
-        format,
-        all_states: states == StateSets::All,
-    };
-    render_snapshot(&mut w, snap);
-    w.out
 }
 
 /// A rendered scrape in parts, written one after the other: the part made
@@ -460,7 +647,11 @@ impl Body {
 /// Renders scrapes and keeps, per format, what it made of the last
 /// listings: when a scrape's listings are the previous one's (the
 /// [`Collector`](crate::Collector) hands out the same `Arc` for identical
-/// replies), the maps' and paths' families are not rendered again.
+/// replies), the maps' and paths' families are not rendered again; when
+/// they differ but show the same number of maps and paths, only the
+/// samples of the maps and paths whose lines changed (and of the maps of
+/// those paths) are written anew, the rest copied from the last
+/// rendering.
 ///
 /// ```
 /// use mpd_exporter::metrics::{render, Format, Renderer, StateSets};
@@ -475,9 +666,20 @@ impl Body {
 #[derive(Debug, Default)]
 pub struct Renderer {
     states: StateSets,
-    /// Per format: the listings and their rendering.
-    cache: Vec<(Format, Arc<Listings>, Arc<String>)>,
+    /// Per format: the listings, their rendering and its layout.
+    cache: Vec<Cached>,
+    /// A rendering no response holds any more: memory for the next one.
+    spare: Option<String>,
     renders: u64,
+    reused: u64,
+}
+
+#[derive(Debug)]
+struct Cached {
+    format: Format,
+    listings: Arc<Listings>,
+    text: Arc<String>,
+    layout: Layout,
 }
 
 impl Renderer {
@@ -485,15 +687,20 @@ impl Renderer {
     pub fn new(states: StateSets) -> Renderer {
         Renderer {
             states,
-            cache: Vec::new(),
-            renders: 0,
+            ..Renderer::default()
         }
     }
 
     /// How often the maps' and paths' families were rendered (not taken
-    /// from the cache).
+    /// whole from the cache).
     pub fn renders(&self) -> u64 {
         self.renders
+    }
+
+    /// Bytes of samples copied from earlier renderings (of maps and paths
+    /// that did not change), over all renderings.
+    pub fn reused_bytes(&self) -> u64 {
+        self.reused
     }
 
     /// The body of one scrape: the same bytes as [`render_with`].
@@ -503,7 +710,8 @@ impl Renderer {
 
     /// [`Renderer::render`] with the scrape's listings already parsed, as
     /// [`Collector::scrape_with`](crate::Collector::scrape_with) hands them
-    /// over: they are then not parsed again.
+    /// over: they are then not parsed again. `parsed` must be the parse
+    /// of the scrape's listings.
     pub fn render_parsed(
         &mut self,
         s: &Scrape,
@@ -513,27 +721,31 @@ impl Renderer {
         let objects = match &s.listings {
             None => Arc::new(String::new()),
             Some(l) => {
-                let hit = self
-                    .cache
-                    .iter()
-                    .find(|(f, cached, _)| *f == format && Arc::ptr_eq(cached, l));
-                match hit {
-                    Some((_, _, text)) => text.clone(),
-                    None => {
-                        self.renders += 1;
-                        // The memory of this format's last rendering, when
-                        // no response holds it any more.
-                        let old = self
-                            .cache
-                            .iter()
-                            .position(|(f, _, _)| *f == format)
-                            .map(|i| self.cache.swap_remove(i).2);
-                        let buf = old
-                            .and_then(|a| Arc::try_unwrap(a).ok())
-                            .unwrap_or_default();
-                        let text =
-                            Arc::new(render_objects_into(buf, l, parsed, format, self.states));
-                        self.cache.push((format, l.clone(), text.clone()));
+                let at = self.cache.iter().position(|c| c.format == format);
+                match at.map(|i| &self.cache[i]) {
+                    Some(c) if Arc::ptr_eq(&c.listings, l) => c.text.clone(),
+                    _ => {
+                        let prev = at.map(|i| self.cache.swap_remove(i));
+                        let text = match parsed {
+                            Some(snap) => self.render_objects(l, snap, prev.as_ref(), format),
+                            None => match l.snapshot() {
+                                Ok(snap) => self.render_objects(l, &snap, prev.as_ref(), format),
+                                // A Collector keeps only listings that parse.
+                                Err(_) => (String::new(), Layout::default()),
+                            },
+                        };
+                        if let Some(p) = prev {
+                            // Its memory, when no response holds it.
+                            self.spare = Arc::try_unwrap(p.text).ok();
+                        }
+                        let (text, layout) = text;
+                        let text = Arc::new(text);
+                        self.cache.push(Cached {
+                            format,
+                            listings: l.clone(),
+                            text: text.clone(),
+                            layout,
+                        });
                         text
                     }
                 }
@@ -545,28 +757,136 @@ impl Renderer {
             eof: eof(format),
         }
     }
+
+    /// Renders the maps and paths of `l` (parsed: `snap`), copying from
+    /// `prev` what did not change.
+    fn render_objects(
+        &mut self,
+        l: &Listings,
+        snap: &Snapshot<'_>,
+        prev: Option<&Cached>,
+        format: Format,
+    ) -> (String, Layout) {
+        self.renders += 1;
+        let path_maps = snap.path_maps();
+        let mut out = self.spare.take().unwrap_or_default();
+        out.clear();
+        let mut w = Writer::new(out, format, self.states);
+        w.prev = prev.and_then(|p| {
+            let (maps, paths) = changes(&p.listings, &p.layout, snap, &path_maps)?;
+            Some(Prev {
+                text: &p.text,
+                layout: &p.layout,
+                maps,
+                paths,
+            })
+        });
+        let reserve = w.prev.as_ref().map_or(
+            4096 + snap.paths.len() * 1024 + snap.maps.len() * 1536,
+            |p| p.text.len() + 4096,
+        );
+        w.out.reserve(reserve);
+        render_snapshot_with(&mut w, snap, &path_maps);
+        self.reused += w.reused;
+        let layout = match (
+            w.broken,
+            lines(&l.maps, &snap.maps, |m| m.line),
+            lines(&l.paths, &snap.paths, |p| p.line),
+        ) {
+            (false, Some(map_lines), Some(path_lines)) => Layout {
+                sections: w.sections,
+                map_lines,
+                path_lines,
+                path_maps,
+            },
+            _ => Layout::default(),
+        };
+        (w.out, layout)
+    }
+}
+
+/// Where each object's line lies in `text`, when all lie in it.
+fn lines<T>(text: &str, objects: &[T], line: impl Fn(&T) -> &str) -> Option<Vec<Range<usize>>> {
+    let base = text.as_ptr() as usize;
+    objects
+        .iter()
+        .map(|o| {
+            let l = line(o);
+            let start = (l.as_ptr() as usize).checked_sub(base)?;
+            let end = start + l.len();
+            (end <= text.len()).then_some(start..end)
+        })
+        .collect()
+}
+
+/// Which maps and paths changed from the listings `old` (laid out as
+/// `layout` says) to `snap` (indices, ascending): a path whose line or
+/// map changed, a map whose line changed or that has (or had) such a
+/// path. `None` when the number of maps or paths differs (everything is
+/// written anew).
+fn changes(
+    old: &Listings,
+    layout: &Layout,
+    snap: &Snapshot<'_>,
+    path_maps: &[Option<usize>],
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    if layout.map_lines.len() != snap.maps.len()
+        || layout.path_lines.len() != snap.paths.len()
+        || layout.path_maps.len() != path_maps.len()
+    {
+        return None;
+    }
+    let mut maps: Vec<bool> = snap
+        .maps
+        .iter()
+        .zip(&layout.map_lines)
+        .map(|(m, r)| old.maps.get(r.clone()) != Some(m.line))
+        .collect();
+    let mut paths = Vec::new();
+    for (i, (p, r)) in snap.paths.iter().zip(&layout.path_lines).enumerate() {
+        if old.paths.get(r.clone()) != Some(p.line) || layout.path_maps[i] != path_maps[i] {
+            for m in [layout.path_maps[i], path_maps[i]].into_iter().flatten() {
+                if let Some(c) = maps.get_mut(m) {
+                    *c = true;
+                }
+            }
+            paths.push(i);
+        }
+    }
+    let maps = maps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.then_some(i))
+        .collect();
+    Some((maps, paths))
 }
 
 /// The maps' and paths' families.
-fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
-    let path_maps = snap.path_maps();
-    let healths = snap.health_with(&path_maps);
+fn render_snapshot(w: &mut Writer<'_>, snap: &Snapshot<'_>) {
+    render_snapshot_with(w, snap, &snap.path_maps());
+}
+
+/// [`render_snapshot`] with each path's map at hand.
+fn render_snapshot_with(w: &mut Writer<'_>, snap: &Snapshot<'_>, path_maps: &[Option<usize>]) {
+    let healths = snap.health_with(path_maps);
     let n = w.header("multipathd_maps");
     w.sample(&n, "", None, snap.maps.len() as u64);
 
-    // Each map's labels, escaped once.
-    let mut maps = Labels::with_capacity(snap.maps.len(), 64);
-    for m in &snap.maps {
-        maps.push(&[("map", m.name), ("wwid", m.uuid.unwrap_or(""))]);
-    }
+    // The labels of each map written, escaped once.
+    let count = snap.maps.len();
+    let map_pairs = |i: usize| {
+        let m = &snap.maps[i];
+        Some([("map", m.name), ("wwid", m.uuid.unwrap_or(""))])
+    };
+    let maps = Labels::of(count, w.written(Object::Map), 64, map_pairs);
 
-    let per_map = |w: &mut Writer, name: &'static str, f: &dyn Fn(usize) -> Option<u64>| {
+    let per_map = |w: &mut Writer<'_>, name: &'static str, f: &dyn Fn(usize) -> Option<u64>| {
         let n = w.header(name);
-        for (i, labels) in maps.iter().enumerate() {
+        w.objects(Object::Map, count, |w, i| {
             if let Some(v) = f(i) {
-                w.sample(&n, labels, None, v);
+                w.sample(&n, &maps.get(i, map_pairs), None, v);
             }
-        }
+        });
     };
     per_map(w, "multipathd_map_active_paths", &|i| {
         snap.maps[i].active_paths.map(u64::from)
@@ -580,15 +900,22 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
 
     let health_words: Vec<&str> = HealthState::ALL.iter().map(|h| h.name()).collect();
     let n = w.header("multipathd_map_health");
-    for (i, labels) in maps.iter().enumerate() {
-        w.stateset(&n, labels, &health_words, Some(healths[i].state.name()));
-    }
+    let health_words = States::new(&n, &health_words);
+    w.objects(Object::Map, count, |w, i| {
+        w.stateset(
+            &n,
+            &maps.get(i, map_pairs),
+            &health_words,
+            Some(healths[i].state.name()),
+        );
+    });
 
     let n = w.header("multipathd_map_queueing");
-    for (i, labels) in maps.iter().enumerate() {
+    let queueing_words = States::new(&n, QUEUEING);
+    w.objects(Object::Map, count, |w, i| {
         let (state, _) = queueing_state(snap.maps[i].queueing.as_ref());
-        w.stateset(&n, labels, QUEUEING, Some(state));
-    }
+        w.stateset(&n, &maps.get(i, map_pairs), &queueing_words, Some(state));
+    });
     per_map(w, "multipathd_map_queueing_retries", &|i| {
         queueing_state(snap.maps[i].queueing.as_ref())
             .1
@@ -600,10 +927,11 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
 
     let dm_words = words(MapDmState::KNOWN, |s| s.as_str());
     let n = w.header("multipathd_map_dm_state");
-    for (i, labels) in maps.iter().enumerate() {
+    let dm_words = States::new(&n, &dm_words);
+    w.objects(Object::Map, count, |w, i| {
         let current = snap.maps[i].dm_state.as_ref().map(|s| s.as_str());
-        w.stateset(&n, labels, &dm_words, current);
-    }
+        w.stateset(&n, &maps.get(i, map_pairs), &dm_words, current);
+    });
 
     per_map(w, "multipathd_map_path_faults", &|i| {
         snap.maps[i].path_faults
@@ -619,20 +947,20 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
         snap.maps[i].q_timeouts
     });
 
-    // Per-path state sets, for the paths in a map; each path's labels
-    // escaped once. The WWID is the map's: on the map series only.
-    let mut paths: Vec<&SnapshotPath<'_>> = Vec::with_capacity(snap.paths.len());
-    let mut path_labels = Labels::with_capacity(snap.paths.len(), 48);
-    for (p, m) in snap.paths.iter().zip(&path_maps) {
-        if let Some(m) = *m {
-            paths.push(p);
-            path_labels.push(&[
+    // Per-path state sets, for the paths in a map; the labels of each
+    // path written, escaped once (none for an orphan). The WWID is the
+    // map's: on the map series only.
+    let path_pairs = |i: usize| {
+        let p = &snap.paths[i];
+        path_maps[i].map(|m| {
+            [
                 ("map", snap.maps[m].name),
                 ("path", p.device),
                 ("hcil", p.hcil.unwrap_or("")),
-            ]);
-        }
-    }
+            ]
+        })
+    };
+    let path_labels = Labels::of(snap.paths.len(), w.written(Object::Path), 48, path_pairs);
     type Pick = for<'a> fn(&'a SnapshotPath<'_>) -> Option<&'a str>;
     let path_sets: [(&'static str, Vec<&str>, Pick); 4] = [
         (
@@ -658,8 +986,17 @@ fn render_snapshot(w: &mut Writer, snap: &Snapshot<'_>) {
     ];
     for (name, known, pick) in &path_sets {
         let n = w.header(name);
-        for (p, labels) in paths.iter().zip(path_labels.iter()) {
-            w.stateset(&n, labels, known, pick(p));
-        }
+        let known = States::new(&n, known);
+        w.objects(Object::Path, snap.paths.len(), |w, i| {
+            // Orphans (in no map) have no samples.
+            if path_maps[i].is_some() {
+                w.stateset(
+                    &n,
+                    &path_labels.get(i, path_pairs),
+                    &known,
+                    pick(&snap.paths[i]),
+                );
+            }
+        });
     }
 }
