@@ -22,7 +22,8 @@
 //!
 //! The server renders with a [`metrics::Renderer`] inside
 //! [`Collector::scrape_with`]: listings equal to the last ones are neither
-//! parsed nor rendered again, and new ones are parsed once.
+//! parsed nor rendered again, new ones are parsed once, and of those only
+//! the maps and paths whose lines changed are rendered anew.
 //!
 //! ```no_run
 //! use std::time::Duration;
