@@ -5,27 +5,15 @@
 //! map and path listings of the first scrape, then of the second.
 #![no_main]
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use libfuzzer_sys::fuzz_target;
 use mpd_exporter::metrics::{render_with, Format, Renderer, StateSets};
 use mpd_exporter::{Listings, Scrape};
 
 fn scrape(maps: &str, paths: &str) -> Scrape {
-    Scrape {
-        up: true,
-        version: None,
-        busy: None,
-        listings: Some(Arc::new(Listings {
-            maps: maps.to_owned(),
-            paths: paths.to_owned(),
-        })),
-        duration: Duration::from_millis(1),
-        commands: 2,
-        errors_total: 0,
-        error: None,
-    }
+    Scrape::from_listings(Listings {
+        maps: maps.to_owned(),
+        paths: paths.to_owned(),
+    })
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -116,6 +116,33 @@ pub struct Scrape {
 }
 
 impl Scrape {
+    /// A scrape that read these listings (up, two commands, no time
+    /// taken, no error): for rendering listings recorded elsewhere.
+    ///
+    /// ```
+    /// use mpd_exporter::metrics::{render, Format};
+    /// use mpd_exporter::{Listings, Scrape};
+    ///
+    /// let s = Scrape::from_listings(Listings {
+    ///     maps: "3600a|1|-|active|0|0|0|1|0|0|mpatha\n".into(),
+    ///     paths: "sda|0:0:0:0|active|ready|running|normal|mpatha\n".into(),
+    /// });
+    /// assert!(render(&s, Format::Prometheus)
+    ///     .contains("multipathd_map_up_paths{map=\"mpatha\",wwid=\"3600a\"} 1\n"));
+    /// ```
+    pub fn from_listings(listings: Listings) -> Scrape {
+        Scrape {
+            up: true,
+            version: None,
+            busy: None,
+            listings: Some(Arc::new(listings)),
+            duration: Duration::ZERO,
+            commands: 2,
+            errors_total: 0,
+            error: None,
+        }
+    }
+
     /// A scrape in which the daemon did not answer.
     pub fn unreachable(duration: Duration, errors_total: u64, error: &str) -> Scrape {
         Scrape {

@@ -3,7 +3,6 @@
 //! the same scrape, in both formats and both state-set styles, and it
 //! copies the samples of what did not change.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use mpd_exporter::metrics::{render_with, Format, Renderer, StateSets};
@@ -131,19 +130,10 @@ fn after_every_change_the_daemon_shows_the_body_is_a_full_renderings() {
 /// A scrape of hand-written listings (the exporter's formats:
 /// `%w|%N|%Q|%t|%f|%0|%1|%2|%3|%4|%n` and `%d|%i|%t|%T|%o|%M|%m`).
 fn scrape(maps: &str, paths: &str) -> Scrape {
-    Scrape {
-        up: true,
-        version: None,
-        busy: None,
-        listings: Some(Arc::new(Listings {
-            maps: maps.to_owned(),
-            paths: paths.to_owned(),
-        })),
-        duration: Duration::from_millis(1),
-        commands: 2,
-        errors_total: 0,
-        error: None,
-    }
+    Scrape::from_listings(Listings {
+        maps: maps.to_owned(),
+        paths: paths.to_owned(),
+    })
 }
 
 #[test]
