@@ -17,7 +17,9 @@
 //! Three cases: *steady*, nothing changes between scrapes (the exporter's
 //! renderer reuses what it made of identical listings); *changing*, a
 //! path fails or comes back before every scrape (its dm state and its
-//! map's counters change, so every scrape parses and renders anew); and
+//! map's counters change, so every scrape parses the new listings and
+//! writes that path's and map's samples anew, copying the rest from the
+//! last rendering); and
 //! steady with `--all-states` (every state of a state set, 0 or 1). The
 //! change is made between the timed parts. CPU is user + system time of
 //! this process (simulator, exporter, HTTP client) and, for the fork, of
