@@ -152,11 +152,20 @@ pub fn start_exporter_bin(bin: &str, socket: &str, extra: &[&str]) -> (Proc, Str
         .stderr(Stdio::piped())
         .spawn()
         .expect("start mpd-exporter");
-    // It says where it serves once it listens.
+    // It says where it serves once it listens; the daemon's version,
+    // read in a thread from the start, may come first.
     let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    assert!(line.contains("serving http://"), "exporter said {line:?}");
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        let n = err.read_line(&mut line).unwrap();
+        said.push_str(&line);
+        if line.contains("serving http://") {
+            break;
+        }
+        assert!(n > 0 && said.lines().count() < 10, "exporter said {said:?}");
+    }
+    eprint!("[exporter] {said}");
     // Keep draining its log so that it never blocks on stderr.
     std::thread::spawn(move || {
         let mut l = String::new();
