@@ -126,10 +126,14 @@ if rust:
 ex = load("exporter")  # a missing report is a failure (load)
 if ex:
     c = ex["client"]
+    up = ex["up"]
     rows.append(["exporter (scrapes)", c["calls"], c["ok"], errs(c["errors"]), c["longest_ms"],
-                 ex["deadline_ms"], "-", "-"])
+                 ex["deadline_ms"], f"multipathd_up 1: {up['1']}, 0: {up['0']}", "-"])
     if c["longest_ms"] > ex["deadline_ms"] or c["ok"] == 0:
         failures.append(f"exporter: {c}")
+    # Every answered scrape says whether the daemon answered; some saw it.
+    if up["missing"] or up["1"] == 0:
+        failures.append(f"exporter: multipathd_up {up}")
 
 head = ["participant", "calls", "ok", "errors by kind", "longest ms", "deadline ms",
         "actions sent/ok/daemon-received (watch: events)", "recovered ms"]

@@ -1,7 +1,8 @@
 """The exporter participant of the fault campaign: scrapes URL every 0.5 s
 until DIR/stop appears; prints the calls, the HTTP statuses and errors by
-kind, and the longest scrape (its deadline: 10 s, Prometheus's default
-scrape timeout)."""
+kind, the longest scrape (its deadline: 10 s, Prometheus's default
+scrape timeout), and how many answered scrapes said `multipathd_up 1` and
+`multipathd_up 0`."""
 
 import json
 import os
@@ -12,12 +13,16 @@ import urllib.request
 
 url, dirname = sys.argv[1], sys.argv[2]
 tally = {"calls": 0, "ok": 0, "errors": {}, "longest_ms": 0.0}
+up = {"1": 0, "0": 0, "missing": 0}
 while not os.path.exists(os.path.join(dirname, "stop")):
     t = time.monotonic()
     try:
         with urllib.request.urlopen(url, timeout=10) as r:
-            r.read()
+            body = r.read().decode()
             kind = None if r.status == 200 else f"http_{r.status}"
+        if kind is None:
+            said = [ln.split()[-1] for ln in body.splitlines() if ln.startswith("multipathd_up ")]
+            up[said[0] if said and said[0] in up else "missing"] += 1
     except urllib.error.HTTPError as e:
         kind = f"http_{e.code}"
     except OSError as e:
@@ -30,4 +35,4 @@ while not os.path.exists(os.path.join(dirname, "stop")):
     else:
         tally["errors"][kind] = tally["errors"].get(kind, 0) + 1
     time.sleep(0.5)
-print(json.dumps({"participant": "exporter", "deadline_ms": 10000, "client": tally}))
+print(json.dumps({"participant": "exporter", "deadline_ms": 10000, "client": tally, "up": up}))
