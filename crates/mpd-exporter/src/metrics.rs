@@ -7,13 +7,15 @@
 //! ends with `# EOF`; the Prometheus text format calls all of those gauges
 //! (or counters) and names each family after its samples.
 //!
-//! A state set has one sample per state, 1 for the current state and 0 for
-//! the others, the state in a label named like the family (as OpenMetrics
-//! asks, and as Prometheus' Python client does in both formats):
-//! `multipathd_path_checker_state{map="mpatha",wwid="…",path="sda",
-//! multipathd_path_checker_state="ready"} 1`. A word the daemon prints that
-//! this exporter does not know becomes one more state with the value 1; an
-//! unknown state (the daemon's `undef`) leaves every state at 0.
+//! A state set's state is in a label named like the family (as
+//! OpenMetrics asks, and as Prometheus' Python client does in both
+//! formats): `multipathd_path_checker_state{map="mpatha",path="sda",
+//! hcil="0:0:0:0",multipathd_path_checker_state="ready"} 1`. By default
+//! ([`StateSets::Current`]) only the current state has a sample, with the
+//! value 1, and an unknown state (the daemon's `undef`) none; with
+//! [`StateSets::All`] every known state has one, 1 for the current state
+//! and 0 for the others. A word the daemon prints that this exporter does
+//! not know becomes one more state with the value 1, in both styles.
 //!
 //! ```
 //! use mpd_exporter::metrics::{render, Format};

@@ -52,7 +52,7 @@ impl Check {
 }
 
 #[test]
-fn after_every_change_the_daemon_shows_the_body_is_a_full_renderings() {
+fn after_every_change_the_daemon_shows_the_body_equals_a_full_rendering() {
     for version in [
         Version::V0_8_5,
         Version::V0_9_4,
