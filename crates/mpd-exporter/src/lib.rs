@@ -47,7 +47,7 @@ use std::time::{Duration, Instant};
 
 use mpd_client::{Address, Client};
 use mpd_proto::model::snapshot::{self, Snapshot};
-use mpd_proto::{Command, DaemonVersion, Reply};
+use mpd_proto::DaemonVersion;
 
 /// The errors of the exporter.
 #[derive(Debug, thiserror::Error)]
@@ -358,20 +358,13 @@ impl Collector {
         scrape
     }
 
-    /// One listing's text; a failure reply is an error.
-    fn listing(c: &mut Client, command: &Command, what: &str) -> Result<String, String> {
-        match c.send(command).map_err(|e| e.to_string())? {
-            Reply::Data(text) => Ok(text),
-            Reply::Ok => Ok(String::new()),
-            Reply::Failure(f) => Err(format!("the {what} listing failed: {f}")),
-        }
-    }
-
-    /// The commands of one scrape on a connected client.
+    /// The commands of one scrape on a connected client (a failure reply
+    /// is the client's typed error).
     fn read(c: &mut Client, busy: bool) -> Result<(Listings, Option<bool>), String> {
+        let mut listing = |command| c.call(&command).map_err(|e| e.to_string());
         let listings = Listings {
-            maps: Self::listing(c, &snapshot::maps_command(), "map")?,
-            paths: Self::listing(c, &snapshot::paths_command(), "path")?,
+            maps: listing(snapshot::maps_command())?,
+            paths: listing(snapshot::paths_command())?,
         };
         let busy = if busy {
             Some(c.status().map_err(|e| e.to_string())?.busy)
