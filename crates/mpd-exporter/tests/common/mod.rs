@@ -144,10 +144,17 @@ pub fn start_exporter(socket: &str, extra: &[&str]) -> (Proc, String) {
 
 /// The same with another build of the exporter binary.
 pub fn start_exporter_bin(bin: &str, socket: &str, extra: &[&str]) -> (Proc, String) {
-    let port = free_port();
-    let addr = format!("127.0.0.1:{port}");
+    // Port 0: the exporter picks a free port and says which (a port picked
+    // here and freed could be taken before the exporter binds it).
     let mut child = Command::new(bin)
-        .args(["--listen", &addr, "--socket", socket, "--timeout", "2"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--socket",
+            socket,
+            "--timeout",
+            "2",
+        ])
         .args(extra)
         .stderr(Stdio::piped())
         .spawn()
@@ -156,15 +163,15 @@ pub fn start_exporter_bin(bin: &str, socket: &str, extra: &[&str]) -> (Proc, Str
     // read in a thread from the start, may come first.
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut said = String::new();
-    loop {
+    let addr = loop {
         let mut line = String::new();
         let n = err.read_line(&mut line).unwrap();
         said.push_str(&line);
-        if line.contains("serving http://") {
-            break;
+        if let Some(rest) = line.split("serving http://").nth(1) {
+            break rest.split('/').next().unwrap_or_default().to_owned();
         }
         assert!(n > 0 && said.lines().count() < 10, "exporter said {said:?}");
-    }
+    };
     eprint!("[exporter] {said}");
     // Keep draining its log so that it never blocks on stderr.
     std::thread::spawn(move || {
