@@ -2,7 +2,7 @@
 //! (values printed with `%s`, no escaping), byte for byte.
 
 use super::fields::{self, GROUP_FIELDS};
-use super::table::expand_into;
+use super::table::{expand_into, text};
 use crate::state::{SimMap, State};
 use crate::version::Version;
 
@@ -128,7 +128,7 @@ pub(crate) fn maps_json(st: &State, v: Version) -> String {
     }
     out.extend_from_slice("]\n".as_bytes());
     out.extend_from_slice("}\n".as_bytes());
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    text(out)
 }
 
 /// `show map M json`.
@@ -139,5 +139,5 @@ pub(crate) fn map_json(st: &State, v: Version, m: &SimMap) -> String {
     map_fields(st, v, m, &mut out, true);
     out.push(b'\n');
     out.extend_from_slice("}\n".as_bytes());
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    text(out)
 }

@@ -30,7 +30,14 @@ pub(crate) fn expand<'a>(
 ) -> String {
     let mut out = Vec::with_capacity(format.len() + 32);
     expand_into(&mut out, v, format, fields, value, widths);
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    text(out)
+}
+
+/// Expanded bytes as a reply's text. The values are text, but 0.8's
+/// end-of-line rule overwrites a last byte, which may cut a character:
+/// that one becomes U+FFFD.
+pub(crate) fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// [`expand`], appending to `out`.
@@ -223,7 +230,7 @@ fn table<'a, T>(
     if widths.is_some() && bytes.len() == hdr {
         bytes.clear();
     }
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    text(bytes)
 }
 
 /// `show map M format F` (`padded`) and `show map M raw format F`: one
